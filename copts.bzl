@@ -1,0 +1,30 @@
+"""Compiler options and plugin macros shared by every parsweep package."""
+
+PARSWEEP_COPTS = [
+    "-Wall",
+    "-Wextra",
+    "-Wno-unused-parameter",
+]
+
+def parsweep_cc_library(name, copts = [], **kwargs):
+    native.cc_library(name = name, copts = PARSWEEP_COPTS + copts, **kwargs)
+
+def parsweep_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
+    native.cc_test(
+        name = name,
+        size = size,
+        copts = PARSWEEP_COPTS + copts,
+        deps = deps + ["@system//:gtest_main"],
+        **kwargs
+    )
+
+def parsweep_cc_binary(name, copts = [], **kwargs):
+    native.cc_binary(name = name, copts = PARSWEEP_COPTS + copts, **kwargs)
+
+def parsweep_plugin(name, copts = [], **kwargs):
+    """A kernel or executor: a library whose static registrar must survive linking.
+
+    Nothing references a plugin's symbols directly (it is found by name at run time), so
+    without alwayslink the linker would drop its object file and the registration with it.
+    """
+    native.cc_library(name = name, copts = PARSWEEP_COPTS + copts, alwayslink = True, **kwargs)

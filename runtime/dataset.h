@@ -1,0 +1,35 @@
+// Dataset: the samples a sweep estimates from, n rows by d columns, and, when they were
+// generated, the Gaussian that generated them (so reports can show the true density).
+//
+// Example:
+//   ASSIGN_OR_RETURN(Dataset data, LoadDataset(spec.data()));
+//   data.samples.rows();  // n
+#ifndef PARSWEEP_RUNTIME_DATASET_H_
+#define PARSWEEP_RUNTIME_DATASET_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "proto/sweep.pb.h"
+#include "runtime/gaussian.h"
+#include "runtime/matrix.h"
+
+namespace parsweep {
+
+// The most values (n * d) a dataset may hold: 2^30 doubles, 8 GiB.
+inline constexpr uint64_t kMaxDatasetValues = uint64_t{1} << 30;
+
+struct Dataset {
+  Matrix samples;
+  std::optional<Gaussian> source;  // Set for generated data.
+};
+
+// LoadDataset generates or reads the samples `spec` describes. Errors: InvalidArgument for
+// a bad Gaussian (n = 0, too large, bad mean or covariance) or a malformed file, NotFound
+// for a file that cannot be opened.
+absl::StatusOr<Dataset> LoadDataset(const DataSpec& spec);
+
+}  // namespace parsweep
+
+#endif  // PARSWEEP_RUNTIME_DATASET_H_

@@ -1,0 +1,158 @@
+#include "runtime/sweep_runner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "runtime/status_macros.h"
+#include "runtime/task_planner.h"
+
+namespace parsweep {
+namespace {
+
+// Totals per (point, width) over all samples, point-major, widths in spec order.
+class Merger {
+ public:
+  Merger(const Sweep& sweep, absl::Span<const Task> tasks)
+      : tasks_(tasks),
+        num_widths_(sweep.spec().widths_size()),
+        counting_(sweep.kernel().accumulator() == AccumulatorKind::kCount),
+        counts_(counting_ ? sweep.points().rows() * num_widths_ : 0, 0),
+        sums_(counting_ ? 0 : sweep.points().rows() * num_widths_, 0.0),
+        received_(tasks.size(), false) {}
+
+  absl::Status Add(const TaskResult& result) {
+    const uint64_t index = result.task_index();
+    if (index >= tasks_.size() || tasks_[index].index() != index) {
+      return absl::InternalError(absl::StrCat("executor returned a result for task ", index,
+                                              ", which was not submitted"));
+    }
+    if (received_[index]) {
+      return absl::InternalError(
+          absl::StrCat("executor returned the result of task ", index, " twice"));
+    }
+    const Task& task = tasks_[index];
+    const size_t widths = task.width_indices_size();
+    const size_t expected = (task.point_end() - task.point_begin()) * widths;
+    const Partial& partial = result.partial();
+    const size_t got = counting_ ? partial.counts_size() : partial.sums_size();
+    const size_t other = counting_ ? partial.sums_size() : partial.counts_size();
+    if (got != expected || other != 0) {
+      return absl::InternalError(absl::StrCat("task ", index, " returned ", got, " ",
+                                              counting_ ? "counts" : "sums", " (and ", other,
+                                              " of the other kind); expected ", expected));
+    }
+    for (size_t p = 0; p < task.point_end() - task.point_begin(); ++p) {
+      const size_t point = task.point_begin() + p;
+      for (size_t w = 0; w < widths; ++w) {
+        const size_t slot = point * num_widths_ + task.width_indices(w);
+        if (counting_) {
+          counts_[slot] += partial.counts(p * widths + w);
+        } else {
+          sums_[slot] += partial.sums(p * widths + w);
+        }
+      }
+    }
+    received_[index] = true;
+    ++num_received_;
+    return absl::OkStatus();
+  }
+
+  absl::Status CheckComplete() const {
+    if (num_received_ == tasks_.size()) return absl::OkStatus();
+    return absl::InternalError(absl::StrCat("executor finished with ", num_received_, " of ",
+                                            tasks_.size(), " task results"));
+  }
+
+  bool counting() const { return counting_; }
+  double total(size_t point, size_t width) const {
+    const size_t slot = point * num_widths_ + width;
+    return counting_ ? static_cast<double>(counts_[slot]) : sums_[slot];
+  }
+
+ private:
+  absl::Span<const Task> tasks_;
+  size_t num_widths_;
+  bool counting_;
+  std::vector<uint64_t> counts_;
+  std::vector<double> sums_;
+  std::vector<bool> received_;
+  size_t num_received_ = 0;
+};
+
+void FillResults(const Sweep& sweep, const Merger& merger, Report& report) {
+  const SweepSpec& spec = sweep.spec();
+  const Kernel& kernel = sweep.kernel();
+  const uint64_t n = sweep.samples();
+  const size_t d = sweep.dims();
+  const std::optional<Gaussian>& source = sweep.data().source;
+
+  std::vector<size_t> by_width(spec.widths_size());
+  std::iota(by_width.begin(), by_width.end(), 0);
+  std::stable_sort(by_width.begin(), by_width.end(),
+                   [&](size_t a, size_t b) { return spec.widths(a) < spec.widths(b); });
+
+  for (size_t p = 0; p < sweep.points().rows(); ++p) {
+    const absl::Span<const double> point = sweep.points().row(p);
+    const double true_density = source ? source->Density(point) : 0.0;  // Used if source.
+    const WidthResult* closest = nullptr;
+    for (size_t w : by_width) {
+      const double h = spec.widths(w);
+      const double total = merger.total(p, w);
+      WidthResult& result = *report.add_results();
+      result.set_point_index(p);
+      result.set_width(h);
+      result.set_density(kernel.Density(total, n, d, h));
+      if (merger.counting()) {
+        result.set_count(total);
+        result.set_tutorial_density(total / (static_cast<double>(n) * h));
+      }
+      if (source) {
+        if (std::optional<double> expected = kernel.ExpectedDensity(*source, point, h)) {
+          result.set_expected_density(*expected);
+        }
+        result.set_true_density(true_density);
+        const double error = std::abs(result.density() - true_density);
+        if (std::isfinite(error) &&
+            (closest == nullptr || error < std::abs(closest->density() - true_density))) {
+          closest = &result;
+        }
+      }
+    }
+    if (closest != nullptr) {
+      Selection& selection = *report.add_selections();
+      selection.set_point_index(p);
+      selection.set_method("closest_to_true");
+      selection.set_width(closest->width());
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Report> RunSweep(const Sweep& sweep, Executor& executor) {
+  const absl::Time start = absl::Now();
+  const std::vector<Task> tasks = PlanTasks(sweep, executor.parallelism());
+  Merger merger(sweep, tasks);
+  RETURN_IF_ERROR(executor.Run(sweep, tasks, [&merger](TaskResult result) {
+    return merger.Add(result);
+  }));
+  RETURN_IF_ERROR(merger.CheckComplete());
+
+  Report report;
+  *report.mutable_spec() = sweep.spec();
+  report.set_samples(sweep.samples());
+  report.set_dims(sweep.dims());
+  report.set_tasks(tasks.size());
+  FillResults(sweep, merger, report);
+  report.set_wall_seconds(absl::ToDoubleSeconds(absl::Now() - start));
+  return report;
+}
+
+}  // namespace parsweep

@@ -1,0 +1,93 @@
+// Every built-in kernel on every built-in executor, split by widths and by samples, must
+// give the serial executor's answers. This binary links //kernels:all and //executors:all
+// exactly as the sweep tool does, so a plugin the linker dropped, or a backend that drifts,
+// fails here.
+#include <cfloat>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "runtime/executor.h"
+#include "runtime/kernel.h"
+#include "runtime/sweep.h"
+#include "runtime/sweep_runner.h"
+
+namespace parsweep {
+namespace {
+
+using ::testing::Contains;
+
+constexpr uint64_t kSamples = 4000;
+
+SweepSpec MakeSpec(const std::string& kernel, const std::string& executor, Split split,
+                   uint64_t chunk) {
+  SweepSpec spec;
+  spec.mutable_kernel()->set_name(kernel);
+  for (int i = 1; i <= 12; ++i) spec.add_widths(i / 10.0);
+  GaussianSource& gaussian = *spec.mutable_data()->mutable_gaussian();
+  gaussian.set_n(kSamples);
+  gaussian.set_seed(99);
+  for (double m : {0.0, 0.0}) gaussian.add_mean(m);
+  for (double c : {1.0, 0.0, 0.0, 1.0}) gaussian.add_covariance(c);
+  spec.mutable_executor()->set_name(executor);
+  spec.mutable_executor()->set_split(split);
+  spec.mutable_executor()->set_chunk(chunk);
+  return spec;
+}
+
+Report RunSpec(const SweepSpec& spec) {
+  absl::StatusOr<std::unique_ptr<Executor>> executor =
+      Registry<Executor>::Global().Create(spec.executor());
+  EXPECT_TRUE(executor.ok()) << executor.status();
+  absl::StatusOr<std::unique_ptr<Sweep>> sweep = Sweep::Create(spec);
+  EXPECT_TRUE(sweep.ok()) << sweep.status();
+  if (!executor.ok() || !sweep.ok()) return Report();
+  absl::StatusOr<Report> report = RunSweep(**sweep, **executor);
+  EXPECT_TRUE(report.ok()) << report.status();
+  return report.ok() ? *report : Report();
+}
+
+TEST(AllPluginsTest, TheBuiltInPluginsAreLinkedIn) {
+  EXPECT_THAT(Registry<Kernel>::Global().Names(), Contains("parzen_hypercube"));
+  EXPECT_THAT(Registry<Executor>::Global().Names(), Contains("serial"));
+}
+
+TEST(AllPluginsTest, EveryExecutorGivesSerialsAnswersForEveryKernelAndSplit) {
+  for (const std::string& kernel : Registry<Kernel>::Global().Names()) {
+    const Report reference = RunSpec(MakeSpec(kernel, "serial", SPLIT_WIDTHS, 0));
+    ASSERT_EQ(reference.results_size(), 12) << kernel;
+    for (const std::string& executor : Registry<Executor>::Global().Names()) {
+      for (Split split : {SPLIT_WIDTHS, SPLIT_SAMPLES}) {
+        for (uint64_t chunk : {0, 1, 3}) {
+          const Report report = RunSpec(MakeSpec(kernel, executor, split, chunk));
+          ASSERT_EQ(report.results_size(), reference.results_size());
+          for (int i = 0; i < report.results_size(); ++i) {
+            const WidthResult& got = report.results(i);
+            const WidthResult& want = reference.results(i);
+            SCOPED_TRACE(kernel + " on " + executor + ", split " + Split_Name(split) +
+                         ", chunk " + std::to_string(chunk) + ", width " +
+                         std::to_string(want.width()));
+            EXPECT_EQ(got.width(), want.width());
+            EXPECT_EQ(got.has_count(), want.has_count());
+            if (want.has_count()) {
+              // Counts are exact: identical bits whatever the split.
+              EXPECT_EQ(got.count(), want.count());
+              EXPECT_EQ(got.density(), want.density());
+            } else {
+              // Sums of n positive terms added in another order differ by at most
+              // n * DBL_EPSILON relative to the sum.
+              EXPECT_NEAR(got.density(), want.density(),
+                          kSamples * DBL_EPSILON * want.density());
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace parsweep

@@ -1,0 +1,458 @@
+// End-to-end tests of the sweep tool: each test runs the real //tools:sweep binary and
+// checks its exit status, standard output and standard error, as a user would see them.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+extern char** environ;
+
+namespace parsweep {
+namespace {
+
+using ::testing::ContainsRegex;
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr auto kTimeout = std::chrono::seconds(60);
+constexpr int kDefaultSamples = 10000;
+constexpr double kTrueDensityAtOrigin = 0.159154943091895335768883763;  // 1 / (2 pi).
+
+struct Outcome {
+  int wait_status = -1;  // From waitpid; -1 if the child could not run or was killed.
+  std::string out;
+  std::string err;
+};
+
+std::string Describe(const Outcome& outcome) {
+  std::string how = "did not finish";
+  if (outcome.wait_status != -1 && WIFEXITED(outcome.wait_status)) {
+    how = absl::StrCat("exited with ", WEXITSTATUS(outcome.wait_status));
+  } else if (outcome.wait_status != -1 && WIFSIGNALED(outcome.wait_status)) {
+    how = absl::StrCat("was killed by signal ", WTERMSIG(outcome.wait_status));
+  }
+  return absl::StrCat("sweep ", how, "\n--- stdout ---\n", outcome.out, "--- stderr ---\n",
+                      outcome.err);
+}
+
+bool ExitedWith(const Outcome& outcome, int code) {
+  return outcome.wait_status != -1 && WIFEXITED(outcome.wait_status) &&
+         WEXITSTATUS(outcome.wait_status) == code;
+}
+
+std::string TestTmpDir() {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return dir != nullptr ? dir : "/tmp";
+}
+
+std::string WriteFile(const std::string& name, const std::string& contents) {
+  const std::string path = absl::StrCat(TestTmpDir(), "/", name);
+  std::ofstream(path, std::ios::binary) << contents;
+  return path;
+}
+
+// Runs the sweep binary with `args`; `env` entries ("NAME=value") are added to this
+// process's environment. Both pipes are drained together so that a child filling one of them
+// cannot deadlock against us; a child still running after kTimeout is killed and the test
+// fails instead of hanging.
+Outcome RunSweep(const std::vector<std::string>& args,
+                 const std::vector<std::string>& env = {}) {
+  Outcome outcome;
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  if (srcdir == nullptr) {
+    ADD_FAILURE() << "TEST_SRCDIR is not set; run this test with bazel test";
+    return outcome;
+  }
+  const std::string binary = absl::StrCat(srcdir, "/parsweep/tools/sweep");
+
+  std::vector<std::string> argv_strings = {binary};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_strings) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  // BUILD_WORKING_DIRECTORY is dropped unless a test sets it, so that the result does not
+  // depend on whether the test itself was started by `bazel run`.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!absl::StartsWith(*e, "BUILD_WORKING_DIRECTORY=")) env_strings.push_back(*e);
+  }
+  env_strings.insert(env_strings.end(), env.begin(), env.end());
+  std::vector<char*> envp;
+  for (std::string& entry : env_strings) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+
+  int out_pipe[2];
+  int err_pipe[2];
+  // O_CLOEXEC keeps the child from holding the read ends (and so never seeing EOF);
+  // dup2 onto 1 and 2 clears the flag on the ends the child does use.
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
+    return outcome;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  pid_t pid;
+  const int spawn_error =
+      posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  if (spawn_error != 0) {
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    ADD_FAILURE() << "cannot run " << binary << ": " << std::strerror(spawn_error);
+    return outcome;
+  }
+
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  auto millis_left = [&deadline] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               deadline - std::chrono::steady_clock::now())
+        .count();
+  };
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&outcome.out, &outcome.err};
+  int open_pipes = 2;
+  bool timed_out = false;
+  while (open_pipes > 0) {
+    const long long left = millis_left();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    const int ready = poll(fds, 2, static_cast<int>(left));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) {
+      timed_out = ready == 0;
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buffer[4096];
+      const ssize_t n = read(fds[i].fd, buffer, sizeof(buffer));
+      if (n > 0) {
+        sinks[i]->append(buffer, static_cast<size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        close(fds[i].fd);
+        fds[i].fd = -1;  // poll ignores negative descriptors.
+        --open_pipes;
+      }
+    }
+  }
+  for (const pollfd& fd : fds) {
+    if (fd.fd >= 0) close(fd.fd);
+  }
+
+  // A child may close its output and still not exit, so waiting is bounded too.
+  int status = 0;
+  while (!timed_out) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      outcome.wait_status = status;
+      return outcome;
+    }
+    if (done < 0 && errno != EINTR) {
+      ADD_FAILURE() << "waitpid: " << std::strerror(errno);
+      return outcome;
+    }
+    if (millis_left() <= 0) timed_out = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  ADD_FAILURE() << "sweep did not finish within " << kTimeout.count() << " s; killed it\n"
+                << Describe(outcome);
+  return outcome;
+}
+
+// The numeric rows of the first table in the tool's output: the lines after the header
+// ("width  count k ...") up to the first line that is not all numbers.
+std::vector<std::vector<double>> TableRows(absl::string_view out) {
+  std::vector<std::vector<double>> rows;
+  bool in_table = false;
+  for (absl::string_view line : absl::StrSplit(out, '\n')) {
+    if (!in_table) {
+      in_table = absl::StrContains(line, "width") && absl::StrContains(line, "count k");
+      continue;
+    }
+    std::vector<double> row;
+    for (absl::string_view field : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
+      double value;
+      if (!absl::SimpleAtod(field, &value)) return rows;
+      row.push_back(value);
+    }
+    if (row.empty()) return rows;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+int CountOccurrences(absl::string_view text, absl::string_view needle) {
+  int count = 0;
+  for (size_t at = text.find(needle); at != absl::string_view::npos;
+       at = text.find(needle, at + needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
+// A run that fails must say why on stderr, exit by status rather than by a crash, and
+// print no report.
+void ExpectCleanFailure(const std::vector<std::string>& args, const std::string& message) {
+  SCOPED_TRACE(absl::StrCat("sweep ", absl::StrJoin(args, " ")));
+  const Outcome outcome = RunSweep(args);
+  ASSERT_NE(outcome.wait_status, -1) << Describe(outcome);
+  ASSERT_TRUE(WIFEXITED(outcome.wait_status)) << Describe(outcome);
+  EXPECT_NE(WEXITSTATUS(outcome.wait_status), 0) << Describe(outcome);
+  EXPECT_THAT(outcome.err, StartsWith("sweep: error: "));
+  EXPECT_THAT(outcome.err, HasSubstr(message));
+  EXPECT_EQ(outcome.out, "");
+}
+
+TEST(SweepToolTest, DefaultRunPrintsTheTutorialSweepWithConsistentColumns) {
+  const Outcome outcome = RunSweep({});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "");
+  EXPECT_THAT(outcome.out, HasSubstr("true density 0.159154943"));
+  EXPECT_THAT(outcome.out, HasSubstr("tutorial k/(n*h)"));
+  EXPECT_THAT(outcome.out, HasSubstr("closest to the true density"));
+
+  const std::vector<std::vector<double>> rows = TableRows(outcome.out);
+  ASSERT_EQ(rows.size(), 12u) << outcome.out;
+  double previous_count = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    SCOPED_TRACE(absl::StrCat("row ", i + 1));
+    const std::vector<double>& row = rows[i];
+    // width, count k, density, expected, true, tutorial k/(n*h).
+    ASSERT_EQ(row.size(), 6u);
+    const double h = row[0];
+    const double count = row[1];
+    EXPECT_NEAR(h, 0.1 * static_cast<double>(i + 1), 1e-12);
+    EXPECT_EQ(count, std::floor(count));
+    // The windows are nested, so a wider one holds at least as many samples.
+    EXPECT_GE(count, previous_count);
+    previous_count = count;
+    // Printed with 9 decimals, so each is within half a unit of the 9th.
+    EXPECT_NEAR(row[2], count / (kDefaultSamples * h * h), 5.01e-10);
+    EXPECT_NEAR(row[4], kTrueDensityAtOrigin, 5.01e-10);
+    EXPECT_NEAR(row[5], count / (kDefaultSamples * h), 5.01e-10);
+  }
+}
+
+TEST(SweepToolTest, JsonFormatHasOneResultPerWidth) {
+  const Outcome outcome = RunSweep({"--format=json"});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "");
+  EXPECT_THAT(outcome.out, StartsWith("{"));
+  EXPECT_THAT(std::string(absl::StripTrailingAsciiWhitespace(outcome.out)), EndsWith("}"));
+  const size_t results = outcome.out.find("\"results\"");
+  ASSERT_NE(results, std::string::npos) << outcome.out;
+  // The selection after the results names a width too; count within the results only.
+  const size_t selections = outcome.out.find("\"selections\"", results);
+  ASSERT_NE(selections, std::string::npos) << outcome.out;
+  const absl::string_view body =
+      absl::string_view(outcome.out).substr(results, selections - results);
+  EXPECT_EQ(CountOccurrences(body, "\"width\":"), 12);
+  EXPECT_EQ(CountOccurrences(body, "\"count\":"), 12);
+  EXPECT_EQ(CountOccurrences(body, "\"density\":"), 12);
+}
+
+TEST(SweepToolTest, CsvFormatHasAHeaderAndOneFullRowPerWidth) {
+  const Outcome outcome = RunSweep({"--format=csv"});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "");
+  std::vector<std::string> lines = absl::StrSplit(outcome.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 13u) << outcome.out;
+  EXPECT_EQ(lines[0],
+            "point,width,count,density,expected_density,true_density,tutorial_density");
+  for (size_t i = 1; i < lines.size(); ++i) {
+    SCOPED_TRACE(lines[i]);
+    const std::vector<std::string> fields = absl::StrSplit(lines[i], ',');
+    ASSERT_EQ(fields.size(), 7u);
+    EXPECT_EQ(fields[0], "0");
+    std::vector<double> values(fields.size());
+    for (size_t j = 0; j < fields.size(); ++j) {
+      ASSERT_TRUE(absl::SimpleAtod(fields[j], &values[j])) << "field " << j + 1;
+    }
+    const double h = values[1];
+    const double count = values[2];
+    EXPECT_NEAR(h, 0.1 * static_cast<double>(i), 1e-12);
+    EXPECT_EQ(count, std::floor(count));
+    // Printed with 17 significant digits: the doubles themselves.
+    EXPECT_DOUBLE_EQ(values[3], count / (kDefaultSamples * std::pow(h, 2)));
+    EXPECT_GT(values[4], 0.0);
+    EXPECT_DOUBLE_EQ(values[5], kTrueDensityAtOrigin);
+    EXPECT_DOUBLE_EQ(values[6], count / (kDefaultSamples * h));
+  }
+}
+
+TEST(SweepToolTest, ListShowsRegisteredKernelsAndExecutors) {
+  const Outcome outcome = RunSweep({"--list"});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "");
+  EXPECT_THAT(outcome.out, ContainsRegex("kernels: [^\n]*parzen_hypercube"));
+  EXPECT_THAT(outcome.out, ContainsRegex("executors: [^\n]*serial"));
+}
+
+TEST(SweepToolTest, RejectsBadWidths) {
+  ExpectCleanFailure({"--widths=0"}, "width 0 is not positive");
+  ExpectCleanFailure({"--widths=-1"}, "width -1 is not positive");
+  ExpectCleanFailure({"--widths=nan"}, "'nan' is not finite");
+  ExpectCleanFailure({"--widths=inf"}, "'inf' is not finite");
+  ExpectCleanFailure({"--widths=0.1,abc"}, "'abc' is not a number");
+  ExpectCleanFailure({"--widths=1:2"}, "a range is start:stop:count");
+  ExpectCleanFailure({"--widths=1:2:0"}, "count '0' must be a whole number");
+  // h^d underflows to 0 (density 0/0) or overflows to inf.
+  ExpectCleanFailure({"--widths=1e-320,0.7"}, "width 1 is 9.99989e-321: its window volume h^2");
+  ExpectCleanFailure({"--widths=0.7,1e200"}, "width 2 is 1e+200: its window volume h^2");
+}
+
+TEST(SweepToolTest, RejectsBadGeneratedDataFlags) {
+  ExpectCleanFailure({"--n=0"}, "--n=0: must be positive");
+  ExpectCleanFailure({"--n=-5"}, "--n=-5: must be positive");
+  ExpectCleanFailure({"--dims=0"}, "--dims=0: must be from 1 to 1000");
+  ExpectCleanFailure({"--dims=-1"}, "--dims=-1: must be from 1 to 1000");
+  // Refused before a 50000 x 50000 covariance is allocated.
+  ExpectCleanFailure({"--dims=50000", "--n=1"}, "--dims=50000: must be from 1 to 1000");
+  ExpectCleanFailure({"--point=0,0,0"}, "point 1 has 3 coordinates but the data has 2");
+  ExpectCleanFailure({"--cov=1,2,2,1"}, "not positive definite");
+  ExpectCleanFailure({"--cov=1,0.5,0.4,1"}, "not symmetric");
+}
+
+TEST(SweepToolTest, RejectsUnknownNamesAndModes) {
+  ExpectCleanFailure({"--kernel=nope"}, "unknown kernel 'nope'; known kernels: parzen_hypercube");
+  ExpectCleanFailure({"--executor=nope"}, "unknown executor 'nope'; known executors: serial");
+  ExpectCleanFailure({"--format=xml"}, "--format='xml': must be table, csv or json");
+  ExpectCleanFailure({"--split=rows"}, "--split='rows': must be widths or samples");
+}
+
+TEST(SweepToolTest, RejectsUnusableDataFiles) {
+  const std::string missing = absl::StrCat(TestTmpDir(), "/no_such_file.csv");
+  ExpectCleanFailure({"--data=" + missing},
+                     absl::StrCat("cannot open data file '", missing, "'"));
+  ExpectCleanFailure({"--data=" + WriteFile("empty.csv", "")}, "no rows of numbers");
+  ExpectCleanFailure({"--data=" + WriteFile("header_only.csv", "x,y\n")}, "no rows of numbers");
+  ExpectCleanFailure({"--data=" + WriteFile("ragged.csv", "1,2\n3\n")},
+                     "ragged.csv:2: ragged row: 1 fields, but line 1 has 2");
+  ExpectCleanFailure({"--data=" + WriteFile("word.csv", "1,2\n3,abc\n")},
+                     "word.csv:2: field 2 is not a number: 'abc'");
+  ExpectCleanFailure({"--data=" + WriteFile("nan.csv", "1,2\nnan,3\n")},
+                     "nan.csv:2: field 1 is not finite: 'nan'");
+  ExpectCleanFailure({"--data=" + TestTmpDir()}, "is a directory");
+}
+
+TEST(SweepToolTest, RejectsGeneratorFlagsWithDataFile) {
+  const std::string data = WriteFile("conflict.csv", "0,0\n");
+  ExpectCleanFailure({"--data=" + data, "--n=5"},
+                     "--n describes generated data and cannot be used with --data");
+}
+
+TEST(SweepToolTest, RejectsPositionalArgument) {
+  ExpectCleanFailure({"--widths=0.5", "extra"}, "unexpected argument 'extra'");
+}
+
+// Samples in 2-D, chosen to sit inside, outside and exactly on the window's edge at the
+// widths the tests use.
+const std::vector<std::vector<double>>& Samples() {
+  static const auto* samples = new std::vector<std::vector<double>>{
+      {0, 0}, {0.25, -0.25}, {0.3, 0.1}, {-0.1, 0.6}, {1, 1}};
+  return *samples;
+}
+
+std::string SamplesCsv(bool header) {
+  std::string csv = header ? "x,y\n" : "";
+  for (const std::vector<double>& s : Samples()) absl::StrAppend(&csv, s[0], ",", s[1], "\n");
+  return csv;
+}
+
+// The kernel's rule: a sample is inside when max_j |x_j - s_j| <= h / 2.
+int CountInside(const std::vector<double>& point, double h) {
+  int count = 0;
+  for (const std::vector<double>& s : Samples()) {
+    bool inside = true;
+    for (size_t j = 0; j < point.size(); ++j) inside &= std::abs(point[j] - s[j]) <= h / 2;
+    count += inside;
+  }
+  return count;
+}
+
+void ExpectCountsFromSamples(const Outcome& outcome, const std::vector<double>& point,
+                             const std::vector<double>& widths) {
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "");
+  EXPECT_THAT(outcome.out, HasSubstr("5 samples in 2-D"));
+  const std::vector<std::vector<double>> rows = TableRows(outcome.out);
+  ASSERT_EQ(rows.size(), widths.size()) << outcome.out;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    // width, count k, density, tutorial k/(n*h): no true density for data from a file.
+    ASSERT_EQ(rows[i].size(), 4u) << outcome.out;
+    const double h = widths[i];
+    const int expected = CountInside(point, h);
+    EXPECT_EQ(rows[i][0], h);
+    EXPECT_EQ(rows[i][1], expected) << "h = " << h << "\n" << outcome.out;
+    EXPECT_NEAR(rows[i][2], expected / (5 * h * h), 5.01e-10);
+    EXPECT_NEAR(rows[i][3], expected / (5 * h), 5.01e-10);
+  }
+}
+
+TEST(SweepToolTest, CountsSamplesFromADataFileWithOrWithoutHeader) {
+  // At the origin: h = 0.5 holds (0,0) and the edge sample (0.25,-0.25); h = 1 adds
+  // (0.3,0.1); h = 1.2 adds (-0.1,0.6); h = 2 holds all five.
+  ASSERT_EQ(CountInside({0, 0}, 0.5), 2);
+  ASSERT_EQ(CountInside({0, 0}, 1), 3);
+  ASSERT_EQ(CountInside({0, 0}, 1.2), 4);
+  ASSERT_EQ(CountInside({0, 0}, 2), 5);
+  for (bool header : {false, true}) {
+    SCOPED_TRACE(header ? "with header" : "without header");
+    const std::string data =
+        WriteFile(header ? "samples_header.csv" : "samples.csv", SamplesCsv(header));
+    ExpectCountsFromSamples(RunSweep({"--data=" + data, "--widths=0.5,1,1.2,2"}), {0, 0},
+                            {0.5, 1, 1.2, 2});
+    ExpectCountsFromSamples(
+        RunSweep({"--data=" + data, "--widths=0.5,1,2", "--point=0.5,0.5"}), {0.5, 0.5},
+        {0.5, 1, 2});
+  }
+}
+
+TEST(SweepToolTest, RelativeDataPathIsTakenFromBuildWorkingDirectory) {
+  const std::string name = "relative_samples.csv";
+  WriteFile(name, SamplesCsv(/*header=*/true));
+  const Outcome outcome = RunSweep({"--data=" + name, "--widths=0.5,1"},
+                                   {"BUILD_WORKING_DIRECTORY=" + TestTmpDir()});
+  ExpectCountsFromSamples(outcome, {0, 0}, {0.5, 1});
+  EXPECT_THAT(outcome.out, HasSubstr(absl::StrCat("from ", TestTmpDir(), "/", name)));
+
+  // Without the variable the name means the child's own directory, where there is no file:
+  // it was the variable that found it above.
+  ExpectCleanFailure({"--data=" + name}, absl::StrCat("cannot open data file '", name, "'"));
+}
+
+}  // namespace
+}  // namespace parsweep

@@ -1,0 +1,99 @@
+#include "tools/sweep_options.h"
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "runtime/number_list.h"
+#include "runtime/status_macros.h"
+
+namespace parsweep {
+namespace {
+
+absl::Status BuildGaussian(const SweepOptions& options, GaussianSource& source) {
+  const int64_t n = options.n.value_or(kDefaultSamples);
+  if (n <= 0) return absl::InvalidArgumentError(absl::StrCat("--n=", n, ": must be positive"));
+  const int dims = options.dims.value_or(kDefaultDims);
+  if (dims <= 0 || dims > kMaxGeneratedDims) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--dims=", dims, ": must be from 1 to ", kMaxGeneratedDims, " for generated data"));
+  }
+  const size_t d = static_cast<size_t>(dims);
+  source.set_n(static_cast<uint64_t>(n));
+  source.set_seed(options.seed.value_or(kDefaultSeed));
+
+  std::vector<double> mean(d, 0.0);
+  if (options.mean) {
+    ASSIGN_OR_RETURN(mean, ParseNumberList(*options.mean, "--mean"));
+    if (mean.size() != d) {
+      return absl::InvalidArgumentError(absl::StrCat("--mean has ", mean.size(),
+                                                     " entries but --dims=", dims));
+    }
+  }
+  std::vector<double> cov(d * d, 0.0);
+  for (size_t j = 0; j < d; ++j) cov[j * d + j] = 1.0;
+  if (options.cov) {
+    ASSIGN_OR_RETURN(std::vector<double> given, ParseNumberList(*options.cov, "--cov"));
+    if (given.size() == d * d) {
+      cov = given;
+    } else if (given.size() == d) {
+      for (size_t j = 0; j < d; ++j) cov[j * d + j] = given[j];
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--cov has ", given.size(), " entries; with --dims=", dims, " it takes ", d * d,
+          " (the matrix, row by row) or ", d, " (the variances of a diagonal matrix)"));
+    }
+  }
+  *source.mutable_mean() = {mean.begin(), mean.end()};
+  *source.mutable_covariance() = {cov.begin(), cov.end()};
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
+  SweepSpec spec;
+  spec.mutable_kernel()->set_name(options.kernel);
+
+  ASSIGN_OR_RETURN(std::vector<double> widths, ParseWidths(options.widths));
+  *spec.mutable_widths() = {widths.begin(), widths.end()};
+
+  if (!options.data.empty()) {
+    const char* conflict = options.n      ? "--n"
+                           : options.dims ? "--dims"
+                           : options.seed ? "--seed"
+                           : options.mean ? "--mean"
+                           : options.cov  ? "--cov"
+                                          : nullptr;
+    if (conflict != nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          conflict, " describes generated data and cannot be used with --data"));
+    }
+    FileSource& file = *spec.mutable_data()->mutable_file();
+    file.set_path(options.data);
+    file.set_format("csv");
+  } else {
+    RETURN_IF_ERROR(BuildGaussian(options, *spec.mutable_data()->mutable_gaussian()));
+  }
+
+  if (!options.point.empty()) {
+    ASSIGN_OR_RETURN(std::vector<double> point, ParseNumberList(options.point, "--point"));
+    *spec.add_points()->mutable_coords() = {point.begin(), point.end()};
+  }
+
+  ExecutorSpec& executor = *spec.mutable_executor();
+  executor.set_name(options.executor);
+  executor.set_workers(options.workers);
+  if (options.split == "widths") {
+    executor.set_split(SPLIT_WIDTHS);
+  } else if (options.split == "samples") {
+    executor.set_split(SPLIT_SAMPLES);
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--split='", options.split, "': must be widths or samples"));
+  }
+  executor.set_chunk(options.chunk);
+  return spec;
+}
+
+}  // namespace parsweep
