@@ -9,12 +9,19 @@ PARSWEEP_COPTS = [
 def parsweep_cc_library(name, copts = [], **kwargs):
     native.cc_library(name = name, copts = PARSWEEP_COPTS + copts, **kwargs)
 
-def parsweep_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
+def parsweep_cc_test(name, copts = [], deps = [], size = "small", worker_main = False, **kwargs):
+    """A GoogleTest binary.
+
+    worker_main: the binary's main() first checks whether it was started as a worker
+    process (see runtime/worker_entry.h); needed by tests of executors that exec the
+    running binary.
+    """
+    main = ["//runtime:worker_test_main", "@system//:gmock"] if worker_main else ["@system//:gtest_main"]
     native.cc_test(
         name = name,
         size = size,
         copts = PARSWEEP_COPTS + copts,
-        deps = deps + ["@system//:gtest_main"],
+        deps = deps + main,
         **kwargs
     )
 

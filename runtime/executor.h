@@ -1,36 +1,40 @@
-// Executor: runs a sweep's tasks somewhere (this thread, a thread pool, worker processes,
-// MPI ranks) and hands back their results. Every executor must produce, for the same tasks,
-// the same results; only where and when they are computed differs.
+// Executor: where a workload's batches of requests run (this thread, a thread pool, worker
+// processes, MPI ranks). Executors move bytes and know no workload; the same batches give
+// the same results on every executor. Callers normally use Pool (runtime/pool.h), which
+// adds Apply/Map/futures/streams, chunking and a bound on work in flight.
 //
 // Contract, for every implementation:
-//  - Run() executes each task of `tasks` exactly once (retrying a task that was lost with
-//    its worker is allowed; delivering it twice is not) and passes its TaskResult to `sink`
-//    exactly once. Tasks may execute concurrently and in any order; results reach `sink` in
-//    completion order, each tagged with its Task::index, and the caller restores the order.
-//  - `sink` is called on the thread that called Run(), one call at a time, so it needs no
-//    locking. If it returns an error, Run() stops handing out tasks and returns that error.
-//  - Run() returns only when no task of this call is still executing. It returns OK when
-//    every task succeeded, otherwise the first error, whose message names the task.
-//  - The executor does not own `sweep` or `tasks`; both must outlive the call. A worker
-//    outside this process rebuilds the sweep from sweep.spec(), which is complete.
-//  - One Run() at a time per executor; an executor may be reused for another Run().
+//  - Start(workload) readies the workers for `workload`, which must stay alive and
+//    unchanged until the executor is destroyed or started again. Start again (another
+//    workload) only with no batch outstanding.
+//  - Submit(batch) queues one batch and returns without waiting for it to run; an idle
+//    worker may take it at once. Batch ids are the caller's and unique among outstanding
+//    batches. Batches may run concurrently and in any order; items within a batch run in
+//    order on one worker.
+//  - Next() waits until some outstanding batch has finished and returns its result, in
+//    completion order. Every submitted batch yields exactly one result. An executor may
+//    re-run a batch whose worker was lost (bounded retries); its result still comes once.
+//  - Failures that belong to a batch (a request's error, a worker that kept dying while
+//    running it, a corrupt reply) come back as that batch's WorkBatchResult::error, naming
+//    the item, and for processes the worker's pid and exit status or signal. The executor
+//    stays usable. Next() itself returns an error only when it cannot go on at all: no batch
+//    is outstanding (FailedPrecondition), or no worker can be started.
+//  - Submit() and Next() are called from one thread at a time. Destruction stops every
+//    worker and waits for it; no process or thread outlives the executor.
 //
-// An executor lives in its own folder under executors/ and registers itself with one line,
-// PARSWEEP_REGISTER_EXECUTOR(name, factory), at the bottom of its .cc file.
+// An executor lives in its own folder under executors/ and registers itself with
+// PARSWEEP_REGISTER_EXECUTOR(name, factory) at the bottom of its .cc file.
 #ifndef PARSWEEP_RUNTIME_EXECUTOR_H_
 #define PARSWEEP_RUNTIME_EXECUTOR_H_
 
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
-#include "absl/types/span.h"
+#include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
+#include "proto/work.pb.h"
 #include "runtime/registry.h"
-#include "runtime/sweep.h"
+#include "runtime/workload.h"
 
 namespace parsweep {
-
-// ResultSink receives one task's result; see the Executor contract for when.
-using ResultSink = absl::FunctionRef<absl::Status(TaskResult result)>;
 
 class Executor {
  public:
@@ -39,13 +43,17 @@ class Executor {
 
   virtual ~Executor() = default;
 
-  // Executor::parallelism is how many tasks may run at once; the planner cuts the sweep
-  // into enough tasks to keep that many workers busy.
+  // Executor::parallelism is how many batches may run at once.
   virtual int parallelism() const = 0;
 
-  // Executor::Run runs `tasks` of `sweep`; see the contract above.
-  virtual absl::Status Run(const Sweep& sweep, absl::Span<const Task> tasks,
-                           ResultSink sink) = 0;
+  // Executor::Start readies workers for `workload`; see the contract above.
+  virtual absl::Status Start(const Workload& workload) = 0;
+
+  // Executor::Submit queues `batch`. Requires a successful Start().
+  virtual absl::Status Submit(WorkBatch batch) = 0;
+
+  // Executor::Next returns the next finished batch's result.
+  virtual absl::StatusOr<WorkBatchResult> Next() = 0;
 };
 
 }  // namespace parsweep

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "runtime/status_macros.h"
+#include "runtime/sweep_workload.h"
 #include "runtime/task_planner.h"
 
 namespace parsweep {
@@ -19,25 +20,26 @@ namespace {
 // Totals per (point, width) over all samples, point-major, widths in spec order.
 class Merger {
  public:
-  Merger(const Sweep& sweep, absl::Span<const Task> tasks)
-      : tasks_(tasks),
+  Merger(const Sweep& sweep, const TaskPlan& plan)
+      : plan_(plan),
         num_widths_(sweep.spec().widths_size()),
         counting_(sweep.kernel().accumulator() == AccumulatorKind::kCount),
         counts_(counting_ ? sweep.points().rows() * num_widths_ : 0, 0),
         sums_(counting_ ? 0 : sweep.points().rows() * num_widths_, 0.0),
-        received_(tasks.size(), false) {}
+        received_(plan.size(), false) {}
 
-  absl::Status Add(const TaskResult& result) {
-    const uint64_t index = result.task_index();
-    if (index >= tasks_.size() || tasks_[index].index() != index) {
-      return absl::InternalError(absl::StrCat("executor returned a result for task ", index,
+  // Merger::Add merges the result of task `index` (as the pool delivered it).
+  absl::Status Add(uint64_t index, const TaskResult& result) {
+    if (index >= plan_.size() || result.task_index() != index) {
+      return absl::InternalError(absl::StrCat("executor returned a result for task ",
+                                              result.task_index(), " as task ", index,
                                               ", which was not submitted"));
     }
     if (received_[index]) {
       return absl::InternalError(
           absl::StrCat("executor returned the result of task ", index, " twice"));
     }
-    const Task& task = tasks_[index];
+    const Task task = plan_.task(index);
     const size_t widths = task.width_indices_size();
     const size_t expected = (task.point_end() - task.point_begin()) * widths;
     const Partial& partial = result.partial();
@@ -65,9 +67,9 @@ class Merger {
   }
 
   absl::Status CheckComplete() const {
-    if (num_received_ == tasks_.size()) return absl::OkStatus();
+    if (num_received_ == plan_.size()) return absl::OkStatus();
     return absl::InternalError(absl::StrCat("executor finished with ", num_received_, " of ",
-                                            tasks_.size(), " task results"));
+                                            plan_.size(), " task results"));
   }
 
   bool counting() const { return counting_; }
@@ -77,7 +79,7 @@ class Merger {
   }
 
  private:
-  absl::Span<const Task> tasks_;
+  const TaskPlan& plan_;
   size_t num_widths_;
   bool counting_;
   std::vector<uint64_t> counts_;
@@ -136,23 +138,42 @@ void FillResults(const Sweep& sweep, const Merger& merger, Report& report) {
 
 }  // namespace
 
-absl::StatusOr<Report> RunSweep(const Sweep& sweep, Executor& executor) {
+absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool,
+                                      const ProgressFn& progress) {
   const absl::Time start = absl::Now();
-  const std::vector<Task> tasks = PlanTasks(sweep, executor.parallelism());
-  Merger merger(sweep, tasks);
-  RETURN_IF_ERROR(executor.Run(sweep, tasks, [&merger](TaskResult result) {
-    return merger.Add(result);
-  }));
+  const TaskPlan plan(sweep, pool.parallelism());
+  Merger merger(sweep, plan);
+  Pool::Stream results = pool.Unordered(
+      plan.size(), [&plan](uint64_t i) { return plan.task(i).SerializeAsString(); });
+  uint64_t done = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(std::optional<Pool::Completed> completed, results.Next());
+    if (!completed) break;
+    TaskResult result;
+    if (!result.ParseFromString(completed->response)) {
+      return absl::DataLossError(
+          absl::StrCat("cannot parse the result of task ", completed->index));
+    }
+    RETURN_IF_ERROR(merger.Add(completed->index, result));
+    if (progress) progress(++done, plan.size());
+  }
   RETURN_IF_ERROR(merger.CheckComplete());
 
   Report report;
   *report.mutable_spec() = sweep.spec();
   report.set_samples(sweep.samples());
   report.set_dims(sweep.dims());
-  report.set_tasks(tasks.size());
+  report.set_tasks(plan.size());
   FillResults(sweep, merger, report);
   report.set_wall_seconds(absl::ToDoubleSeconds(absl::Now() - start));
   return report;
+}
+
+absl::StatusOr<Report> RunSweep(const Sweep& sweep, Executor& executor,
+                                const PoolOptions& options, const ProgressFn& progress) {
+  const SweepWorkload workload(sweep);
+  ASSIGN_OR_RETURN(std::unique_ptr<Pool> pool, Pool::Create(executor, workload, options));
+  return RunSweepOnPool(sweep, *pool, progress);
 }
 
 }  // namespace parsweep

@@ -1,7 +1,6 @@
 #include "runtime/task_planner.h"
 
 #include <algorithm>
-#include <cstdint>
 
 namespace parsweep {
 namespace {
@@ -15,36 +14,31 @@ uint64_t ChunkSize(uint64_t items, uint64_t requested, int parallelism) {
 
 }  // namespace
 
-std::vector<Task> PlanTasks(const Sweep& sweep, int parallelism) {
-  const ExecutorSpec& executor = sweep.spec().executor();
-  const uint64_t num_widths = sweep.spec().widths_size();
-  const uint64_t num_samples = sweep.samples();
-  const uint32_t num_points = static_cast<uint32_t>(sweep.points().rows());
-  std::vector<Task> tasks;
-  auto add_task = [&](uint64_t width_begin, uint64_t width_end, uint64_t sample_begin,
-                      uint64_t sample_end) {
-    Task& task = tasks.emplace_back();
-    task.set_index(tasks.size() - 1);
-    for (uint64_t w = width_begin; w < width_end; ++w) {
-      task.add_width_indices(static_cast<uint32_t>(w));
-    }
-    task.set_sample_begin(sample_begin);
-    task.set_sample_end(sample_end);
-    task.set_point_begin(0);
-    task.set_point_end(num_points);
-  };
-  if (executor.split() == SPLIT_SAMPLES) {
-    const uint64_t chunk = ChunkSize(num_samples, executor.chunk(), parallelism);
-    for (uint64_t begin = 0; begin < num_samples; begin += chunk) {
-      add_task(0, num_widths, begin, std::min(num_samples, begin + chunk));
-    }
-  } else {
-    const uint64_t chunk = ChunkSize(num_widths, executor.chunk(), parallelism);
-    for (uint64_t begin = 0; begin < num_widths; begin += chunk) {
-      add_task(begin, std::min(num_widths, begin + chunk), 0, num_samples);
-    }
+TaskPlan::TaskPlan(const Sweep& sweep, int parallelism)
+    : by_samples_(sweep.spec().executor().split() == SPLIT_SAMPLES),
+      num_widths_(sweep.spec().widths_size()),
+      num_samples_(sweep.samples()),
+      num_points_(static_cast<uint32_t>(sweep.points().rows())) {
+  items_ = by_samples_ ? num_samples_ : num_widths_;
+  chunk_ = ChunkSize(items_, sweep.spec().executor().chunk(), parallelism);
+  tasks_ = (items_ + chunk_ - 1) / chunk_;
+}
+
+Task TaskPlan::task(uint64_t index) const {
+  const uint64_t begin = index * chunk_;
+  const uint64_t end = std::min(items_, begin + chunk_);
+  Task task;
+  task.set_index(index);
+  const uint64_t width_begin = by_samples_ ? 0 : begin;
+  const uint64_t width_end = by_samples_ ? num_widths_ : end;
+  for (uint64_t w = width_begin; w < width_end; ++w) {
+    task.add_width_indices(static_cast<uint32_t>(w));
   }
-  return tasks;
+  task.set_sample_begin(by_samples_ ? begin : 0);
+  task.set_sample_end(by_samples_ ? end : num_samples_);
+  task.set_point_begin(0);
+  task.set_point_end(num_points_);
+  return task;
 }
 
 }  // namespace parsweep

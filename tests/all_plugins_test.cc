@@ -22,7 +22,7 @@ using ::testing::Contains;
 
 constexpr uint64_t kSamples = 4000;
 
-SweepSpec MakeSpec(const std::string& kernel, const std::string& executor, Split split,
+SweepSpec MakeSpec(const std::string& kernel, const ExecutorSpec& executor, Split split,
                    uint64_t chunk) {
   SweepSpec spec;
   spec.mutable_kernel()->set_name(kernel);
@@ -32,7 +32,7 @@ SweepSpec MakeSpec(const std::string& kernel, const std::string& executor, Split
   gaussian.set_seed(99);
   for (double m : {0.0, 0.0}) gaussian.add_mean(m);
   for (double c : {1.0, 0.0, 0.0, 1.0}) gaussian.add_covariance(c);
-  spec.mutable_executor()->set_name(executor);
+  *spec.mutable_executor() = executor;
   spec.mutable_executor()->set_split(split);
   spec.mutable_executor()->set_chunk(chunk);
   return spec;
@@ -53,13 +53,41 @@ Report RunSpec(const SweepSpec& spec) {
 TEST(AllPluginsTest, TheBuiltInPluginsAreLinkedIn) {
   EXPECT_THAT(Registry<Kernel>::Global().Names(), Contains("parzen_hypercube"));
   EXPECT_THAT(Registry<Executor>::Global().Names(), Contains("serial"));
+  EXPECT_THAT(Registry<Executor>::Global().Names(), Contains("threads"));
+}
+
+// Every registered executor with two workers, and each process start method.
+std::vector<ExecutorSpec> ExecutorVariants() {
+  std::vector<ExecutorSpec> variants;
+  for (const std::string& name : Registry<Executor>::Global().Names()) {
+    ExecutorSpec spec;
+    spec.set_name(name);
+    if (name != "serial") spec.set_workers(2);
+    if (name == "process") {
+#ifdef __SANITIZE_THREAD__
+      // TSan's own thread makes the process multi-threaded, which fork rightly refuses.
+      const std::vector<const char*> methods = {"spawn"};
+#else
+      const std::vector<const char*> methods = {"fork", "spawn"};
+#endif
+      for (const char* method : methods) {
+        (*spec.mutable_params())["start_method"] = method;
+        variants.push_back(spec);
+      }
+    } else {
+      variants.push_back(spec);
+    }
+  }
+  return variants;
 }
 
 TEST(AllPluginsTest, EveryExecutorGivesSerialsAnswersForEveryKernelAndSplit) {
+  ExecutorSpec serial;
+  serial.set_name("serial");
   for (const std::string& kernel : Registry<Kernel>::Global().Names()) {
-    const Report reference = RunSpec(MakeSpec(kernel, "serial", SPLIT_WIDTHS, 0));
+    const Report reference = RunSpec(MakeSpec(kernel, serial, SPLIT_WIDTHS, 0));
     ASSERT_EQ(reference.results_size(), 12) << kernel;
-    for (const std::string& executor : Registry<Executor>::Global().Names()) {
+    for (const ExecutorSpec& executor : ExecutorVariants()) {
       for (Split split : {SPLIT_WIDTHS, SPLIT_SAMPLES}) {
         for (uint64_t chunk : {0, 1, 3}) {
           const Report report = RunSpec(MakeSpec(kernel, executor, split, chunk));
@@ -67,7 +95,8 @@ TEST(AllPluginsTest, EveryExecutorGivesSerialsAnswersForEveryKernelAndSplit) {
           for (int i = 0; i < report.results_size(); ++i) {
             const WidthResult& got = report.results(i);
             const WidthResult& want = reference.results(i);
-            SCOPED_TRACE(kernel + " on " + executor + ", split " + Split_Name(split) +
+            SCOPED_TRACE(kernel + " on " + executor.ShortDebugString() + ", split " +
+                         Split_Name(split) +
                          ", chunk " + std::to_string(chunk) + ", width " +
                          std::to_string(want.width()));
             EXPECT_EQ(got.width(), want.width());

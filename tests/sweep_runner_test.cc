@@ -3,12 +3,15 @@
 #include "runtime/sweep_runner.h"
 
 #include <algorithm>
+#include <deque>
+#include <optional>
 #include <cmath>
 #include <memory>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "runtime/batch.h"
 #include "runtime/executor.h"
 #include "runtime/kernel.h"
 #include "runtime/sweep.h"
@@ -117,16 +120,33 @@ TEST(TaskPlannerTest, CoversEveryWidthOnceAndKeepsWorkersBusy) {
   absl::StatusOr<std::unique_ptr<Sweep>> sweep =
       Sweep::Create(MakeSpec(TutorialWidths(), SPLIT_WIDTHS, 0));
   ASSERT_TRUE(sweep.ok());
-  const std::vector<Task> tasks = PlanTasks(**sweep, 2);
-  EXPECT_EQ(tasks.size(), 6u);  // 12 widths, about 4 tasks for each of 2 workers.
+  const TaskPlan plan(**sweep, 2);
+  EXPECT_EQ(plan.size(), 6u);  // 12 widths, about 4 tasks for each of 2 workers.
   std::vector<int> seen(12, 0);
-  for (size_t i = 0; i < tasks.size(); ++i) {
-    EXPECT_EQ(tasks[i].index(), i);
-    EXPECT_EQ(tasks[i].sample_begin(), 0u);
-    EXPECT_EQ(tasks[i].sample_end(), 5000u);
-    for (uint32_t w : tasks[i].width_indices()) ++seen[w];
+  for (uint64_t i = 0; i < plan.size(); ++i) {
+    const Task task = plan.task(i);
+    EXPECT_EQ(task.index(), i);
+    EXPECT_EQ(task.sample_begin(), 0u);
+    EXPECT_EQ(task.sample_end(), 5000u);
+    for (uint32_t w : task.width_indices()) ++seen[w];
   }
   EXPECT_THAT(seen, testing::Each(1));
+}
+
+TEST(TaskPlannerTest, SplitsSamplesIntoContiguousRangesCoveringAll) {
+  absl::StatusOr<std::unique_ptr<Sweep>> sweep =
+      Sweep::Create(MakeSpec(TutorialWidths(), SPLIT_SAMPLES, 1200));
+  ASSERT_TRUE(sweep.ok());
+  const TaskPlan plan(**sweep, 2);
+  ASSERT_EQ(plan.size(), 5u);
+  uint64_t next = 0;
+  for (uint64_t i = 0; i < plan.size(); ++i) {
+    const Task task = plan.task(i);
+    EXPECT_EQ(task.sample_begin(), next);
+    EXPECT_EQ(task.width_indices_size(), 12);
+    next = task.sample_end();
+  }
+  EXPECT_EQ(next, 5000u);
 }
 
 TEST(SweepTest, RunTaskRejectsTasksOutsideTheSweep) {
@@ -150,47 +170,80 @@ TEST(SweepTest, RunTaskRejectsTasksOutsideTheSweep) {
   EXPECT_TRUE((*sweep)->RunTask(task).ok());
 }
 
-// An executor that runs every task correctly, then lets `Tamper` break the results.
+// An executor that runs every batch correctly, one task per batch, then breaks the last
+// batch's result in one way.
 class TamperingExecutor : public Executor {
  public:
-  enum class Fault { kDuplicate, kDrop, kWrongSize, kUnknownTask };
+  enum class Fault { kDuplicateBatch, kDropBatch, kMissingResponse, kWrongSize, kWrongTask };
   explicit TamperingExecutor(Fault fault) : fault_(fault) {}
   int parallelism() const override { return 2; }
-  absl::Status Run(const Sweep& sweep, absl::Span<const Task> tasks,
-                   ResultSink sink) override {
-    for (const Task& task : tasks) {
-      absl::StatusOr<TaskResult> result = sweep.RunTask(task);
-      if (!result.ok()) return result.status();
-      const bool last = task.index() + 1 == tasks.size();
-      if (last && fault_ == Fault::kDrop) continue;
-      if (last && fault_ == Fault::kWrongSize) result->mutable_partial()->add_counts(1);
-      if (last && fault_ == Fault::kUnknownTask) result->set_task_index(tasks.size());
-      absl::Status status = sink(*result);
-      if (!status.ok()) return status;
-      if (last && fault_ == Fault::kDuplicate) return sink(*result);
-    }
+  absl::Status Start(const Workload& workload) override {
+    workload_ = &workload;
     return absl::OkStatus();
   }
+  absl::Status Submit(WorkBatch batch) override {
+    queue_.push_back(std::move(batch));
+    return absl::OkStatus();
+  }
+  absl::StatusOr<WorkBatchResult> Next() override {
+    if (last_) return *std::exchange(last_, std::nullopt);
+    if (queue_.empty()) return absl::FailedPreconditionError("no batch is outstanding");
+    WorkBatch batch = std::move(queue_.front());
+    queue_.pop_front();
+    WorkBatchResult result = RunBatch(*workload_, batch);
+    // The first batch is duplicated (while others are outstanding); the last is broken.
+    const uint64_t task_index = batch.items(0).index();
+    if (fault_ == Fault::kDuplicateBatch && task_index == 0) last_ = result;
+    if (task_index + 1 != kTasks) return result;
+    TaskResult task;
+    task.ParseFromString(result.responses(0));
+    switch (fault_) {
+      case Fault::kDuplicateBatch:
+        break;
+      case Fault::kDropBatch:
+        return Next();
+      case Fault::kMissingResponse:
+        result.clear_responses();
+        break;
+      case Fault::kWrongSize:
+        task.mutable_partial()->add_counts(1);
+        break;
+      case Fault::kWrongTask:
+        task.set_task_index(0);
+        break;
+    }
+    if (result.responses_size() > 0) result.set_responses(0, task.SerializeAsString());
+    return result;
+  }
+  static constexpr uint64_t kTasks = 6;
 
  private:
   Fault fault_;
+  const Workload* workload_ = nullptr;
+  std::deque<WorkBatch> queue_;
+  std::optional<WorkBatchResult> last_;
 };
 
 TEST(SweepRunnerTest, AnExecutorsFaultyResultsAreErrorsNotWrongNumbers) {
   const SweepSpec spec = MakeSpec(TutorialWidths(), SPLIT_WIDTHS, 0);
+  PoolOptions one_task_per_batch;
+  one_task_per_batch.chunksize = 1;
   const struct {
     TamperingExecutor::Fault fault;
     const char* message;
   } cases[] = {
-      {TamperingExecutor::Fault::kDuplicate, "twice"},
-      {TamperingExecutor::Fault::kDrop, "finished with 5 of 6 task results"},
+      {TamperingExecutor::Fault::kDuplicateBatch, "which is not outstanding"},
+      {TamperingExecutor::Fault::kDropBatch, "no batch is outstanding"},
+      {TamperingExecutor::Fault::kMissingResponse, "0 responses for a batch of 1"},
       {TamperingExecutor::Fault::kWrongSize, "task 5 returned 3 counts"},
-      {TamperingExecutor::Fault::kUnknownTask, "task 6, which was not submitted"},
+      {TamperingExecutor::Fault::kWrongTask, "result for task 0 as task 5"},
   };
   for (const auto& c : cases) {
     TamperingExecutor executor(c.fault);
-    absl::StatusOr<Report> report = RunOn(spec, executor);
-    EXPECT_EQ(report.status().code(), absl::StatusCode::kInternal) << c.message;
+    absl::StatusOr<std::unique_ptr<Sweep>> sweep = Sweep::Create(spec);
+    ASSERT_TRUE(sweep.ok());
+    absl::StatusOr<Report> report = RunSweep(**sweep, executor, one_task_per_batch);
+    EXPECT_FALSE(report.ok()) << c.message;
     EXPECT_THAT(report.status().message(), HasSubstr(c.message));
   }
 }
@@ -214,13 +267,37 @@ PARSWEEP_REGISTER_KERNEL(failing_for_test, [](const KernelSpec&) {
   return absl::StatusOr<std::unique_ptr<Kernel>>(std::make_unique<FailingKernel>());
 });
 
-TEST(SweepRunnerTest, AKernelsErrorNamesTheKernelAndTheTask) {
-  SweepSpec spec = MakeSpec(TutorialWidths(), SPLIT_WIDTHS, 1);
-  spec.mutable_kernel()->set_name("failing_for_test");
-  absl::StatusOr<Report> report = RunSerial(spec);
-  EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(report.status().message(),
-              HasSubstr("kernel 'failing_for_test' failed on task 10: widths above 1"));
+// On every executor, a kernel's error reaches the caller with the kernel's name and the
+// task, and the executor then runs the next sweep as if nothing had happened.
+TEST(SweepRunnerTest, AKernelsErrorNamesTheKernelAndTheTaskOnEveryExecutor) {
+  std::vector<ExecutorSpec> executors;
+  for (const char* name : {"serial", "threads", "process"}) {
+    ExecutorSpec spec;
+    spec.set_name(name);
+    if (std::string(name) != "serial") spec.set_workers(2);
+    executors.push_back(spec);
+  }
+  (*executors.back().mutable_params())["start_method"] = "fork";
+  executors.push_back(executors.back());
+  (*executors.back().mutable_params())["start_method"] = "spawn";
+
+  for (const ExecutorSpec& executor_spec : executors) {
+    SCOPED_TRACE(executor_spec.ShortDebugString());
+    absl::StatusOr<std::unique_ptr<Executor>> executor =
+        Registry<Executor>::Global().Create(executor_spec);
+    ASSERT_TRUE(executor.ok()) << executor.status();
+    SweepSpec failing = MakeSpec(TutorialWidths(), SPLIT_WIDTHS, 1);
+    failing.mutable_kernel()->set_name("failing_for_test");
+    absl::StatusOr<Report> report = RunOn(failing, **executor);
+    EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(std::string(report.status().message()),
+                testing::MatchesRegex(
+                    "kernel 'failing_for_test' failed on task 1[01]: widths above 1.*"));
+
+    absl::StatusOr<Report> good = RunOn(MakeSpec(TutorialWidths(), SPLIT_WIDTHS, 1), **executor);
+    ASSERT_TRUE(good.ok()) << good.status();
+    EXPECT_EQ(good->results_size(), 12);
+  }
 }
 
 }  // namespace

@@ -348,7 +348,7 @@ TEST(SweepToolTest, RejectsBadGeneratedDataFlags) {
 
 TEST(SweepToolTest, RejectsUnknownNamesAndModes) {
   ExpectCleanFailure({"--kernel=nope"}, "unknown kernel 'nope'; known kernels: parzen_hypercube");
-  ExpectCleanFailure({"--executor=nope"}, "unknown executor 'nope'; known executors: serial");
+  ExpectCleanFailure({"--executor=nope"}, "unknown executor 'nope'; known executors: process, serial, threads");
   ExpectCleanFailure({"--format=xml"}, "--format='xml': must be table, csv or json");
   ExpectCleanFailure({"--split=rows"}, "--split='rows': must be widths or samples");
 }

@@ -5,10 +5,12 @@
 //   bazel run //tools:sweep -- --widths=1.0:1.2:100 --format=csv
 //   bazel run //tools:sweep -- --data=samples.csv --point=0.5,0.5
 //   bazel run //tools:sweep -- --list            # registered kernels and executors
+//   bazel run //tools:sweep -- --compare --plot=/tmp/sweep.svg   # the tutorial's benchmark
 //
 // Kernels and executors are found by name in their registries: this file names none.
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -22,20 +24,30 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "runtime/child_processes.h"
 #include "runtime/executor.h"
 #include "runtime/kernel.h"
 #include "runtime/registry.h"
 #include "runtime/status_macros.h"
 #include "runtime/sweep.h"
 #include "runtime/sweep_runner.h"
+#include "runtime/worker_entry.h"
+#include "tools/charts.h"
+#include "tools/compare.h"
+#include "tools/progress_bar.h"
 #include "tools/report_format.h"
 #include "tools/sweep_options.h"
+#include "tools/sweep_plots.h"
+#include "tools/system_info.h"
 
 ABSL_FLAG(std::string, kernel, "parzen_hypercube", "density kernel (see --list)");
-ABSL_FLAG(std::string, executor, "serial", "how tasks run (see --list)");
-ABSL_FLAG(uint32_t, workers, 0, "workers for parallel executors; 0 = number of cores");
-ABSL_FLAG(std::string, widths, parsweep::kDefaultWidths,
-          "window widths: a list 0.1,0.5,1 or a range start:stop:count");
+ABSL_FLAG(std::optional<std::string>, executor, std::nullopt,
+          "how tasks run (see --list); default serial");
+ABSL_FLAG(std::optional<uint32_t>, workers, std::nullopt,
+          "workers for parallel executors; default (or 0) the number of cores");
+ABSL_FLAG(std::optional<std::string>, widths, std::nullopt,
+          "window widths: a list 0.1,0.5,1 or a range start:stop:count; default the "
+          "tutorial's 0.1,0.2,...,1.2 (with --compare, its benchmark's 1.0:1.2:100)");
 ABSL_FLAG(std::optional<int64_t>, n, std::nullopt, "samples to generate (default 10000)");
 ABSL_FLAG(std::optional<int>, dims, std::nullopt, "dimensions of generated data (default 2)");
 ABSL_FLAG(std::optional<uint64_t>, seed, std::nullopt, "seed of generated data (default 123)");
@@ -50,6 +62,19 @@ ABSL_FLAG(std::string, data, "",
           "taken from the directory bazel run was started in");
 ABSL_FLAG(std::string, split, "widths", "cut the sweep into tasks by widths or samples");
 ABSL_FLAG(uint64_t, chunk, 0, "widths or samples per task; 0 = chosen automatically");
+ABSL_FLAG(std::optional<std::string>, start_method, std::nullopt,
+          "process executor: fork (workers inherit the data) or spawn (fresh processes "
+          "that map it); default fork");
+ABSL_FLAG(std::optional<uint32_t>, max_retries, std::nullopt,
+          "process executor: times a task lost with a dead worker is re-run (default 2)");
+ABSL_FLAG(std::optional<std::string>, compare, std::nullopt,
+          "time the sweep on several executors side by side: --compare alone for the "
+          "tutorial's serial,process:2,process:3,process:4,process:6, or a list such as "
+          "--compare=serial,threads:2,process:2:spawn");
+ABSL_FLAG(int, repeat, 5, "compare mode: timed runs per executor, after one warm-up");
+ABSL_FLAG(std::string, plot, "",
+          "write charts: PATH.svg or PATH.png; compare mode writes the bar chart there and "
+          "the density chart to PATH_density.svg/png");
 ABSL_FLAG(std::string, format, "table", "output: table, csv or json");
 ABSL_FLAG(bool, list, false, "list the registered kernels and executors, and exit");
 
@@ -71,6 +96,69 @@ std::string ListPlugins() {
                       absl::StrJoin(Registry<Executor>::Global().Names(), ", "), "\n");
 }
 
+// The sweep's options from the flags, as BuildSpec takes them.
+SweepOptions OptionsFromFlags(bool compare) {
+  SweepOptions options;
+  options.kernel = absl::GetFlag(FLAGS_kernel);
+  options.executor = absl::GetFlag(FLAGS_executor).value_or("serial");
+  options.workers = absl::GetFlag(FLAGS_workers).value_or(0);
+  options.widths =
+      absl::GetFlag(FLAGS_widths).value_or(compare ? kBenchmarkWidths : kDefaultWidths);
+  options.n = absl::GetFlag(FLAGS_n);
+  options.dims = absl::GetFlag(FLAGS_dims);
+  options.seed = absl::GetFlag(FLAGS_seed);
+  options.mean = absl::GetFlag(FLAGS_mean);
+  options.cov = absl::GetFlag(FLAGS_cov);
+  options.point = absl::GetFlag(FLAGS_point);
+  options.data = ResolveUserPath(absl::GetFlag(FLAGS_data));
+  options.split = absl::GetFlag(FLAGS_split);
+  options.chunk = absl::GetFlag(FLAGS_chunk);
+  if (const auto start_method = absl::GetFlag(FLAGS_start_method)) {
+    options.executor_params["start_method"] = *start_method;
+  }
+  if (const auto max_retries = absl::GetFlag(FLAGS_max_retries)) {
+    options.executor_params["max_retries"] = absl::StrCat(*max_retries);
+  }
+  return options;
+}
+
+absl::Status WriteCharts(const std::string& path, const Report& report,
+                         const Comparison* comparison) {
+  std::string density_path = path;
+  if (comparison != nullptr) {
+    RETURN_IF_ERROR(WriteChart(RenderSvg(ComparisonChart(*comparison)), path));
+    std::cerr << "wrote " << path << "\n";
+    density_path = DensityChartPath(path);
+  }
+  RETURN_IF_ERROR(WriteChart(RenderSvg(DensityChart(report, 0)), density_path));
+  std::cerr << "wrote " << density_path << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status RunComparison(const Sweep& sweep, const std::string& list,
+                           const std::string& plot) {
+  const std::string start_method =
+      absl::GetFlag(FLAGS_start_method).value_or("");
+  ASSIGN_OR_RETURN(std::vector<ExecutorChoice> choices,
+                   ParseExecutorList(list, sweep.spec().executor(), start_method));
+  ProgressBar bar = ProgressBar::ForStderr();
+  ASSIGN_OR_RETURN(Comparison comparison,
+                   CompareExecutors(sweep, choices, absl::GetFlag(FLAGS_repeat),
+                                    [&bar](uint64_t done, uint64_t total) {
+                                      bar.Update(done, total);
+                                    }));
+  bar.Finish();
+  const Report& report = comparison.serial_report;
+  std::cout << "parsweep compare: kernel " << report.spec().kernel().name() << ", "
+            << WorkloadSummary(report) << ", split by "
+            << (report.spec().executor().split() == SPLIT_SAMPLES ? "samples" : "widths")
+            << "\n\n"
+            << FormatSystemInfo(ReadSystemInfo()) << "\n"
+            << FormatComparison(comparison);
+  if (!plot.empty()) RETURN_IF_ERROR(WriteCharts(plot, report, &comparison));
+  return absl::OkStatus();
+}
+
 absl::Status Run() {
   if (absl::GetFlag(FLAGS_list)) {
     std::cout << ListPlugins();
@@ -81,27 +169,34 @@ absl::Status Run() {
     return absl::InvalidArgumentError(
         absl::StrCat("--format='", format, "': must be table, csv or json"));
   }
+  const std::optional<std::string> compare = absl::GetFlag(FLAGS_compare);
+  if (compare) {
+    if (absl::GetFlag(FLAGS_executor) || absl::GetFlag(FLAGS_workers)) {
+      return absl::InvalidArgumentError(
+          "--compare names its executors (e.g. --compare=serial,threads:2); drop --executor "
+          "and --workers");
+    }
+    if (format != "table") {
+      return absl::InvalidArgumentError("--compare prints a table; drop --format");
+    }
+  }
+  const std::string plot = ResolveUserPath(absl::GetFlag(FLAGS_plot));
+  if (!plot.empty()) RETURN_IF_ERROR(CheckChartPath(plot));
 
-  SweepOptions options;
-  options.kernel = absl::GetFlag(FLAGS_kernel);
-  options.executor = absl::GetFlag(FLAGS_executor);
-  options.workers = absl::GetFlag(FLAGS_workers);
-  options.widths = absl::GetFlag(FLAGS_widths);
-  options.n = absl::GetFlag(FLAGS_n);
-  options.dims = absl::GetFlag(FLAGS_dims);
-  options.seed = absl::GetFlag(FLAGS_seed);
-  options.mean = absl::GetFlag(FLAGS_mean);
-  options.cov = absl::GetFlag(FLAGS_cov);
-  options.point = absl::GetFlag(FLAGS_point);
-  options.data = ResolveUserPath(absl::GetFlag(FLAGS_data));
-  options.split = absl::GetFlag(FLAGS_split);
-  options.chunk = absl::GetFlag(FLAGS_chunk);
-
-  ASSIGN_OR_RETURN(SweepSpec spec, BuildSpec(options));
+  ASSIGN_OR_RETURN(SweepSpec spec, BuildSpec(OptionsFromFlags(compare.has_value())));
+  if (compare) {
+    // Executors are named by the list; the spec's own is only the default serial.
+    ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
+    return RunComparison(*sweep, *compare, plot);
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<Executor> executor,
                    Registry<Executor>::Global().Create(spec.executor()));
   ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
-  ASSIGN_OR_RETURN(Report report, RunSweep(*sweep, *executor));
+  ProgressBar bar = ProgressBar::ForStderr();
+  ASSIGN_OR_RETURN(Report report,
+                   RunSweep(*sweep, *executor, PoolOptions(),
+                            [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }));
+  bar.Finish();
 
   if (format == "csv") {
     std::cout << FormatCsv(report);
@@ -113,16 +208,33 @@ absl::Status Run() {
   }
   std::cout.flush();
   if (!std::cout) return absl::UnavailableError("cannot write the report to standard output");
+  if (!plot.empty()) RETURN_IF_ERROR(WriteCharts(plot, report, nullptr));
   return absl::OkStatus();
+}
+
+// Abseil flags take `--name value` as well as `--name=value`, so a bare `--compare` would
+// swallow the next argument; it means the tutorial's executor set.
+void ExpandBareCompare(int argc, char** argv) {
+  static std::string expanded = absl::StrCat("--compare=", kTutorialExecutors);
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--compare") == 0 || std::strcmp(argv[i], "-compare") == 0) {
+      argv[i] = expanded.data();
+    }
+  }
 }
 
 }  // namespace
 }  // namespace parsweep
 
 int main(int argc, char** argv) {
+  // A spawned worker is this binary started again; it runs the worker and never returns.
+  parsweep::RunWorkerIfRequested(argc, argv);
+  // Ctrl-C or SIGTERM while workers run: kill and reap them, then exit 130 or 143.
+  parsweep::InstallTerminationHandlers();
   absl::SetProgramUsageMessage(
       "Runs a width sweep of a density kernel and prints the estimates.\n"
       "Example: sweep --kernel=parzen_hypercube --executor=serial --widths=0.1:1.2:12");
+  parsweep::ExpandBareCompare(argc, argv);
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     std::fprintf(stderr, "sweep: error: unexpected argument '%s' (flags take the form --name=value)\n",

@@ -93,6 +93,9 @@ absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
         absl::StrCat("--split='", options.split, "': must be widths or samples"));
   }
   executor.set_chunk(options.chunk);
+  for (const auto& [key, value] : options.executor_params) {
+    (*executor.mutable_params())[key] = value;
+  }
   return spec;
 }
 

@@ -12,6 +12,7 @@
 #define PARSWEEP_TOOLS_SWEEP_OPTIONS_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,8 @@ namespace parsweep {
 
 // The tutorial's widths: 0.1, 0.2, ..., 1.2.
 inline constexpr char kDefaultWidths[] = "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0,1.1,1.2";
+// The tutorial's benchmark: 100 widths evenly spaced in [1.0, 1.2].
+inline constexpr char kBenchmarkWidths[] = "1.0:1.2:100";
 inline constexpr int64_t kDefaultSamples = 10000;
 inline constexpr int kDefaultDims = 2;
 inline constexpr uint64_t kDefaultSeed = 123;  // The tutorial seeds numpy with 123.
@@ -44,6 +47,7 @@ struct SweepOptions {
   std::string data;                 // A CSV file of samples, already an absolute path.
   std::string split = "widths";     // "widths" or "samples".
   uint64_t chunk = 0;
+  std::map<std::string, std::string> executor_params;  // Executor-specific, e.g. start_method.
 };
 
 // BuildSpec validates `options` and builds the sweep's spec. Errors are InvalidArgument with

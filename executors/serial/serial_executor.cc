@@ -1,10 +1,13 @@
-// serial: runs every task on the calling thread, in task order. The baseline every other
-// executor is compared with, and the reference for their results.
+// serial: runs every batch on the calling thread, in submission order, when the caller
+// waits for a result. The baseline every other executor is compared with, and the
+// reference for their results.
+#include <deque>
 #include <memory>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/batch.h"
 #include "runtime/executor.h"
 #include "runtime/status_macros.h"
 
@@ -15,14 +18,30 @@ class SerialExecutor : public Executor {
  public:
   int parallelism() const override { return 1; }
 
-  absl::Status Run(const Sweep& sweep, absl::Span<const Task> tasks,
-                   ResultSink sink) override {
-    for (const Task& task : tasks) {
-      ASSIGN_OR_RETURN(TaskResult result, sweep.RunTask(task));
-      RETURN_IF_ERROR(sink(std::move(result)));
+  absl::Status Start(const Workload& workload) override {
+    if (!queue_.empty()) {
+      return absl::FailedPreconditionError("Start() while batches are outstanding");
     }
+    workload_ = &workload;
     return absl::OkStatus();
   }
+
+  absl::Status Submit(WorkBatch batch) override {
+    if (workload_ == nullptr) return absl::FailedPreconditionError("Submit() before Start()");
+    queue_.push_back(std::move(batch));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<WorkBatchResult> Next() override {
+    if (queue_.empty()) return absl::FailedPreconditionError("no batch is outstanding");
+    WorkBatch batch = std::move(queue_.front());
+    queue_.pop_front();
+    return RunBatch(*workload_, batch);
+  }
+
+ private:
+  const Workload* workload_ = nullptr;
+  std::deque<WorkBatch> queue_;
 };
 
 absl::StatusOr<std::unique_ptr<Executor>> CreateSerialExecutor(const ExecutorSpec& spec) {

@@ -1,0 +1,94 @@
+// process: an Executor (runtime/executor.h) that runs batches in worker processes, so that a
+// workload that is not thread-safe, or that crashes, cannot take the caller down with it.
+//
+// Parameters (ExecutorSpec): `workers` (0: one per core); params `start_method` = fork
+// (default) | spawn, `max_retries` (default 2) and `max_frame_bytes` (default 64 MiB).
+//
+// Scheduling is dynamic: Submit() writes a batch to an idle worker at once or queues it;
+// Next() waits with poll() for any busy worker's reply, and hands the worker the next queued
+// batch. Frames on the pipes are protobuf's varint-delimited ToWorker / FromWorker messages
+// (see frame_io.h). Replies are read without blocking, so a slow worker never holds up the
+// others, and a reply larger than `max_frame_bytes` is refused before it is buffered.
+//
+// Faults. A worker that dies (its pipe reaches EOF, or a write to it fails) is reaped and
+// replaced, and its batch runs again on another worker, at most `max_retries` times; after
+// that the batch's result carries an Unavailable error naming the worker's pid, how it
+// ended ("exited with status 3", "killed by signal 9 (Killed)"), the batch's first item and
+// the retries. (A worker found dead when a batch is written to it counts as such a loss.) A
+// worker that sends a corrupt or oversized frame, or ends inside a frame, is killed with
+// SIGKILL and its batch fails with DataLoss, without retry. Errors a workload returns, and
+// exceptions it throws (as Internal), are its batch's error as on every executor. A worker
+// that cannot be started, or dies before it is ready, is not replaced at once; when no
+// worker is left for the queued batches, Next() tries once to start them all again and
+// otherwise returns Unavailable with the reason (the batches stay queued).
+//
+// Start methods:
+//  - fork: each worker is a fork() of the caller and runs the workload object it inherited,
+//    with the data as it was at Start() (copy-on-write), so any workload works, including one
+//    that cannot Export(). Forking a process with other threads could leave their locks
+//    (malloc's, say) held forever in the child, so every fork, including a replacement
+//    forked by Next(), fails with FailedPrecondition unless the process is single-threaded.
+//    The executor itself starts no thread. A forked worker keeps stdin, stdout and stderr
+//    and its two pipes (at descriptors 3 and 4); every other descriptor is closed, so a
+//    workload must not need its own descriptors in Run() (memory it has mapped stays).
+//  - spawn: each worker is this binary started again (/proc/self/exe, same argv), with the
+//    environment variable PARSWEEP_PROCESS_WORKER naming its pipes; main() must call
+//    RunWorkerIfRequested() first (runtime/worker_entry.h). The workload is rebuilt in the
+//    worker from Export() (called once per Start) through Registry<Workload>, with the
+//    exported descriptors inherited under the same numbers, so the workload must be
+//    registered with PARSWEEP_REGISTER_WORKLOAD. Safe in a multi-threaded process. Start()
+//    waits until every worker has built the workload, and returns the worker's error (an
+//    unknown workload name, say) if one could not.
+//  - Both: workers die with the thread that started them (PR_SET_PDEATHSIG = SIGKILL) and
+//    exit when their request pipe closes, so none outlives the caller even if it is killed;
+//    call Start() and Next() (which may start replacements) from a thread that lives as long
+//    as the executor. Every worker is registered with TrackChild while it lives.
+//
+// Shutdown: destruction (and Start() with a new workload) closes every pipe, waits up to 2 s
+// for the workers to exit, then kills the rest with SIGKILL and reaps them; no descriptor
+// and no child is left behind.
+//
+// Thread safety: as Executor says, one thread at a time; no internal threads.
+//
+// Example:
+//   ExecutorSpec spec;
+//   spec.set_name("process");
+//   spec.set_workers(4);
+//   (*spec.mutable_params())["start_method"] = "spawn";
+//   ASSIGN_OR_RETURN(std::unique_ptr<Executor> executor,
+//                    Registry<Executor>::Global().Create(spec));
+//   RETURN_IF_ERROR(executor->Start(workload));
+//   RETURN_IF_ERROR(executor->Submit(batch));
+//   ASSIGN_OR_RETURN(WorkBatchResult result, executor->Next());
+#ifndef PARSWEEP_EXECUTORS_PROCESS_PROCESS_EXECUTOR_H_
+#define PARSWEEP_EXECUTORS_PROCESS_PROCESS_EXECUTOR_H_
+
+#include <cstddef>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "proto/sweep.pb.h"
+#include "runtime/executor.h"
+
+namespace parsweep {
+
+// ProcessExecutorOptions: the parsed ExecutorSpec.
+struct ProcessExecutorOptions {
+  enum class StartMethod { kFork, kSpawn };
+
+  int workers = 1;
+  StartMethod start_method = StartMethod::kFork;
+  int max_retries = 2;
+  size_t max_frame_bytes = size_t{64} << 20;
+};
+
+// ParseProcessExecutorOptions reads `spec`: InvalidArgument naming the parameter for an
+// unknown one or a bad value.
+absl::StatusOr<ProcessExecutorOptions> ParseProcessExecutorOptions(const ExecutorSpec& spec);
+
+// CreateProcessExecutor is the factory registered as "process".
+absl::StatusOr<std::unique_ptr<Executor>> CreateProcessExecutor(const ExecutorSpec& spec);
+
+}  // namespace parsweep
+
+#endif  // PARSWEEP_EXECUTORS_PROCESS_PROCESS_EXECUTOR_H_

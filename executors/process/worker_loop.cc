@@ -1,0 +1,121 @@
+#include "executors/process/worker_loop.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "executors/process/frame_io.h"
+#include "proto/work.pb.h"
+#include "runtime/batch.h"
+#include "runtime/registry.h"
+
+namespace parsweep {
+namespace {
+
+void Complain(const absl::Status& status) {
+  std::fprintf(stderr, "parsweep worker %d: %s\n", static_cast<int>(getpid()),
+               status.ToString().c_str());
+}
+
+// Returns false when the parent can no longer be told anything.
+bool SendResult(int reply_fd, const WorkBatch& batch, WorkBatchResult result) {
+  FromWorker reply;
+  *reply.mutable_result() = std::move(result);
+  absl::Status written = WriteFrame(reply_fd, reply);
+  if (absl::IsInvalidArgument(written)) {
+    // Too large to frame. The parent must still hear about the batch, or it waits forever.
+    WorkBatchResult failed;
+    failed.set_id(batch.id());
+    SetError(batch.items().empty() ? 0 : batch.items(0).index(), written, failed);
+    *reply.mutable_result() = std::move(failed);
+    written = WriteFrame(reply_fd, reply);
+  }
+  return written.ok();
+}
+
+int ServeBatches(const Workload& workload, FrameInput& input, int reply_fd, pid_t parent) {
+  ToWorker frame;
+  for (;;) {
+    // An orphan has nobody to answer to (PR_SET_PDEATHSIG normally kills it first).
+    if (getppid() != parent) return 0;
+    absl::StatusOr<bool> got = input.Read(frame);
+    if (!got.ok()) {
+      Complain(got.status());
+      return 1;
+    }
+    if (!*got) return 0;
+    if (!frame.has_batch()) {
+      Complain(absl::DataLossError("the parent sent a frame that is not a batch"));
+      return 1;
+    }
+    if (!SendResult(reply_fd, frame.batch(), RunBatch(workload, frame.batch()))) return 0;
+  }
+}
+
+bool ParseFd(absl::string_view text, int& fd) {
+  return absl::SimpleAtoi(text, &fd) && fd >= 0 && fcntl(fd, F_GETFD) != -1;
+}
+
+}  // namespace
+
+int RunWorkerLoop(const Workload& workload, int request_fd, int reply_fd) {
+  FrameInput input(request_fd);
+  return ServeBatches(workload, input, reply_fd, getppid());
+}
+
+std::optional<int> RunSpawnedWorkerIfRequested(int argc, char** argv) {
+  const char* value = std::getenv(kWorkerEnvVar);
+  if (value == nullptr) return std::nullopt;
+  const std::string fds = value;
+  // Programs this worker starts are not workers.
+  unsetenv(kWorkerEnvVar);
+  const std::vector<absl::string_view> parts = absl::StrSplit(fds, ',');
+  int request_fd = -1;
+  int reply_fd = -1;
+  if (parts.size() != 2 || !ParseFd(parts[0], request_fd) || !ParseFd(parts[1], reply_fd)) {
+    std::fprintf(stderr, "parsweep: %s=%s does not name two open descriptors\n", kWorkerEnvVar,
+                 fds.c_str());
+    return 2;
+  }
+  // The parent cleared close-on-exec for this exec only; programs the workload starts must
+  // not hold the pipes open.
+  fcntl(request_fd, F_SETFD, FD_CLOEXEC);
+  fcntl(reply_fd, F_SETFD, FD_CLOEXEC);
+  // Already set before execv (and kept across it); repeated so the guarantee does not depend
+  // on how this process was started.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  const pid_t parent = getppid();
+
+  FrameInput input(request_fd);
+  ToWorker first;
+  absl::StatusOr<bool> got = input.Read(first);
+  if (!got.ok() || !*got) return 1;  // The parent is gone, or not a process executor.
+  absl::StatusOr<std::unique_ptr<Workload>> workload =
+      first.has_workload()
+          ? Registry<Workload>::Global().Create(first.workload())
+          : absl::DataLossError("the first frame from the parent is not a workload");
+  FromWorker ready;
+  if (!workload.ok()) {
+    ready.mutable_ready()->set_code(static_cast<int32_t>(workload.status().code()));
+    ready.mutable_ready()->set_message(std::string(workload.status().message()));
+  } else {
+    ready.mutable_ready();  // Code 0: built.
+  }
+  if (!WriteFrame(reply_fd, ready).ok() || !workload.ok()) return 1;
+  return ServeBatches(**workload, input, reply_fd, parent);
+}
+
+}  // namespace parsweep

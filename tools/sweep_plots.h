@@ -1,0 +1,34 @@
+// The sweep tool's charts, from its results: the tutorial's bar chart of wall time per
+// executor (compare mode), and density against window width with the true density.
+//
+// Example:
+//   RETURN_IF_ERROR(WriteChart(RenderSvg(DensityChart(report, 0)), "/tmp/density.svg"));
+#ifndef PARSWEEP_TOOLS_SWEEP_PLOTS_H_
+#define PARSWEEP_TOOLS_SWEEP_PLOTS_H_
+
+#include <string>
+
+#include "proto/sweep.pb.h"
+#include "tools/charts.h"
+#include "tools/compare.h"
+
+namespace parsweep {
+
+// ComparisonChart: one bar per executor, its median time written beside it, a dashed line
+// at serial's median, the workload in the axis title.
+BarChart ComparisonChart(const Comparison& comparison);
+
+// DensityChart: the estimate at point `point_index` against width, with the estimator's
+// expectation and the true density when the data were generated.
+LineChart DensityChart(const Report& report, uint32_t point_index);
+
+// DensityChartPath: where compare mode writes the density chart beside `path`:
+// "/tmp/sweep.svg" -> "/tmp/sweep_density.svg".
+std::string DensityChartPath(const std::string& path);
+
+// WorkloadSummary: "100 widths x 10,000 samples, 2-D".
+std::string WorkloadSummary(const Report& report);
+
+}  // namespace parsweep
+
+#endif  // PARSWEEP_TOOLS_SWEEP_PLOTS_H_
