@@ -36,7 +36,63 @@ absl::Status ValidateVolumes(const SweepSpec& spec, size_t dims) {
   return absl::OkStatus();
 }
 
+// The most evaluation points a sweep may have.
+constexpr uint64_t kMaxPoints = 1'000'000;
+
+// Replaces spec.grid by the points it stands for, in row-major order (the last axis
+// fastest).
+absl::Status ExpandGrid(SweepSpec& spec, size_t dims) {
+  if (spec.grid_size() == 0) return absl::OkStatus();
+  if (spec.points_size() > 0) {
+    return absl::InvalidArgumentError("give evaluation points or a grid, not both");
+  }
+  if (spec.grid_size() != 1 && static_cast<size_t>(spec.grid_size()) != dims) {
+    return absl::InvalidArgumentError(absl::StrCat("the grid has ", spec.grid_size(),
+                                                   " axes; the data has ", dims,
+                                                   " dimensions (give one axis, or one each)"));
+  }
+  std::vector<std::vector<double>> axes;
+  uint64_t total = 1;
+  for (size_t j = 0; j < dims; ++j) {
+    const GridAxis& axis = spec.grid(spec.grid_size() == 1 ? 0 : static_cast<int>(j));
+    if (axis.count() == 0 || !std::isfinite(axis.lo()) || !std::isfinite(axis.hi())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "grid axis ", j + 1, " needs finite ends and at least one value"));
+    }
+    total *= axis.count();
+    if (total > kMaxPoints) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the grid has more than ", kMaxPoints, " points"));
+    }
+    std::vector<double> values(axis.count());
+    for (uint32_t i = 0; i < axis.count(); ++i) {
+      values[i] = axis.count() == 1 ? axis.lo()
+                  : i + 1 == axis.count()
+                      ? axis.hi()
+                      : axis.lo() + (axis.hi() - axis.lo()) * i / (axis.count() - 1);
+    }
+    axes.push_back(std::move(values));
+  }
+  for (uint64_t p = 0; p < total; ++p) {
+    Point& point = *spec.add_points();
+    uint64_t rest = p;
+    std::vector<double> coords(dims);
+    for (size_t j = dims; j-- > 0;) {
+      coords[j] = axes[j][rest % axes[j].size()];
+      rest /= axes[j].size();
+    }
+    *point.mutable_coords() = {coords.begin(), coords.end()};
+  }
+  spec.clear_grid();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Matrix> BuildPoints(SweepSpec& spec, size_t dims) {
+  RETURN_IF_ERROR(ExpandGrid(spec, dims));
+  if (static_cast<uint64_t>(spec.points_size()) > kMaxPoints) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(spec.points_size(), " evaluation points; at most ", kMaxPoints));
+  }
   if (spec.points_size() == 0) {
     Point* origin = spec.add_points();
     for (size_t j = 0; j < dims; ++j) origin->add_coords(0.0);

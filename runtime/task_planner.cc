@@ -5,12 +5,7 @@
 namespace parsweep {
 namespace {
 
-uint64_t ChunkSize(uint64_t items, uint64_t requested, int parallelism) {
-  if (requested > 0) return std::min(requested, items);
-  if (parallelism <= 1) return items;
-  const uint64_t tasks = static_cast<uint64_t>(parallelism) * kTasksPerWorker;
-  return std::max<uint64_t>(1, (items + tasks - 1) / tasks);
-}
+uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 }  // namespace
 
@@ -20,12 +15,24 @@ TaskPlan::TaskPlan(const Sweep& sweep, int parallelism)
       num_samples_(sweep.samples()),
       num_points_(static_cast<uint32_t>(sweep.points().rows())) {
   items_ = by_samples_ ? num_samples_ : num_widths_;
-  chunk_ = ChunkSize(items_, sweep.spec().executor().chunk(), parallelism);
-  tasks_ = (items_ + chunk_ - 1) / chunk_;
+  const uint64_t requested = sweep.spec().executor().chunk();
+  const uint64_t wanted =
+      parallelism <= 1 ? 1 : static_cast<uint64_t>(parallelism) * kTasksPerWorker;
+  // Points come first: a task over some points and every width reads each sample once per
+  // point, the least memory traffic; widths or samples are cut only where there are too
+  // few points to make `wanted` tasks, or where --chunk asks for it.
+  const uint64_t point_groups = std::min<uint64_t>(num_points_, wanted);
+  point_chunk_ = CeilDiv(num_points_, point_groups);
+  const uint64_t point_tasks = CeilDiv(num_points_, point_chunk_);
+  chunk_ = requested > 0 ? std::min(requested, items_)
+                         : CeilDiv(items_, std::min(items_, CeilDiv(wanted, point_tasks)));
+  item_tasks_ = CeilDiv(items_, chunk_);
+  tasks_ = point_tasks * item_tasks_;
 }
 
 Task TaskPlan::task(uint64_t index) const {
-  const uint64_t begin = index * chunk_;
+  const uint64_t point_group = index / item_tasks_;
+  const uint64_t begin = (index % item_tasks_) * chunk_;
   const uint64_t end = std::min(items_, begin + chunk_);
   Task task;
   task.set_index(index);
@@ -36,8 +43,10 @@ Task TaskPlan::task(uint64_t index) const {
   }
   task.set_sample_begin(by_samples_ ? begin : 0);
   task.set_sample_end(by_samples_ ? end : num_samples_);
-  task.set_point_begin(0);
-  task.set_point_end(num_points_);
+  const uint64_t point_begin = point_group * point_chunk_;
+  task.set_point_begin(static_cast<uint32_t>(point_begin));
+  task.set_point_end(
+      static_cast<uint32_t>(std::min<uint64_t>(num_points_, point_begin + point_chunk_)));
   return task;
 }
 

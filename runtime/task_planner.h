@@ -3,10 +3,10 @@
 //
 // split = widths: each task covers `chunk` consecutive widths over all samples (the
 // tutorial's way: one task per width when chunk = 1). split = samples: each task covers
-// `chunk` consecutive samples for every width, and the partial counts merge. Every task
-// covers all evaluation points. chunk = 0 lets the plan choose: one task when
-// `parallelism` is 1, otherwise about kTasksPerWorker tasks per worker, so uneven tasks
-// balance (the pool then batches tasks further by their measured time).
+// `chunk` consecutive samples for every width, and the partial counts merge. With many
+// evaluation points, tasks are cut across points first. chunk = 0 lets the plan choose:
+// one task when `parallelism` is 1, otherwise about kTasksPerWorker tasks per worker, so
+// uneven tasks balance (the pool then batches tasks further by their measured time).
 //
 // Example:
 //   TaskPlan plan(*sweep, executor->parallelism());
@@ -34,7 +34,9 @@ class TaskPlan {
  private:
   bool by_samples_;
   uint64_t items_;  // Widths or samples, by the split.
-  uint64_t chunk_;
+  uint64_t chunk_;        // Widths or samples per task.
+  uint64_t item_tasks_;   // Tasks per group of points.
+  uint64_t point_chunk_;  // Points per task.
   uint64_t tasks_;
   uint64_t num_widths_;
   uint64_t num_samples_;

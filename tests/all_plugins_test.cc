@@ -35,6 +35,11 @@ SweepSpec MakeSpec(const std::string& kernel, const ExecutorSpec& executor, Spli
   *spec.mutable_executor() = executor;
   spec.mutable_executor()->set_split(split);
   spec.mutable_executor()->set_chunk(chunk);
+  // Nine evaluation points, so tasks are cut across points as well.
+  GridAxis& axis = *spec.add_grid();
+  axis.set_lo(-1);
+  axis.set_hi(1);
+  axis.set_count(3);
   return spec;
 }
 
@@ -86,7 +91,7 @@ TEST(AllPluginsTest, EveryExecutorGivesSerialsAnswersForEveryKernelAndSplit) {
   serial.set_name("serial");
   for (const std::string& kernel : Registry<Kernel>::Global().Names()) {
     const Report reference = RunSpec(MakeSpec(kernel, serial, SPLIT_WIDTHS, 0));
-    ASSERT_EQ(reference.results_size(), 12) << kernel;
+    ASSERT_EQ(reference.results_size(), 9 * 12) << kernel;
     for (const ExecutorSpec& executor : ExecutorVariants()) {
       for (Split split : {SPLIT_WIDTHS, SPLIT_SAMPLES}) {
         for (uint64_t chunk : {0, 1, 3}) {

@@ -153,7 +153,9 @@ TEST_P(PoolTest, UnorderedStreamTagsResultsSoTheOrderCanBeRestored) {
 
 TEST_P(PoolTest, AFailingRequestReportsItsErrorAndThePoolStaysUsable) {
   ASSERT_NO_FATAL_FAILURE(Open("cube"));
-  absl::StatusOr<std::vector<Int64Value>> mapped = pool_->Map<Int64Value>(Numbers(10, 20));
+  // Only 13 fails among 10..16 (17 throws, below): which failure of several comes first
+  // depends on which batch finishes first.
+  absl::StatusOr<std::vector<Int64Value>> mapped = pool_->Map<Int64Value>(Numbers(10, 16));
   EXPECT_EQ(mapped.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(mapped.status().message(), HasSubstr("13 is unlucky"));
 

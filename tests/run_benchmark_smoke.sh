@@ -2,7 +2,9 @@
 # Runs a Google Benchmark binary with a tiny minimum time and fails if any benchmark
 # reports an error, so CI keeps benchmark code working without spending time on it.
 set -euo pipefail
-out=$("$1" --benchmark_min_time=0.01 --benchmark_format=json 2>&1)
+binary=$1
+shift
+out=$("$binary" --benchmark_min_time=0.01 --benchmark_format=json "$@" 2>&1)
 echo "$out"
 if grep -q '"error_occurred": true' <<<"$out"; then
   echo "a benchmark reported an error" >&2

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <optional>
+#include <tuple>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -147,6 +148,72 @@ TEST(TaskPlannerTest, SplitsSamplesIntoContiguousRangesCoveringAll) {
     next = task.sample_end();
   }
   EXPECT_EQ(next, 5000u);
+}
+
+TEST(TaskPlannerTest, ManyPointsAreCutIntoGroupsCoveringEachPointAndWidthOnce) {
+  SweepSpec spec = MakeSpec(TutorialWidths(), SPLIT_WIDTHS, 0);
+  GridAxis& axis = *spec.add_grid();
+  axis.set_lo(-1);
+  axis.set_hi(1);
+  axis.set_count(5);  // 25 points.
+  absl::StatusOr<std::unique_ptr<Sweep>> sweep = Sweep::Create(spec);
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  const TaskPlan plan(**sweep, 2);
+  // 8 tasks wanted: groups of ceil(25 / 8) = 4 points make 7, one short, so each group's
+  // widths are halved: 14 tasks.
+  EXPECT_EQ(plan.size(), 14u);
+  std::vector<int> seen(25 * 12, 0);
+  for (uint64_t i = 0; i < plan.size(); ++i) {
+    const Task task = plan.task(i);
+    for (uint32_t p = task.point_begin(); p < task.point_end(); ++p) {
+      for (uint32_t w : task.width_indices()) ++seen[p * 12 + w];
+    }
+  }
+  EXPECT_THAT(seen, testing::Each(1));
+}
+
+TEST(SweepTest, AGridExpandsToItsPointsLastAxisFastest) {
+  SweepSpec spec = MakeSpec({1.0}, SPLIT_WIDTHS, 0);
+  for (auto [lo, hi, count] : {std::tuple{-1.0, 1.0, 3u}, std::tuple{0.0, 0.5, 2u}}) {
+    GridAxis& axis = *spec.add_grid();
+    axis.set_lo(lo);
+    axis.set_hi(hi);
+    axis.set_count(count);
+  }
+  absl::StatusOr<std::unique_ptr<Sweep>> sweep = Sweep::Create(spec);
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  const Matrix& points = (*sweep)->points();
+  ASSERT_EQ(points.rows(), 6u);
+  const double want[6][2] = {{-1, 0}, {-1, 0.5}, {0, 0}, {0, 0.5}, {1, 0}, {1, 0.5}};
+  for (int p = 0; p < 6; ++p) {
+    EXPECT_EQ(points(p, 0), want[p][0]);
+    EXPECT_EQ(points(p, 1), want[p][1]);
+  }
+  SweepSpec three_axes = spec;
+  three_axes.add_grid()->set_count(2);
+  EXPECT_THAT(Sweep::Create(three_axes).status().message(), HasSubstr("the grid has 3 axes"));
+}
+
+TEST(SweepRunnerTest, EachPointOfAGridGetsTheCountsOfASweepAtThatPointAlone) {
+  SweepSpec grid = MakeSpec(TutorialWidths(), SPLIT_SAMPLES, 700);
+  GridAxis& axis = *grid.add_grid();
+  axis.set_lo(-1.5);
+  axis.set_hi(1.5);
+  axis.set_count(3);
+  absl::StatusOr<Report> all = RunSerial(grid);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->results_size(), 9 * 12);
+  for (int p = 0; p < 9; ++p) {
+    SweepSpec single = MakeSpec(TutorialWidths(), SPLIT_WIDTHS, 0);
+    *single.add_points() = all->spec().points(p);
+    absl::StatusOr<Report> alone = RunSerial(single);
+    ASSERT_TRUE(alone.ok());
+    for (int w = 0; w < 12; ++w) {
+      EXPECT_EQ(all->results(p * 12 + w).point_index(), static_cast<uint32_t>(p));
+      EXPECT_EQ(all->results(p * 12 + w).count(), alone->results(w).count());
+    }
+  }
+  EXPECT_EQ(all->selections_size(), 9);
 }
 
 TEST(SweepTest, RunTaskRejectsTasksOutsideTheSweep) {

@@ -291,25 +291,27 @@ TEST(SweepToolTest, CsvFormatHasAHeaderAndOneFullRowPerWidth) {
   std::vector<std::string> lines = absl::StrSplit(outcome.out, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 13u) << outcome.out;
   EXPECT_EQ(lines[0],
-            "point,width,count,density,expected_density,true_density,tutorial_density");
+            "point,x1,x2,width,count,density,expected_density,true_density,tutorial_density");
   for (size_t i = 1; i < lines.size(); ++i) {
     SCOPED_TRACE(lines[i]);
     const std::vector<std::string> fields = absl::StrSplit(lines[i], ',');
-    ASSERT_EQ(fields.size(), 7u);
+    ASSERT_EQ(fields.size(), 9u);
     EXPECT_EQ(fields[0], "0");
     std::vector<double> values(fields.size());
     for (size_t j = 0; j < fields.size(); ++j) {
       ASSERT_TRUE(absl::SimpleAtod(fields[j], &values[j])) << "field " << j + 1;
     }
-    const double h = values[1];
-    const double count = values[2];
+    EXPECT_EQ(values[1], 0.0);  // The point: the origin.
+    EXPECT_EQ(values[2], 0.0);
+    const double h = values[3];
+    const double count = values[4];
     EXPECT_NEAR(h, 0.1 * static_cast<double>(i), 1e-12);
     EXPECT_EQ(count, std::floor(count));
     // Printed with 17 significant digits: the doubles themselves.
-    EXPECT_DOUBLE_EQ(values[3], count / (kDefaultSamples * std::pow(h, 2)));
-    EXPECT_GT(values[4], 0.0);
-    EXPECT_DOUBLE_EQ(values[5], kTrueDensityAtOrigin);
-    EXPECT_DOUBLE_EQ(values[6], count / (kDefaultSamples * h));
+    EXPECT_DOUBLE_EQ(values[5], count / (kDefaultSamples * std::pow(h, 2)));
+    EXPECT_GT(values[6], 0.0);
+    EXPECT_DOUBLE_EQ(values[7], kTrueDensityAtOrigin);
+    EXPECT_DOUBLE_EQ(values[8], count / (kDefaultSamples * h));
   }
 }
 
@@ -347,7 +349,7 @@ TEST(SweepToolTest, RejectsBadGeneratedDataFlags) {
 }
 
 TEST(SweepToolTest, RejectsUnknownNamesAndModes) {
-  ExpectCleanFailure({"--kernel=nope"}, "unknown kernel 'nope'; known kernels: parzen_hypercube");
+  ExpectCleanFailure({"--kernel=nope"}, "unknown kernel 'nope'; known kernels: parzen_gaussian, parzen_hypercube");
   ExpectCleanFailure({"--executor=nope"}, "unknown executor 'nope'; known executors: process, serial, threads");
   ExpectCleanFailure({"--format=xml"}, "--format='xml': must be table, csv or json");
   ExpectCleanFailure({"--split=rows"}, "--split='rows': must be widths or samples");
@@ -372,6 +374,26 @@ TEST(SweepToolTest, RejectsGeneratorFlagsWithDataFile) {
   const std::string data = WriteFile("conflict.csv", "0,0\n");
   ExpectCleanFailure({"--data=" + data, "--n=5"},
                      "--n describes generated data and cannot be used with --data");
+}
+
+TEST(SweepToolTest, RejectsBadEvaluationPoints) {
+  ExpectCleanFailure({"--grid=1:2"}, "--grid axis '1:2': expected lo:hi:count");
+  ExpectCleanFailure({"--grid=-1:1:0"}, "expected lo:hi:count with count >= 1");
+  ExpectCleanFailure({"--grid=-1:1:3,0:1:2,0:1:2"}, "the grid has 3 axes; the data has 2");
+  ExpectCleanFailure({"--grid=-1:1:1001,-1:1:1000"}, "more than 1000000 points");
+  ExpectCleanFailure({"--point=0,0", "--grid=-1:1:3"}, "--point, --points and --grid");
+  ExpectCleanFailure({"--points=" + WriteFile("points3.csv", "0,0,0\n")},
+                     "point 1 has 3 coordinates but the data has 2");
+  ExpectCleanFailure({"--points=" + TestTmpDir() + "/no_points.csv"}, "cannot open data file");
+}
+
+TEST(SweepToolTest, GridPointsEachGetARowPerWidthInCsv) {
+  const Outcome outcome = RunSweep({"--grid=-1:1:3", "--widths=0.5,1", "--format=csv"});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  std::vector<std::string> lines = absl::StrSplit(outcome.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 1u + 9 * 2);
+  EXPECT_TRUE(absl::StartsWith(lines[1], "0,-1,-1,0.5,"));
+  EXPECT_TRUE(absl::StartsWith(lines[18], "8,1,1,1,"));
 }
 
 TEST(SweepToolTest, RejectsPositionalArgument) {

@@ -1,5 +1,6 @@
 #include "tools/report_format.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -12,6 +13,9 @@
 
 namespace parsweep {
 namespace {
+
+// The table shows this many points; CSV and JSON show every one.
+constexpr int kMaxPointsInTable = 10;
 
 std::string Coordinates(const Point& point) {
   return absl::StrCat("(", absl::StrJoin(point.coords(), ", "), ")");
@@ -68,7 +72,8 @@ std::string FormatTable(const Report& report) {
   bool any_count = false;
   for (const WidthResult& r : report.results()) any_count = any_count || r.has_count();
 
-  for (int p = 0; p < spec.points_size(); ++p) {
+  const int shown = std::min(spec.points_size(), kMaxPointsInTable);
+  for (int p = 0; p < shown; ++p) {
     std::vector<const WidthResult*> rows;
     for (const WidthResult& r : report.results()) {
       if (static_cast<int>(r.point_index()) == p) rows.push_back(&r);
@@ -116,6 +121,10 @@ std::string FormatTable(const Report& report) {
     }
   }
 
+  if (shown < spec.points_size()) {
+    absl::StrAppendFormat(&out, "\n... and %d more points: --format=csv or json has them all.\n",
+                          spec.points_size() - shown);
+  }
   absl::StrAppend(&out, "\ndensity = k / (n * h^d).");
   if (any_count) {
     absl::StrAppendFormat(&out,
@@ -134,13 +143,20 @@ std::string FormatTable(const Report& report) {
 }
 
 std::string FormatCsv(const Report& report) {
-  std::string out =
-      "point,width,count,density,expected_density,true_density,tutorial_density\n";
+  std::string out = "point,";
+  for (uint32_t j = 1; j <= report.dims(); ++j) absl::StrAppend(&out, "x", j, ",");
+  absl::StrAppend(&out,
+                  "width,count,density,expected_density,true_density,tutorial_density\n");
   auto optional = [](bool has, double value) {
     return has ? absl::StrFormat("%.17g", value) : std::string();
   };
   for (const WidthResult& r : report.results()) {
-    absl::StrAppendFormat(&out, "%d,%.17g,%s,%.17g,%s,%s,%s\n", r.point_index(), r.width(),
+    std::string coords;
+    for (double x : report.spec().points(static_cast<int>(r.point_index())).coords()) {
+      absl::StrAppendFormat(&coords, "%.17g,", x);
+    }
+    absl::StrAppendFormat(&out, "%d,%s%.17g,%s,%.17g,%s,%s,%s\n", r.point_index(), coords,
+                          r.width(),
                           optional(r.has_count(), r.count()), r.density(),
                           optional(r.has_expected_density(), r.expected_density()),
                           optional(r.has_true_density(), r.true_density()),

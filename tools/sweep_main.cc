@@ -57,6 +57,11 @@ ABSL_FLAG(std::optional<std::string>, cov, std::nullopt,
           "covariance of generated data: d*d numbers row by row, or d variances "
           "(default identity)");
 ABSL_FLAG(std::string, point, "", "where to estimate the density, d numbers (default origin)");
+ABSL_FLAG(std::string, points, "",
+          "a CSV file of evaluation points, one per row (relative to where bazel run started)");
+ABSL_FLAG(std::string, grid, "",
+          "evaluation points on a grid: lo:hi:count for every dimension, or one such axis "
+          "per dimension, comma-separated");
 ABSL_FLAG(std::string, data, "",
           "CSV file of samples, one per row, instead of generated data; relative paths are "
           "taken from the directory bazel run was started in");
@@ -110,6 +115,8 @@ SweepOptions OptionsFromFlags(bool compare) {
   options.mean = absl::GetFlag(FLAGS_mean);
   options.cov = absl::GetFlag(FLAGS_cov);
   options.point = absl::GetFlag(FLAGS_point);
+  options.points_file = ResolveUserPath(absl::GetFlag(FLAGS_points));
+  options.grid = absl::GetFlag(FLAGS_grid);
   options.data = ResolveUserPath(absl::GetFlag(FLAGS_data));
   options.split = absl::GetFlag(FLAGS_split);
   options.chunk = absl::GetFlag(FLAGS_chunk);

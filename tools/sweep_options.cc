@@ -4,6 +4,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "runtime/csv_reader.h"
 #include "runtime/number_list.h"
 #include "runtime/status_macros.h"
 
@@ -49,6 +52,26 @@ absl::Status BuildGaussian(const SweepOptions& options, GaussianSource& source) 
   return absl::OkStatus();
 }
 
+// "lo:hi:k" or "lo:hi:k,lo:hi:k,...": one axis for every dimension, or one each.
+absl::Status ParseGrid(const std::string& text, SweepSpec& spec) {
+  for (absl::string_view axis_text : absl::StrSplit(text, ',')) {
+    const std::string what = absl::StrCat("--grid axis '", axis_text, "'");
+    std::vector<absl::string_view> parts = absl::StrSplit(axis_text, ':');
+    uint32_t count = 0;
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[2], &count) || count == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": expected lo:hi:count with count >= 1, e.g. -2:2:41"));
+    }
+    ASSIGN_OR_RETURN(std::vector<double> ends,
+                     ParseNumberList(absl::StrCat(parts[0], ",", parts[1]), what));
+    GridAxis& axis = *spec.add_grid();
+    axis.set_lo(ends[0]);
+    axis.set_hi(ends[1]);
+    axis.set_count(count);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
@@ -76,10 +99,21 @@ absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
     RETURN_IF_ERROR(BuildGaussian(options, *spec.mutable_data()->mutable_gaussian()));
   }
 
+  const int where = !options.point.empty() + !options.points_file.empty() + !options.grid.empty();
+  if (where > 1) {
+    return absl::InvalidArgumentError("--point, --points and --grid are alternatives; give one");
+  }
   if (!options.point.empty()) {
     ASSIGN_OR_RETURN(std::vector<double> point, ParseNumberList(options.point, "--point"));
     *spec.add_points()->mutable_coords() = {point.begin(), point.end()};
   }
+  if (!options.points_file.empty()) {
+    ASSIGN_OR_RETURN(Matrix points, ReadCsvMatrix(options.points_file));
+    for (size_t i = 0; i < points.rows(); ++i) {
+      *spec.add_points()->mutable_coords() = {points.row(i).begin(), points.row(i).end()};
+    }
+  }
+  if (!options.grid.empty()) RETURN_IF_ERROR(ParseGrid(options.grid, spec));
 
   ExecutorSpec& executor = *spec.mutable_executor();
   executor.set_name(options.executor);

@@ -44,6 +44,8 @@ struct SweepOptions {
   std::optional<std::string> mean;  // d numbers.
   std::optional<std::string> cov;   // d*d numbers (row-major) or d variances (diagonal).
   std::string point;                // d numbers; empty means the origin.
+  std::string points_file;          // A CSV file of points, one per row (absolute path).
+  std::string grid;                 // "lo:hi:k" for every dimension, or one per dimension.
   std::string data;                 // A CSV file of samples, already an absolute path.
   std::string split = "widths";     // "widths" or "samples".
   uint64_t chunk = 0;

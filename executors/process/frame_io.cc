@@ -139,18 +139,9 @@ absl::StatusOr<std::string> EncodeFrame(const google::protobuf::MessageLite& mes
   return frame;
 }
 
-int WriteAll(int fd, absl::string_view bytes) {
-  sigset_t sigpipe;
-  sigemptyset(&sigpipe);
-  sigaddset(&sigpipe, SIGPIPE);
-  sigset_t saved_mask;
-  pthread_sigmask(SIG_BLOCK, &sigpipe, &saved_mask);
-  // A SIGPIPE pending before this write is not ours to consume.
-  sigset_t pending;
-  sigpending(&pending);
-  const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+namespace {
 
-  int error = 0;
+int WriteEverything(int fd, absl::string_view bytes) {
   while (!bytes.empty()) {
     const ssize_t n = write(fd, bytes.data(), bytes.size());
     if (n > 0) {
@@ -158,12 +149,25 @@ int WriteAll(int fd, absl::string_view bytes) {
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else {
-      error = n < 0 ? errno : EIO;
-      break;
+      return n < 0 ? errno : EIO;
     }
   }
-  if (error == EPIPE && !was_pending) {
-    // The failed write queued a SIGPIPE for this thread; take it before unblocking.
+  return 0;
+}
+
+}  // namespace
+
+int WriteAll(int fd, absl::string_view bytes, Sigpipe sigpipe_handling) {
+  if (sigpipe_handling == Sigpipe::kIgnoredByProcess) return WriteEverything(fd, bytes);
+  sigset_t sigpipe;
+  sigemptyset(&sigpipe);
+  sigaddset(&sigpipe, SIGPIPE);
+  sigset_t saved_mask;
+  pthread_sigmask(SIG_BLOCK, &sigpipe, &saved_mask);
+  const int error = WriteEverything(fd, bytes);
+  if (error == EPIPE) {
+    // The failed write queued a SIGPIPE for this thread; take it before unblocking. (One
+    // that was already pending, blocked by the caller, merges with it: signals do not queue.)
     const timespec no_wait = {0, 0};
     while (sigtimedwait(&sigpipe, nullptr, &no_wait) < 0 && errno == EINTR) {
     }
@@ -172,9 +176,10 @@ int WriteAll(int fd, absl::string_view bytes) {
   return error;
 }
 
-absl::Status WriteFrame(int fd, const google::protobuf::MessageLite& message) {
+absl::Status WriteFrame(int fd, const google::protobuf::MessageLite& message,
+                        Sigpipe sigpipe) {
   ASSIGN_OR_RETURN(const std::string frame, EncodeFrame(message));
-  const int error = WriteAll(fd, frame);
+  const int error = WriteAll(fd, frame, sigpipe);
   if (error == EPIPE) return absl::UnavailableError("the reader has closed the pipe");
   if (error != 0) {
     return absl::UnavailableError(absl::StrCat("write() failed: ", std::strerror(error)));

@@ -97,14 +97,25 @@ class FrameInput {
 // large for protobuf to serialize (2 GiB).
 absl::StatusOr<std::string> EncodeFrame(const google::protobuf::MessageLite& message);
 
+// How a write keeps a closed reader from killing the process with SIGPIPE.
+enum class Sigpipe {
+  // Block SIGPIPE on the calling thread around the write, and take the signal a failed
+  // write raised: for the parent, whose signal dispositions belong to the program.
+  kBlockAroundWrite,
+  // The process ignores SIGPIPE already (a worker sets that once): two system calls
+  // fewer per frame, which a small task's round trip notices.
+  kIgnoredByProcess,
+};
+
 // WriteFrame writes `message` as one frame to the blocking descriptor `fd`. Unavailable if
 // the reader has closed its end (EPIPE; no SIGPIPE is delivered) or write() fails.
-absl::Status WriteFrame(int fd, const google::protobuf::MessageLite& message);
+absl::Status WriteFrame(int fd, const google::protobuf::MessageLite& message,
+                        Sigpipe sigpipe = Sigpipe::kBlockAroundWrite);
 
-// WriteAll writes all of `bytes` to `fd`, retrying short writes and EINTR, with SIGPIPE
-// blocked on the calling thread so that a closed reader gives EPIPE. Returns the errno of a
-// failed write(), or 0.
-int WriteAll(int fd, absl::string_view bytes);
+// WriteAll writes all of `bytes` to `fd`, retrying short writes and EINTR, so that a closed
+// reader gives EPIPE rather than SIGPIPE (see Sigpipe). Returns the errno of a failed
+// write(), or 0.
+int WriteAll(int fd, absl::string_view bytes, Sigpipe sigpipe = Sigpipe::kBlockAroundWrite);
 
 }  // namespace parsweep
 

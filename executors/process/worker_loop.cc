@@ -34,19 +34,23 @@ void Complain(const absl::Status& status) {
 bool SendResult(int reply_fd, const WorkBatch& batch, WorkBatchResult result) {
   FromWorker reply;
   *reply.mutable_result() = std::move(result);
-  absl::Status written = WriteFrame(reply_fd, reply);
+  absl::Status written = WriteFrame(reply_fd, reply, Sigpipe::kIgnoredByProcess);
   if (absl::IsInvalidArgument(written)) {
     // Too large to frame. The parent must still hear about the batch, or it waits forever.
     WorkBatchResult failed;
     failed.set_id(batch.id());
     SetError(batch.items().empty() ? 0 : batch.items(0).index(), written, failed);
     *reply.mutable_result() = std::move(failed);
-    written = WriteFrame(reply_fd, reply);
+    written = WriteFrame(reply_fd, reply, Sigpipe::kIgnoredByProcess);
   }
   return written.ok();
 }
 
 int ServeBatches(const Workload& workload, FrameInput& input, int reply_fd, pid_t parent) {
+  // The process is a worker now, and a parent that has gone should read as EPIPE on the
+  // reply pipe (the loop then ends), not as SIGPIPE; set once, it spares every reply the
+  // signal-mask calls that WriteFrame would otherwise make.
+  signal(SIGPIPE, SIG_IGN);
   ToWorker frame;
   for (;;) {
     // An orphan has nobody to answer to (PR_SET_PDEATHSIG normally kills it first).

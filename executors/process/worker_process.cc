@@ -121,13 +121,26 @@ void KeepOnlyWorkerPipes(int request_fd, int reply_fd) {
 // leaves `pipes` holding the parent's ends, the reply end non-blocking.
 absl::StatusOr<pid_t> StartChild(
     WorkerPipes& pipes, absl::FunctionRef<void(int request_fd, int reply_fd)> become_worker) {
+  // No signal may run between fork() and TrackChild(): a SIGINT handler that kills the
+  // tracked children would miss this one, and it would outlive the program unreaped.
+  sigset_t all, saved;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &saved);
   const pid_t pid = fork();
-  if (pid < 0) return ErrnoStatus("fork()");
   if (pid == 0) {
+    // The parent's handlers are for the parent (runtime/child_processes.h's SIGINT handler
+    // kills *its* children); the blocked mask was only for the fork.
+    struct sigaction default_action = {};
+    default_action.sa_handler = SIG_DFL;
+    sigaction(SIGINT, &default_action, nullptr);
+    sigaction(SIGTERM, &default_action, nullptr);
+    UnblockAllSignals();
     become_worker(pipes.request_read, pipes.reply_write);
     _exit(kSetupStatus);  // Never back into the caller: its frames belong to the parent.
   }
-  TrackChild(pid);
+  if (pid > 0) TrackChild(pid);
+  pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  if (pid < 0) return ErrnoStatus("fork()");
   CloseFd(pipes.request_read);
   CloseFd(pipes.reply_write);
   fcntl(pipes.reply_read, F_SETFL, fcntl(pipes.reply_read, F_GETFL) | O_NONBLOCK);
@@ -188,10 +201,6 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Fork(ChildMain chi
   auto become_worker = [&](int request_fd, int reply_fd) {
     WatchParent(parent);
     KeepOnlyWorkerPipes(request_fd, reply_fd);
-    // The parent's handlers (runtime/child_processes.h's, say) act on the parent's children.
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    UnblockAllSignals();
     int status = kSetupStatus;
     try {
       status = child_main(kForkRequestFd, kForkReplyFd);
@@ -238,7 +247,6 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(const SpawnC
   const pid_t parent = getpid();
   auto become_worker = [&](int request_fd, int reply_fd) {
     WatchParent(parent);  // PR_SET_PDEATHSIG survives execve.
-    UnblockAllSignals();
     // Descriptors that some library opened without O_CLOEXEC stay out of the worker; this
     // fails harmlessly before Linux 5.11, and the executor's own pipes are close-on-exec.
     syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);

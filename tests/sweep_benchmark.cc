@@ -1,0 +1,206 @@
+// Where a sweep's time goes on each executor, with Google Benchmark. Every benchmark
+// starts its executor's workers once, outside the timed loop, and runs whole sweeps
+// (RunSweepOnPool) inside it. Items processed are kernel evaluations (samples x widths).
+//
+//   BM_Sweep/<executor>/<n>/<split>  the tutorial's hypercube kernel (naive per-width loop),
+//                                    100 widths, n = 1e4, 1e6, 1e7, split by widths (0) or
+//                                    samples (1).
+//   BM_ComputeBound/<executor>       n = 2e5 (data in cache), 6,000 widths, naive, by widths.
+//   BM_MemoryBound/<executor>        n = 1e7 (160 MB), 100 widths, naive, by widths.
+//   BM_EmptyTasks/<executor>         1,000 tasks of an empty kernel, one width each: the
+//                                    dispatch cost per task of a whole sweep.
+//   BM_StreamingRead/<threads>       sum of the 1e7 x 2 samples on 1 and 2 threads: what
+//                                    memory bandwidth allows a memory-bound sweep.
+//
+// Executors: 0 serial, 1 threads:2, 2 process:2 (fork), 3 process:2 (spawn).
+//
+// Run: bazel run //tests:sweep_benchmark -- --benchmark_repetitions=5
+//        --benchmark_report_aggregates_only=true [--benchmark_format=json]
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "benchmark/benchmark.h"
+#include "runtime/executor.h"
+#include "runtime/gaussian.h"
+#include "runtime/kernel.h"
+#include "runtime/pool.h"
+#include "runtime/sweep.h"
+#include "runtime/sweep_runner.h"
+#include "runtime/sweep_workload.h"
+#include "runtime/worker_entry.h"
+
+namespace parsweep {
+namespace {
+
+// A kernel that does nothing: what is left of a sweep is its dispatch.
+class EmptyKernel : public Kernel {
+ public:
+  AccumulatorKind accumulator() const override { return AccumulatorKind::kCount; }
+  absl::Status Accumulate(ConstMatrixView, absl::Span<const double>, absl::Span<const double>,
+                          Accumulators) const override {
+    return absl::OkStatus();
+  }
+  double Density(double total, uint64_t, size_t, double) const override { return total; }
+};
+PARSWEEP_REGISTER_KERNEL(empty_for_benchmark, [](const KernelSpec&) {
+  return absl::StatusOr<std::unique_ptr<Kernel>>(std::make_unique<EmptyKernel>());
+});
+
+const char* const kExecutorLabels[] = {"serial", "threads:2", "process:2 fork",
+                                       "process:2 spawn"};
+
+ExecutorSpec ExecutorFor(int which) {
+  ExecutorSpec spec;
+  spec.set_name(which == 0 ? "serial" : which == 1 ? "threads" : "process");
+  if (which > 0) spec.set_workers(2);
+  if (which >= 2) (*spec.mutable_params())["start_method"] = which == 2 ? "fork" : "spawn";
+  return spec;
+}
+
+// The standard bivariate Gaussian's samples, generated once per size for all benchmarks.
+const Matrix& Samples(uint64_t n) {
+  static auto* cache = new std::map<uint64_t, Matrix>();
+  auto it = cache->find(n);
+  if (it == cache->end()) {
+    const Gaussian gaussian = *Gaussian::Create({0, 0}, {1, 0, 0, 1});
+    it = cache->emplace(n, gaussian.Sample(n, 123)).first;
+  }
+  return it->second;
+}
+
+// Runs a sweep of `kernel` over `num_widths` widths in [0.01, 3] on `n` samples.
+void RunSweepBenchmark(benchmark::State& state, int executor, uint64_t n, int num_widths,
+                       Split split, uint64_t chunk, const KernelSpec& kernel) {
+  SweepSpec spec;
+  *spec.mutable_kernel() = kernel;
+  for (int i = 0; i < num_widths; ++i) {
+    spec.add_widths(num_widths == 1 ? 1.0 : 0.01 + (3.0 - 0.01) * i / (num_widths - 1));
+  }
+  FileSource& source = *spec.mutable_data()->mutable_file();  // Samples come from memory.
+  source.set_path("(generated in memory)");
+  *spec.mutable_executor() = ExecutorFor(executor);
+  spec.mutable_executor()->set_split(split);
+  spec.mutable_executor()->set_chunk(chunk);
+
+  Dataset data;
+  data.samples = Samples(n).Clone();
+  absl::StatusOr<std::unique_ptr<Sweep>> sweep = Sweep::FromData(spec, std::move(data));
+  absl::StatusOr<std::unique_ptr<Executor>> created =
+      Registry<Executor>::Global().Create(spec.executor());
+  if (!sweep.ok() || !created.ok()) {
+    state.SkipWithError(std::string(sweep.ok() ? created.status().message()
+                                               : sweep.status().message())
+                            .c_str());
+    return;
+  }
+  const SweepWorkload workload(**sweep);
+  absl::StatusOr<std::unique_ptr<Pool>> pool = Pool::Create(**created, workload);
+  if (!pool.ok()) {
+    state.SkipWithError(std::string(pool.status().message()).c_str());
+    return;
+  }
+  uint64_t tasks = 0;
+  for (auto _ : state) {
+    absl::StatusOr<Report> report = RunSweepOnPool(**sweep, **pool);
+    if (!report.ok()) {
+      state.SkipWithError(std::string(report.status().message()).c_str());
+      break;
+    }
+    tasks = report->tasks();
+  }
+  pool->reset();
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n) * num_widths);
+  state.counters["tasks"] = static_cast<double>(tasks);
+  state.SetLabel(kExecutorLabels[executor]);
+}
+
+KernelSpec Hypercube() {
+  KernelSpec kernel;
+  kernel.set_name("parzen_hypercube");
+  if (Registry<Kernel>::Global().Create(kernel).ok()) {
+    // The tutorial's per-width loop, where the kernel offers a choice.
+    KernelSpec naive = kernel;
+    (*naive.mutable_params())["algorithm"] = "naive";
+    if (Registry<Kernel>::Global().Create(naive).ok()) return naive;
+  }
+  return kernel;
+}
+
+void BM_Sweep(benchmark::State& state) {
+  RunSweepBenchmark(state, static_cast<int>(state.range(0)), state.range(1), 100,
+                    state.range(2) == 0 ? SPLIT_WIDTHS : SPLIT_SAMPLES, 0, Hypercube());
+}
+BENCHMARK(BM_Sweep)
+    ->ArgsProduct({{0, 1, 2, 3}, {10000, 1000000, 10000000}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_ComputeBound(benchmark::State& state) {
+  RunSweepBenchmark(state, static_cast<int>(state.range(0)), 200000, 6000, SPLIT_WIDTHS, 0,
+                    Hypercube());
+}
+BENCHMARK(BM_ComputeBound)->DenseRange(0, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_MemoryBound(benchmark::State& state) {
+  RunSweepBenchmark(state, static_cast<int>(state.range(0)), 10000000, 100, SPLIT_WIDTHS, 0,
+                    Hypercube());
+}
+BENCHMARK(BM_MemoryBound)->DenseRange(0, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_EmptyTasks(benchmark::State& state) {
+  KernelSpec empty;
+  empty.set_name("empty_for_benchmark");
+  RunSweepBenchmark(state, static_cast<int>(state.range(0)), 1, 1000, SPLIT_WIDTHS, 1, empty);
+  state.counters["per_task"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * 1000,
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_EmptyTasks)->DenseRange(0, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_StreamingRead(benchmark::State& state) {
+  const Matrix& samples = Samples(10000000);
+  const size_t count = samples.rows() * samples.cols();
+  const int threads = static_cast<int>(state.range(0));
+  std::vector<double> sums(threads);
+  for (auto _ : state) {
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] {
+        const size_t begin = count * t / threads;
+        const size_t end = count * (t + 1) / threads;
+        const double* data = samples.data();
+        // Four partial sums so the adds do not wait on each other.
+        double a = 0, b = 0, c = 0, d = 0;
+        size_t i = begin;
+        for (; i + 4 <= end; i += 4) {
+          a += data[i];
+          b += data[i + 1];
+          c += data[i + 2];
+          d += data[i + 3];
+        }
+        for (; i < end; ++i) a += data[i];
+        sums[t] = a + b + c + d;
+      });
+    }
+    for (std::thread& worker : workers) worker.join();
+    benchmark::DoNotOptimize(sums.data());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(count * sizeof(double)));
+}
+BENCHMARK(BM_StreamingRead)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace parsweep
+
+int main(int argc, char** argv) {
+  parsweep::RunWorkerIfRequested(argc, argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
