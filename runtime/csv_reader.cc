@@ -1,12 +1,7 @@
 #include "runtime/csv_reader.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -14,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "runtime/data_file.h"
 
 namespace parsweep {
 
@@ -69,22 +65,9 @@ absl::StatusOr<Matrix> ParseCsvMatrix(absl::string_view text, absl::string_view 
 }
 
 absl::StatusOr<Matrix> ReadCsvMatrix(const std::string& path) {
-  struct stat info;
-  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("data file '", path, "' is a directory, not a CSV file"));
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot open data file '", path, "': ", std::strerror(errno)));
-  }
-  std::stringstream contents;
-  contents << file.rdbuf();
-  if (file.bad()) {
-    return absl::DataLossError(absl::StrCat("error reading data file '", path, "'"));
-  }
-  return ParseCsvMatrix(contents.str(), path);
+  absl::StatusOr<std::string> bytes = ReadDataFile(path);
+  if (!bytes.ok()) return bytes.status();
+  return ParseCsvMatrix(*bytes, path);
 }
 
 }  // namespace parsweep

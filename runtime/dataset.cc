@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/csv_reader.h"
+#include "runtime/npy_reader.h"
 #include "runtime/status_macros.h"
 
 namespace parsweep {
@@ -30,11 +32,7 @@ absl::StatusOr<Dataset> Generate(const GaussianSource& source) {
 
 absl::StatusOr<Dataset> Read(const FileSource& file) {
   if (file.path().empty()) return absl::InvalidArgumentError("the data file path is empty");
-  if (!file.format().empty() && file.format() != "csv") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown data file format '", file.format(), "'; known formats: csv"));
-  }
-  ASSIGN_OR_RETURN(Matrix samples, ReadCsvMatrix(file.path()));
+  ASSIGN_OR_RETURN(Matrix samples, ReadMatrixFile(file.path(), file.format()));
   if (static_cast<uint64_t>(samples.rows()) * samples.cols() > kMaxDatasetValues) {
     return absl::InvalidArgumentError(
         absl::StrCat(file.path(), ": more than ", kMaxDatasetValues, " values"));
@@ -45,6 +43,14 @@ absl::StatusOr<Dataset> Read(const FileSource& file) {
 }
 
 }  // namespace
+
+absl::StatusOr<Matrix> ReadMatrixFile(const std::string& path, absl::string_view format) {
+  if (format.empty()) format = absl::EndsWith(path, ".npy") ? "npy" : "csv";
+  if (format == "npy") return ReadNpyMatrix(path);
+  if (format == "csv") return ReadCsvMatrix(path);
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown data file format '", format, "'; known formats: csv, npy"));
+}
 
 absl::StatusOr<Dataset> LoadDataset(const DataSpec& spec) {
   switch (spec.source_case()) {

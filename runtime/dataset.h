@@ -10,7 +10,10 @@
 #include <cstdint>
 #include <optional>
 
+#include <string>
+
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "proto/sweep.pb.h"
 #include "runtime/gaussian.h"
 #include "runtime/matrix.h"
@@ -24,6 +27,11 @@ struct Dataset {
   Matrix samples;
   std::optional<Gaussian> source;  // Set for generated data.
 };
+
+// ReadMatrixFile reads a matrix of numbers, one row per line of a CSV file or per row of a
+// .npy array. `format` is "csv", "npy", or empty to go by the file name's ending (.npy,
+// else CSV). Errors as ReadCsvMatrix's and ReadNpyMatrix's.
+absl::StatusOr<Matrix> ReadMatrixFile(const std::string& path, absl::string_view format);
 
 // LoadDataset generates or reads the samples `spec` describes. Errors: InvalidArgument for
 // a bad Gaussian (n = 0, too large, bad mean or covariance) or a malformed file, NotFound

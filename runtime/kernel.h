@@ -59,8 +59,19 @@ class Kernel {
                                   absl::Span<const double> widths, Accumulators out) const = 0;
 
   // Kernel::Density is the estimate given the accumulator `total` over all `n` samples of
-  // dimension `dims`, for `width`.
+  // dimension `dims`, for `width`. A sample at the point itself adds exactly 1 to its
+  // accumulator (a count of one; exp(0)), so Density(1, 1, d, h) is the kernel's value at
+  // distance zero, which leave-one-out cross-validation subtracts.
   virtual double Density(double total, uint64_t n, size_t dims, double width) const = 0;
+
+  // Kernel::GaussianEquivalentWidth converts a Gaussian kernel's bandwidth (the standard
+  // deviation that Scott's and Silverman's rules give) into this kernel's width with the
+  // same asymptotic bias-variance balance: the ratio of the kernels' canonical bandwidths
+  // (R(K) / mu2(K)^2)^(1/5) (Marron and Nolbert, 1989). The default is the Gaussian
+  // kernel's own: the argument.
+  virtual double GaussianEquivalentWidth(double gaussian_bandwidth) const {
+    return gaussian_bandwidth;
+  }
 
   // Kernel::ExpectedDensity is the mean of the estimate at `point` when samples come from
   // `source`, where the kernel has a closed form for it; nullopt otherwise.

@@ -114,6 +114,8 @@ void FillResults(const Sweep& sweep, const Merger& merger, Report& report) {
       if (merger.counting()) {
         result.set_count(total);
         result.set_tutorial_density(total / (static_cast<double>(n) * h));
+      } else {
+        result.set_sum(total);
       }
       if (source) {
         if (std::optional<double> expected = kernel.ExpectedDensity(*source, point, h)) {

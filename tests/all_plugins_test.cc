@@ -57,6 +57,7 @@ Report RunSpec(const SweepSpec& spec) {
 
 TEST(AllPluginsTest, TheBuiltInPluginsAreLinkedIn) {
   EXPECT_THAT(Registry<Kernel>::Global().Names(), Contains("parzen_hypercube"));
+  EXPECT_THAT(Registry<Kernel>::Global().Names(), Contains("parzen_gaussian"));
   EXPECT_THAT(Registry<Executor>::Global().Names(), Contains("serial"));
   EXPECT_THAT(Registry<Executor>::Global().Names(), Contains("threads"));
 }

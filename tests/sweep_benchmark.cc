@@ -7,6 +7,7 @@
 //                                    samples (1).
 //   BM_ComputeBound/<executor>       n = 2e5 (data in cache), 6,000 widths, naive, by widths.
 //   BM_MemoryBound/<executor>        n = 1e7 (160 MB), 100 widths, naive, by widths.
+//   BM_MemoryBoundFused/<executor>   the same with the fused kernel, split by samples.
 //   BM_EmptyTasks/<executor>         1,000 tasks of an empty kernel, one width each: the
 //                                    dispatch cost per task of a whole sweep.
 //   BM_StreamingRead/<threads>       sum of the 1e7 x 2 samples on 1 and 2 threads: what
@@ -150,6 +151,18 @@ void BM_MemoryBound(benchmark::State& state) {
                     Hypercube());
 }
 BENCHMARK(BM_MemoryBound)->DenseRange(0, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same data with the fused kernel (one pass over the samples for all widths), split
+// by samples: this one is bound by memory bandwidth, so BM_StreamingRead/2 over /1 is
+// the most two workers can gain.
+void BM_MemoryBoundFused(benchmark::State& state) {
+  KernelSpec fused;
+  fused.set_name("parzen_hypercube");
+  (*fused.mutable_params())["algorithm"] = "fused";
+  RunSweepBenchmark(state, static_cast<int>(state.range(0)), 10000000, 100, SPLIT_SAMPLES, 0,
+                    fused);
+}
+BENCHMARK(BM_MemoryBoundFused)->DenseRange(0, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_EmptyTasks(benchmark::State& state) {
   KernelSpec empty;

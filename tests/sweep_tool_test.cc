@@ -396,6 +396,15 @@ TEST(SweepToolTest, GridPointsEachGetARowPerWidthInCsv) {
   EXPECT_TRUE(absl::StartsWith(lines[18], "8,1,1,1,"));
 }
 
+TEST(SweepToolTest, SelectsWidthsByRuleAndByCrossValidation) {
+  const Outcome outcome = RunSweep({"--select=scott,loo_cv", "--widths=0.1:3:30"});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  EXPECT_THAT(outcome.out, HasSubstr("selected by scott: h = "));
+  EXPECT_THAT(outcome.out, HasSubstr("selected by loo_cv: h = "));
+  ExpectCleanFailure({"--select=aic"}, "--select='aic': known methods: scott, silverman, loo_cv");
+  ExpectCleanFailure({"--select=loo_cv", "--widths=1e-9"}, "add wider widths");
+}
+
 TEST(SweepToolTest, RejectsPositionalArgument) {
   ExpectCleanFailure({"--widths=0.5", "extra"}, "unexpected argument 'extra'");
 }

@@ -121,18 +121,32 @@ std::string FormatTable(const Report& report) {
     }
   }
 
+  for (const Selection& s : report.selections()) {
+    if (s.method() == "closest_to_true") continue;
+    absl::StrAppendFormat(&out, "\nselected by %s: h = %s", s.method(), FormatWidth(s.width()));
+    if (s.has_rule_width()) {
+      absl::StrAppendFormat(&out, " (the sweep's width nearest the rule's %.6g)", s.rule_width());
+    }
+    if (s.has_score()) {
+      absl::StrAppendFormat(&out, " (mean leave-one-out log-likelihood %.6g)", s.score());
+    }
+  }
+  if (report.selections_size() > 0) absl::StrAppend(&out, "\n");
   if (shown < spec.points_size()) {
     absl::StrAppendFormat(&out, "\n... and %d more points: --format=csv or json has them all.\n",
                           spec.points_size() - shown);
   }
-  absl::StrAppend(&out, "\ndensity = k / (n * h^d).");
+  absl::StrAppend(&out, any_count ? "\ndensity = k / (n * h^d)."
+                                   : "\ndensity = (1/n) sum_i K_h(x - s_i), the kernel scaled to width h.");
   if (any_count) {
     absl::StrAppendFormat(&out,
                           " The tutorial divides by h instead of h^d: its column is the "
                           "density times h^(d-1)%s.",
                           report.dims() == 2 ? " (h times the density in 2-D)" : "");
   }
-  if (report.selections_size() > 0) {
+  bool any_expected = false;
+  for (const WidthResult& r : report.results()) any_expected |= r.has_expected_density();
+  if (any_expected) {
     absl::StrAppend(&out,
                     "\nexpected = what the estimator averages to for this Gaussian "
                     "(P(sample in window) / h^d); true - expected is the window's bias.");

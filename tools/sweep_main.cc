@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "runtime/bandwidth_selection.h"
 #include "runtime/child_processes.h"
 #include "runtime/executor.h"
 #include "runtime/kernel.h"
@@ -41,6 +42,9 @@
 #include "tools/system_info.h"
 
 ABSL_FLAG(std::string, kernel, "parzen_hypercube", "density kernel (see --list)");
+ABSL_FLAG(std::optional<std::string>, algorithm, std::nullopt,
+          "kernel: fused (every width in one pass over the samples, the default where a kernel "
+          "has it) or naive (the tutorial's loop per width)");
 ABSL_FLAG(std::optional<std::string>, executor, std::nullopt,
           "how tasks run (see --list); default serial");
 ABSL_FLAG(std::optional<uint32_t>, workers, std::nullopt,
@@ -58,13 +62,15 @@ ABSL_FLAG(std::optional<std::string>, cov, std::nullopt,
           "(default identity)");
 ABSL_FLAG(std::string, point, "", "where to estimate the density, d numbers (default origin)");
 ABSL_FLAG(std::string, points, "",
-          "a CSV file of evaluation points, one per row (relative to where bazel run started)");
+          "a file of evaluation points, one per row: .npy or CSV (relative to where bazel run "
+          "started)");
 ABSL_FLAG(std::string, grid, "",
           "evaluation points on a grid: lo:hi:count for every dimension, or one such axis "
           "per dimension, comma-separated");
 ABSL_FLAG(std::string, data, "",
-          "CSV file of samples, one per row, instead of generated data; relative paths are "
-          "taken from the directory bazel run was started in");
+          "samples from a file instead of generated data: .npy (float64/float32, n x d), "
+          "else CSV, one sample per row; relative paths are taken from the directory bazel "
+          "run was started in");
 ABSL_FLAG(std::string, split, "widths", "cut the sweep into tasks by widths or samples");
 ABSL_FLAG(uint64_t, chunk, 0, "widths or samples per task; 0 = chosen automatically");
 ABSL_FLAG(std::optional<std::string>, start_method, std::nullopt,
@@ -80,6 +86,9 @@ ABSL_FLAG(int, repeat, 5, "compare mode: timed runs per executor, after one warm
 ABSL_FLAG(std::string, plot, "",
           "write charts: PATH.svg or PATH.png; compare mode writes the bar chart there and "
           "the density chart to PATH_density.svg/png");
+ABSL_FLAG(std::string, select, "",
+          "choose a width without the true density: scott, silverman, loo_cv (leave-one-out "
+          "likelihood over the sweep's widths), or a comma-separated list");
 ABSL_FLAG(std::string, format, "table", "output: table, csv or json");
 ABSL_FLAG(bool, list, false, "list the registered kernels and executors, and exit");
 
@@ -105,6 +114,9 @@ std::string ListPlugins() {
 SweepOptions OptionsFromFlags(bool compare) {
   SweepOptions options;
   options.kernel = absl::GetFlag(FLAGS_kernel);
+  if (const auto algorithm = absl::GetFlag(FLAGS_algorithm)) {
+    options.kernel_params["algorithm"] = *algorithm;
+  }
   options.executor = absl::GetFlag(FLAGS_executor).value_or("serial");
   options.workers = absl::GetFlag(FLAGS_workers).value_or(0);
   options.widths =
@@ -187,6 +199,11 @@ absl::Status Run() {
       return absl::InvalidArgumentError("--compare prints a table; drop --format");
     }
   }
+  const std::string select = absl::GetFlag(FLAGS_select);
+  if (compare && !select.empty()) {
+    return absl::InvalidArgumentError("--select chooses a width; run it without --compare");
+  }
+  if (!select.empty()) RETURN_IF_ERROR(ParseBandwidthMethods(select).status());
   const std::string plot = ResolveUserPath(absl::GetFlag(FLAGS_plot));
   if (!plot.empty()) RETURN_IF_ERROR(CheckChartPath(plot));
 
@@ -204,6 +221,13 @@ absl::Status Run() {
                    RunSweep(*sweep, *executor, PoolOptions(),
                             [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }));
   bar.Finish();
+  if (!select.empty()) {
+    ASSIGN_OR_RETURN(std::vector<BandwidthMethod> methods, ParseBandwidthMethods(select));
+    for (BandwidthMethod method : methods) {
+      ASSIGN_OR_RETURN(Selection selection, SelectBandwidth(method, *sweep, *executor));
+      *report.add_selections() = std::move(selection);
+    }
+  }
 
   if (format == "csv") {
     std::cout << FormatCsv(report);

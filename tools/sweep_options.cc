@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "runtime/csv_reader.h"
+#include "runtime/dataset.h"
 #include "runtime/number_list.h"
 #include "runtime/status_macros.h"
 
@@ -77,6 +77,9 @@ absl::Status ParseGrid(const std::string& text, SweepSpec& spec) {
 absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
   SweepSpec spec;
   spec.mutable_kernel()->set_name(options.kernel);
+  for (const auto& [key, value] : options.kernel_params) {
+    (*spec.mutable_kernel()->mutable_params())[key] = value;
+  }
 
   ASSIGN_OR_RETURN(std::vector<double> widths, ParseWidths(options.widths));
   *spec.mutable_widths() = {widths.begin(), widths.end()};
@@ -93,8 +96,7 @@ absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
           conflict, " describes generated data and cannot be used with --data"));
     }
     FileSource& file = *spec.mutable_data()->mutable_file();
-    file.set_path(options.data);
-    file.set_format("csv");
+    file.set_path(options.data);  // The format goes by the ending: .npy, else CSV.
   } else {
     RETURN_IF_ERROR(BuildGaussian(options, *spec.mutable_data()->mutable_gaussian()));
   }
@@ -108,7 +110,7 @@ absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
     *spec.add_points()->mutable_coords() = {point.begin(), point.end()};
   }
   if (!options.points_file.empty()) {
-    ASSIGN_OR_RETURN(Matrix points, ReadCsvMatrix(options.points_file));
+    ASSIGN_OR_RETURN(Matrix points, ReadMatrixFile(options.points_file, ""));
     for (size_t i = 0; i < points.rows(); ++i) {
       *spec.add_points()->mutable_coords() = {points.row(i).begin(), points.row(i).end()};
     }

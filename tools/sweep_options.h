@@ -50,6 +50,7 @@ struct SweepOptions {
   std::string split = "widths";     // "widths" or "samples".
   uint64_t chunk = 0;
   std::map<std::string, std::string> executor_params;  // Executor-specific, e.g. start_method.
+  std::map<std::string, std::string> kernel_params;    // Kernel-specific, e.g. algorithm.
 };
 
 // BuildSpec validates `options` and builds the sweep's spec. Errors are InvalidArgument with

@@ -8,6 +8,26 @@
 // The test compares |x_j - s_j| with 0.5 * h, which is exact (scaling by a power of two),
 // rather than |x_j - s_j| / h with 0.5, whose rounded quotient can move a sample across the
 // boundary.
+//
+// Parameter `algorithm`:
+//   fused (default)  one pass over the samples for all widths (fused_counts.cc).
+//   naive            the tutorial's loop: one pass over the samples per width.
+//
+// Why fused counts equal naive counts bit for bit, for any input. Naive counts s for width
+// h when d_j <= H for every j, where d_j = |x_j - s_j| and H = 0.5 * h (both rounded the
+// same way in both algorithms: the same operations on the same operands).
+//  1. Fused takes c = max_j d_j once per sample. A maximum of doubles is one of its
+//     operands, not a rounded value, so for NaN-free d: (d_j <= H for all j) <=> c <= H.
+//     A NaN d_j fails naive's comparison for every width; fused makes c NaN then, and a
+//     NaN c also fails c <= H for every H. (An infinite d_j may become a NaN c: both fail.)
+//  2. Sort the half-widths, H_0 <= ... <= H_{m-1}, keeping each one's slot. With
+//     k(c) = the first index with H_k >= c (m if none, or c NaN), c <= H_i <=> i >= k(c),
+//     because the H are sorted. So slot of H_i gets the number of samples with
+//     k(c) <= i: the prefix sum up to i of the histogram of k(c). Equal half-widths get
+//     equal counts, and the input order of the widths never matters.
+//  3. k(c) itself: c <= H_0 gives 0 and c > H_{m-1} (or NaN) gives m by comparison; in
+//     between, a bucket table gives the lower bound exactly (see SortedHalves).
+// The direct path for small blocks compares c <= H for each width: the same test as 1.
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -16,36 +36,48 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "kernels/parzen_hypercube/fused_counts.h"
 #include "runtime/kernel.h"
 #include "runtime/status_macros.h"
 
 namespace parsweep {
 namespace {
 
+using parzen_hypercube_internal::AddFusedCounts;
+using parzen_hypercube_internal::AddNaiveCounts;
+
+constexpr double kPi = 3.14159265358979323846;
+
+enum class Algorithm { kFused, kNaive };
+
 class ParzenHypercube : public Kernel {
  public:
+  explicit ParzenHypercube(Algorithm algorithm) : algorithm_(algorithm) {}
+
   AccumulatorKind accumulator() const override { return AccumulatorKind::kCount; }
 
-  // The tutorial's loop: for each width, count the samples inside its window.
   absl::Status Accumulate(ConstMatrixView samples, absl::Span<const double> point,
                           absl::Span<const double> widths, Accumulators out) const override {
-    const size_t d = samples.cols();
-    for (size_t w = 0; w < widths.size(); ++w) {
-      const double half = 0.5 * widths[w];
-      uint64_t inside = 0;
-      for (size_t i = 0; i < samples.rows(); ++i) {
-        const double* s = samples.data() + i * d;
-        bool in = true;
-        for (size_t j = 0; j < d; ++j) in &= std::abs(point[j] - s[j]) <= half;
-        inside += in;
-      }
-      out.counts[w] += inside;
+    if (algorithm_ == Algorithm::kNaive) {
+      AddNaiveCounts(samples, point, widths, out.counts);
+    } else {
+      AddFusedCounts(samples, point, widths, out.counts);
     }
     return absl::OkStatus();
   }
 
   double Density(double total, uint64_t n, size_t dims, double width) const override {
     return total / (static_cast<double>(n) * std::pow(width, static_cast<double>(dims)));
+  }
+
+  // Scott's and Silverman's rules give a Gaussian kernel's bandwidth; the window width
+  // with the same asymptotic bias-variance balance is the ratio of the kernels' canonical
+  // bandwidths (R(K) / mu2(K)^2)^(1/5): for the unit-width box, R = 1 and mu2 = 1/12, so
+  // 144^(1/5); for the Gaussian, (2 sqrt(pi))^(-1/5). Per coordinate, as the box is a
+  // product of intervals.
+  double GaussianEquivalentWidth(double gaussian_bandwidth) const override {
+    return std::pow(288.0 * std::sqrt(kPi), 0.2) * gaussian_bandwidth;
   }
 
   // E[k / (n h^d)] = P(sample in the window) / h^d.
@@ -61,11 +93,26 @@ class ParzenHypercube : public Kernel {
     if (!probability) return std::nullopt;
     return *probability / std::pow(width, static_cast<double>(point.size()));
   }
+
+ private:
+  const Algorithm algorithm_;
 };
 
 absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenHypercube(const KernelSpec& spec) {
-  RETURN_IF_ERROR(RejectUnknownParams(Kernel::kKind, spec.name(), spec.params(), {}));
-  return std::make_unique<ParzenHypercube>();
+  RETURN_IF_ERROR(
+      RejectUnknownParams(Kernel::kKind, spec.name(), spec.params(), {"algorithm"}));
+  Algorithm algorithm = Algorithm::kFused;
+  const auto it = spec.params().find("algorithm");
+  if (it != spec.params().end()) {
+    if (it->second == "naive") {
+      algorithm = Algorithm::kNaive;
+    } else if (it->second != "fused") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kernel '", spec.name(), "': parameter 'algorithm' must be 'fused' or ",
+                       "'naive'; got '", it->second, "'"));
+    }
+  }
+  return std::make_unique<ParzenHypercube>(algorithm);
 }
 
 }  // namespace

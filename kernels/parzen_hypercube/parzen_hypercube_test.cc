@@ -1,9 +1,16 @@
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <iostream>
+#include <limits>
 #include <memory>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kernels/parzen_hypercube/fused_counts.h"
 #include "runtime/dataset.h"
 #include "runtime/kernel.h"
 #include "runtime/sweep.h"
@@ -11,9 +18,16 @@
 namespace parsweep {
 namespace {
 
-std::unique_ptr<Kernel> MakeKernel() {
+using parzen_hypercube_internal::AddFusedCounts;
+using parzen_hypercube_internal::AddNaiveCounts;
+using parzen_hypercube_internal::Avx2Available;
+using parzen_hypercube_internal::Isa;
+
+// MakeKernel builds the kernel with `algorithm` ("" for the default).
+std::unique_ptr<Kernel> MakeKernel(const std::string& algorithm = "") {
   KernelSpec spec;
   spec.set_name("parzen_hypercube");
+  if (!algorithm.empty()) (*spec.mutable_params())["algorithm"] = algorithm;
   absl::StatusOr<std::unique_ptr<Kernel>> kernel = Registry<Kernel>::Global().Create(spec);
   EXPECT_TRUE(kernel.ok()) << kernel.status();
   return *std::move(kernel);
@@ -49,21 +63,59 @@ TEST(ParzenHypercubeTest, TutorialThreeDimensionalExampleGivesPointThree) {
                                {0.7, -0.8, -0.45},
                                {-0.3, 0.6, 0.9},
                                {0.7, -0.6, -0.8}});
-  const std::unique_ptr<Kernel> kernel = MakeKernel();
-  const uint64_t k = Count(*kernel, samples, {0, 0, 0}, 1.0);
-  EXPECT_EQ(k, 3u);
-  EXPECT_DOUBLE_EQ(kernel->Density(k, samples.rows(), 3, 1.0), 0.3);
+  for (const char* algorithm : {"fused", "naive"}) {
+    const std::unique_ptr<Kernel> kernel = MakeKernel(algorithm);
+    const uint64_t k = Count(*kernel, samples, {0, 0, 0}, 1.0);
+    EXPECT_EQ(k, 3u) << algorithm;
+    EXPECT_DOUBLE_EQ(kernel->Density(k, samples.rows(), 3, 1.0), 0.3);
+  }
 }
 
 TEST(ParzenHypercubeTest, SampleExactlyOnTheBoundaryIsInside) {
-  const std::unique_ptr<Kernel> kernel = MakeKernel();
-  for (double h : {0.1, 0.3, 1.0, 2.5}) {
-    // 0.5 * h is the exact half-width; only one coordinate sits on the boundary.
-    EXPECT_EQ(Count(*kernel, Rows({{0.5 * h, 0.0}}), {0, 0}, h), 1u) << "h = " << h;
-    EXPECT_EQ(Count(*kernel, Rows({{0.0, -0.5 * h}}), {0, 0}, h), 1u) << "h = " << h;
-    // The next double beyond the boundary is outside.
-    const double beyond = std::nextafter(0.5 * h, 1.0e9);
-    EXPECT_EQ(Count(*kernel, Rows({{beyond, 0.0}}), {0, 0}, h), 0u) << "h = " << h;
+  for (const char* algorithm : {"fused", "naive"}) {
+    const std::unique_ptr<Kernel> kernel = MakeKernel(algorithm);
+    for (double h : {0.1, 0.3, 1.0, 2.5}) {
+      // 0.5 * h is the exact half-width; only one coordinate sits on the boundary.
+      EXPECT_EQ(Count(*kernel, Rows({{0.5 * h, 0.0}}), {0, 0}, h), 1u) << "h = " << h;
+      EXPECT_EQ(Count(*kernel, Rows({{0.0, -0.5 * h}}), {0, 0}, h), 1u) << "h = " << h;
+      // The next double beyond the boundary is outside.
+      const double beyond = std::nextafter(0.5 * h, 1.0e9);
+      EXPECT_EQ(Count(*kernel, Rows({{beyond, 0.0}}), {0, 0}, h), 0u) << "h = " << h;
+    }
+  }
+}
+
+// The same boundaries through the fused pass's sorted table (blocks larger than its direct
+// path): 1000 copies each of a sample on the boundary of every width, and of the next
+// double beyond it, on either side and in either coordinate.
+TEST(ParzenHypercubeTest, BoundariesAreExactThroughTheFusedTable) {
+  const std::vector<double> widths = {2.5, 0.1, 1.0, 0.3, 1.0, 0.7};
+  std::vector<std::vector<double>> rows;
+  for (double h : widths) {
+    const double half = 0.5 * h;
+    const double beyond = std::nextafter(half, 1.0e9);
+    for (int copy = 0; copy < 100; ++copy) {
+      rows.push_back({half, 0.0});
+      rows.push_back({0.0, -half});
+      rows.push_back({-half, half});
+      rows.push_back({beyond, 0.0});
+      rows.push_back({0.0, -beyond});
+    }
+  }
+  const Matrix samples = Rows(rows);
+  for (Isa isa : {Isa::kBest, Isa::kPortable}) {
+    std::vector<uint64_t> counts(widths.size(), 0);
+    AddFusedCounts(samples.View(), {0.0, 0.0}, widths, absl::MakeSpan(counts), isa);
+    for (size_t w = 0; w < widths.size(); ++w) {
+      // Inside: the three on-boundary rows of every width up to h, and the two beyond the
+      // boundary of every width smaller than h.
+      uint64_t want = 0;
+      for (double other : widths) {
+        if (0.5 * other <= 0.5 * widths[w]) want += 300;
+        if (std::nextafter(0.5 * other, 1.0e9) <= 0.5 * widths[w]) want += 200;
+      }
+      EXPECT_EQ(counts[w], want) << "h = " << widths[w];
+    }
   }
 }
 
@@ -71,6 +123,20 @@ TEST(ParzenHypercubeTest, DensityDividesByWidthToTheDimension) {
   const std::unique_ptr<Kernel> kernel = MakeKernel();
   EXPECT_DOUBLE_EQ(kernel->Density(40, 1000, 2, 0.5), 40.0 / (1000 * 0.25));
   EXPECT_DOUBLE_EQ(kernel->Density(40, 1000, 3, 0.5), 40.0 / (1000 * 0.125));
+}
+
+// (288 sqrt(pi))^(1/5) = 3.4801141139..., the box's canonical bandwidth over the Gaussian's.
+TEST(ParzenHypercubeTest, GaussianEquivalentWidthIsTheCanonicalBandwidthRatio) {
+  EXPECT_NEAR(MakeKernel()->GaussianEquivalentWidth(0.5), 0.5 * 3.480114113944532, 1e-14);
+}
+
+TEST(ParzenHypercubeTest, RejectsAnUnknownAlgorithm) {
+  KernelSpec spec;
+  spec.set_name("parzen_hypercube");
+  (*spec.mutable_params())["algorithm"] = "fast";
+  const auto kernel = Registry<Kernel>::Global().Create(spec);
+  EXPECT_EQ(kernel.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(kernel.status().message(), testing::HasSubstr("'fast'"));
 }
 
 TEST(ParzenHypercubeTest, RejectsUnknownParameters) {
@@ -129,6 +195,154 @@ TEST(ParzenHypercubeTest, ExpectationIsUnknownForCorrelatedGaussians) {
   ASSERT_TRUE(gaussian.ok());
   const double point[] = {0, 0};
   EXPECT_FALSE(MakeKernel()->ExpectedDensity(*gaussian, point, 1.0).has_value());
+}
+
+// Random inputs aimed at every edge of the fused pass: coordinates exactly on a window's
+// boundary, one double either side of it, equal to the point, NaN or infinite; widths
+// unsorted, duplicated, clustered within a few ulps (so several share a bucket of the
+// fused table) or far apart; dimensions 1 to 5; block sizes from empty to several
+// thousand rows (the direct path, the table path, partial blocks and batches).
+class RandomInputs {
+ public:
+  explicit RandomInputs(uint64_t seed) : rng_(seed) {}
+
+  std::vector<double> Widths(size_t count) {
+    std::vector<double> widths;
+    while (widths.size() < count) {
+      const int kind = Uniform(0, 9);
+      if (kind <= 3 || widths.empty()) {
+        widths.push_back(std::uniform_real_distribution<double>(0.01, 3.0)(rng_));
+      } else if (kind <= 5) {
+        widths.push_back(widths[Uniform(0, widths.size() - 1)]);  // A duplicate.
+      } else if (kind <= 7) {
+        const double w = widths[Uniform(0, widths.size() - 1)];  // A few ulps away.
+        widths.push_back(std::nextafter(w, Uniform(0, 1) ? 1.0e300 : 0.0));
+      } else if (kind == 8) {
+        widths.push_back(std::ldexp(1.0, Uniform(-40, 40)));  // Far apart.
+      } else {
+        widths.push_back(Uniform(0, 1) ? std::numeric_limits<double>::denorm_min() : 1.0e300);
+      }
+    }
+    std::shuffle(widths.begin(), widths.end(), rng_);
+    return widths;
+  }
+
+  // A coordinate near x_j, often on or next to the boundary of one of `widths`.
+  double Coordinate(double x, const std::vector<double>& widths) {
+    const double half = 0.5 * widths[Uniform(0, widths.size() - 1)];
+    const double sign = Uniform(0, 1) ? 1.0 : -1.0;
+    switch (Uniform(0, 12)) {
+      case 0:
+      case 1:
+        return x + sign * half;  // On the boundary when the subtraction is exact.
+      case 2:
+        return std::nextafter(x + sign * half, Uniform(0, 1) ? 1.0e300 : -1.0e300);
+      case 3:
+        return x;
+      case 4:
+        return Uniform(0, 30) == 0 ? std::numeric_limits<double>::quiet_NaN()
+                                   : sign * std::numeric_limits<double>::infinity();
+      case 5:
+        return -0.0;
+      default:
+        return x + std::normal_distribution<double>(0.0, 1.0)(rng_);
+    }
+  }
+
+  int Uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+TEST(ParzenHypercubeTest, FusedCountsEqualNaiveCountsOnRandomInputs) {
+  RandomInputs random(20240601);
+  int search_trials = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const size_t d = 1 + trial % 5;
+    const bool large = trial % 50 == 0;
+    const size_t m = large ? 1500 : random.Uniform(1, 40);
+    const size_t n = large ? 5000 : random.Uniform(0, 2500);
+    const std::vector<double> widths = random.Widths(m);
+    std::vector<double> point(d);
+    for (double& x : point) x = random.Uniform(-2, 2) * 0.5;
+    if (trial % 97 == 0) point[0] = std::numeric_limits<double>::quiet_NaN();
+    Matrix samples(n, d);
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = 0; j < d; ++j) samples(i, j) = random.Coordinate(point[j], widths);
+    }
+    const size_t begin = n == 0 ? 0 : random.Uniform(0, n / 4);
+    const size_t end = n == 0 ? 0 : random.Uniform(begin, n);
+    const ConstMatrixView block = samples.Rows(begin, end);
+    SCOPED_TRACE("trial " + std::to_string(trial) + ": d = " + std::to_string(d) + ", " +
+                 std::to_string(end - begin) + " samples, " + std::to_string(m) + " widths");
+
+    // Accumulators start non-zero: every algorithm adds.
+    std::vector<uint64_t> naive(m);
+    for (size_t w = 0; w < m; ++w) naive[w] = w * 7;
+    std::vector<uint64_t> best = naive;
+    std::vector<uint64_t> portable = naive;
+    AddNaiveCounts(block, point, widths, absl::MakeSpan(naive));
+    AddFusedCounts(block, point, widths, absl::MakeSpan(best), Isa::kBest);
+    AddFusedCounts(block, point, widths, absl::MakeSpan(portable), Isa::kPortable);
+    ASSERT_EQ(best, naive);
+    ASSERT_EQ(portable, naive);
+    // Some widths sharing a bucket of the table (clustered ulps apart, or tiny next to
+    // large ones) exercise its binary-search fallback.
+    std::vector<double> sorted = widths;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    for (size_t i = 1; i + 1 < sorted.size(); ++i) {
+      if (sorted[i + 1] - sorted[i - 1] <
+          (sorted.back() - sorted.front()) / (4.0 * sorted.size())) {
+        ++search_trials;
+        break;
+      }
+    }
+
+    // The kernel with either algorithm agrees too.
+    if (trial % 10 == 0) {
+      std::vector<uint64_t> fused_kernel(m, 0);
+      std::vector<uint64_t> naive_kernel(m, 0);
+      Accumulators out;
+      out.counts = absl::MakeSpan(fused_kernel);
+      ASSERT_TRUE(MakeKernel("fused")->Accumulate(block, point, widths, out).ok());
+      out.counts = absl::MakeSpan(naive_kernel);
+      ASSERT_TRUE(MakeKernel("naive")->Accumulate(block, point, widths, out).ok());
+      EXPECT_EQ(fused_kernel, naive_kernel);
+    }
+  }
+  EXPECT_GT(search_trials, 20);
+}
+
+// A sweep of realistic size, 100 evenly spaced widths over 20,000 Gaussian samples, run
+// through both instruction-set paths in blocks of many sizes: the counts are the naive
+// loop's.
+TEST(ParzenHypercubeTest, FusedCountsEqualNaiveCountsOnGaussianSamples) {
+  absl::StatusOr<Gaussian> gaussian = Gaussian::Create({0.1, -0.2}, {1, 0.3, 0.3, 0.5});
+  ASSERT_TRUE(gaussian.ok());
+  const Matrix samples = gaussian->Sample(20000, 42);
+  std::vector<double> widths(100);
+  for (size_t w = 0; w < widths.size(); ++w) widths[w] = 0.1 + 1.1 * w / 99.0;
+  const std::vector<double> point = {0.05, -0.1};
+  std::vector<uint64_t> naive(widths.size(), 0);
+  AddNaiveCounts(samples.View(), point, widths, absl::MakeSpan(naive));
+  for (Isa isa : {Isa::kBest, Isa::kPortable}) {
+    for (size_t chunk : {size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{511},
+                         size_t{4099}, size_t{20000}}) {
+      std::vector<uint64_t> fused(widths.size(), 0);
+      for (size_t begin = 0; begin < samples.rows(); begin += chunk) {
+        const size_t end = std::min(samples.rows(), begin + chunk);
+        AddFusedCounts(samples.Rows(begin, end), point, widths, absl::MakeSpan(fused), isa);
+      }
+      EXPECT_EQ(fused, naive) << "chunk " << chunk << (isa == Isa::kBest ? ", best" : "");
+    }
+  }
+  std::cout << "Isa::kBest ran the " << (Avx2Available() ? "AVX2" : "portable")
+            << " path\n";
+  // Some windows are empty-ish and some hold most samples: the test means something.
+  EXPECT_LT(naive.front(), 200u);
+  EXPECT_GT(naive.back(), 4000u);
 }
 
 }  // namespace

@@ -1,0 +1,108 @@
+#include "kernels/benchmark_support.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_split.h"
+#include "runtime/gaussian.h"
+
+namespace parsweep {
+
+const Matrix& BenchmarkSamples(size_t n) {
+  static auto* const cache = new std::map<size_t, Matrix>();
+  auto it = cache->find(n);
+  if (it == cache->end()) {
+    std::vector<double> mean(kBenchmarkDims, 0.0);
+    std::vector<double> cov(kBenchmarkDims * kBenchmarkDims, 0.0);
+    for (size_t j = 0; j < kBenchmarkDims; ++j) cov[j * kBenchmarkDims + j] = 1.0;
+    const absl::StatusOr<Gaussian> gaussian = Gaussian::Create(mean, cov);
+    it = cache->emplace(n, gaussian->Sample(n, /*seed=*/123)).first;
+  }
+  return it->second;
+}
+
+std::vector<double> BenchmarkWidths(size_t count) {
+  std::vector<double> widths(count);
+  for (size_t i = 0; i < count; ++i) {
+    widths[i] = count == 1 ? 0.1 : 0.1 + 1.1 * static_cast<double>(i) / (count - 1);
+  }
+  return widths;
+}
+
+void RunKernelBenchmark(benchmark::State& state, const std::string& name,
+                        const std::string& param) {
+  KernelSpec spec;
+  spec.set_name(name);
+  if (!param.empty()) {
+    const std::pair<std::string, std::string> kv = absl::StrSplit(param, '=');
+    (*spec.mutable_params())[kv.first] = kv.second;
+  }
+  absl::StatusOr<std::unique_ptr<Kernel>> created = Registry<Kernel>::Global().Create(spec);
+  if (!created.ok()) {
+    state.SkipWithError(std::string(created.status().message()).c_str());
+    return;
+  }
+  const Kernel& kernel = **created;
+  bool failed = false;
+  RunAccumulateBenchmark(state, kernel.accumulator(),
+                         [&](ConstMatrixView samples, absl::Span<const double> point,
+                             absl::Span<const double> widths, Accumulators out) {
+                           const absl::Status status =
+                               kernel.Accumulate(samples, point, widths, out);
+                           if (!status.ok() && !failed) {
+                             failed = true;
+                             state.SkipWithError(std::string(status.message()).c_str());
+                           }
+                         });
+}
+
+void RunAccumulateBenchmark(benchmark::State& state, AccumulatorKind kind,
+                            const AccumulateFunction& accumulate) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  const size_t m = static_cast<size_t>(state.range(1));
+  const Matrix& samples = BenchmarkSamples(n);
+  const std::vector<double> widths = BenchmarkWidths(m);
+  const std::vector<double> point(kBenchmarkDims, 0.0);
+  std::vector<uint64_t> counts(m);
+  std::vector<double> sums(m);
+  Accumulators out;
+  if (kind == AccumulatorKind::kCount) {
+    out.counts = absl::MakeSpan(counts);
+  } else {
+    out.sums = absl::MakeSpan(sums);
+  }
+  for (auto _ : state) {
+    std::fill(counts.begin(), counts.end(), 0);
+    std::fill(sums.begin(), sums.end(), 0.0);
+    accumulate(samples.View(), point, widths, out);
+    benchmark::DoNotOptimize(counts.data());
+    benchmark::DoNotOptimize(sums.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n * m));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * n * kBenchmarkDims * sizeof(double)));
+}
+
+void BM_StreamingRead(benchmark::State& state) {
+  const Matrix& samples = BenchmarkSamples(static_cast<size_t>(state.range(0)));
+  const double* data = samples.data();
+  const size_t count = samples.rows() * samples.cols();
+  for (auto _ : state) {
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+      for (int k = 0; k < 8; ++k) s[k] += data[i + k];
+    }
+    for (; i < count; ++i) s[0] += data[i];
+    double total = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    benchmark::DoNotOptimize(total);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * count * sizeof(double)));
+}
+
+}  // namespace parsweep

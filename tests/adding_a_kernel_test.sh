@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# A kernel added as one folder plus one dependency line is found by name, runs on every
+# executor, and gives the right answers: in one dimension the ball window is the
+# hypercube's interval, so their counts must agree exactly. The plain tool, without the
+# line, does not know the kernel.
+set -euo pipefail
+with_example=$1
+plain=$2
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$with_example" --list | grep -q '^kernels: .*parzen_ball' || fail "--list does not show parzen_ball"
+if "$plain" --list | grep -q parzen_ball; then fail "the plain tool should not know parzen_ball"; fi
+rejected=$("$plain" --kernel=parzen_ball 2>&1 || true)
+grep -q "unknown kernel 'parzen_ball'" <<<"$rejected" || fail "the plain tool should reject parzen_ball by name"
+
+counts() {  # The count column of a 1-D CSV report: point,x1,width,count,...
+  "$with_example" --dims=1 --n=5000 --widths=0.1:2:20 --format=csv "$@" | tail -n +2 | cut -d, -f4
+}
+hypercube=$(counts --kernel=parzen_hypercube)
+for executor in serial "threads --workers=2" "process --workers=2 --start_method=spawn"; do
+  # shellcheck disable=SC2086  # $executor holds flags.
+  ball=$(counts --kernel=parzen_ball --executor=$executor)
+  [[ "$ball" == "$hypercube" ]] || fail "parzen_ball on $executor: counts differ from the hypercube's"
+done
+echo "parzen_ball: found by name, counts equal to the hypercube's in 1-D on every executor"
