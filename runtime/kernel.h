@@ -22,6 +22,8 @@
 #include <optional>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "proto/sweep.pb.h"
 #include "runtime/gaussian.h"
@@ -81,6 +83,22 @@ class Kernel {
     return std::nullopt;
   }
 };
+
+// KernelAlgorithm: the `algorithm` parameter of kernels that can evaluate every width in
+// one pass over the samples (fused) as well as with the tutorial's loop per width (naive).
+enum class KernelAlgorithm { kFused, kNaive };
+
+// ReadKernelAlgorithm reads spec.params["algorithm"]: "fused" (also when absent) or
+// "naive"; InvalidArgument naming the kernel otherwise.
+inline absl::StatusOr<KernelAlgorithm> ReadKernelAlgorithm(const KernelSpec& spec) {
+  const auto it = spec.params().find("algorithm");
+  if (it == spec.params().end() || it->second == "fused") return KernelAlgorithm::kFused;
+  if (it->second == "naive") return KernelAlgorithm::kNaive;
+  return absl::InvalidArgumentError(absl::StrCat("kernel '", spec.name(),
+                                                 "': parameter 'algorithm' must be 'fused' or "
+                                                 "'naive'; got '",
+                                                 it->second, "'"));
+}
 
 }  // namespace parsweep
 

@@ -43,17 +43,15 @@ using parzen_gaussian_internal::AddNaiveSums;
 
 constexpr double kPi = 3.14159265358979323846;
 
-enum class Algorithm { kFused, kNaive };
-
 class ParzenGaussian : public Kernel {
  public:
-  explicit ParzenGaussian(Algorithm algorithm) : algorithm_(algorithm) {}
+  explicit ParzenGaussian(KernelAlgorithm algorithm) : algorithm_(algorithm) {}
 
   AccumulatorKind accumulator() const override { return AccumulatorKind::kSum; }
 
   absl::Status Accumulate(ConstMatrixView samples, absl::Span<const double> point,
                           absl::Span<const double> widths, Accumulators out) const override {
-    if (algorithm_ == Algorithm::kNaive) {
+    if (algorithm_ == KernelAlgorithm::kNaive) {
       AddNaiveSums(samples, point, widths, out.sums);
     } else {
       AddFusedSums(samples, point, widths, out.sums);
@@ -79,23 +77,13 @@ class ParzenGaussian : public Kernel {
   }
 
  private:
-  const Algorithm algorithm_;
+  const KernelAlgorithm algorithm_;
 };
 
 absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenGaussian(const KernelSpec& spec) {
   RETURN_IF_ERROR(
       RejectUnknownParams(Kernel::kKind, spec.name(), spec.params(), {"algorithm"}));
-  Algorithm algorithm = Algorithm::kFused;
-  const auto it = spec.params().find("algorithm");
-  if (it != spec.params().end()) {
-    if (it->second == "naive") {
-      algorithm = Algorithm::kNaive;
-    } else if (it->second != "fused") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("kernel '", spec.name(), "': parameter 'algorithm' must be 'fused' or ",
-                       "'naive'; got '", it->second, "'"));
-    }
-  }
+  ASSIGN_OR_RETURN(const KernelAlgorithm algorithm, ReadKernelAlgorithm(spec));
   return std::make_unique<ParzenGaussian>(algorithm);
 }
 

@@ -49,17 +49,15 @@ using parzen_hypercube_internal::AddNaiveCounts;
 
 constexpr double kPi = 3.14159265358979323846;
 
-enum class Algorithm { kFused, kNaive };
-
 class ParzenHypercube : public Kernel {
  public:
-  explicit ParzenHypercube(Algorithm algorithm) : algorithm_(algorithm) {}
+  explicit ParzenHypercube(KernelAlgorithm algorithm) : algorithm_(algorithm) {}
 
   AccumulatorKind accumulator() const override { return AccumulatorKind::kCount; }
 
   absl::Status Accumulate(ConstMatrixView samples, absl::Span<const double> point,
                           absl::Span<const double> widths, Accumulators out) const override {
-    if (algorithm_ == Algorithm::kNaive) {
+    if (algorithm_ == KernelAlgorithm::kNaive) {
       AddNaiveCounts(samples, point, widths, out.counts);
     } else {
       AddFusedCounts(samples, point, widths, out.counts);
@@ -95,23 +93,13 @@ class ParzenHypercube : public Kernel {
   }
 
  private:
-  const Algorithm algorithm_;
+  const KernelAlgorithm algorithm_;
 };
 
 absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenHypercube(const KernelSpec& spec) {
   RETURN_IF_ERROR(
       RejectUnknownParams(Kernel::kKind, spec.name(), spec.params(), {"algorithm"}));
-  Algorithm algorithm = Algorithm::kFused;
-  const auto it = spec.params().find("algorithm");
-  if (it != spec.params().end()) {
-    if (it->second == "naive") {
-      algorithm = Algorithm::kNaive;
-    } else if (it->second != "fused") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("kernel '", spec.name(), "': parameter 'algorithm' must be 'fused' or ",
-                       "'naive'; got '", it->second, "'"));
-    }
-  }
+  ASSIGN_OR_RETURN(const KernelAlgorithm algorithm, ReadKernelAlgorithm(spec));
   return std::make_unique<ParzenHypercube>(algorithm);
 }
 
