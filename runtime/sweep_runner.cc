@@ -6,6 +6,7 @@
 #include <numeric>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -50,6 +51,28 @@ class Merger {
                                               counting_ ? "counts" : "sums", " (and ", other,
                                               " of the other kind); expected ", expected));
     }
+    received_[index] = true;
+    ++num_received_;
+    if (counting_) {
+      Apply(task, partial);  // Integer sums: any order gives the same bits.
+      return absl::OkStatus();
+    }
+    // Floating-point sums merge in task order, whatever order tasks finish in, so that the
+    // same plan gives the same bits on every run and every executor. Results that arrive
+    // early wait here (at most the tasks in flight, in practice).
+    waiting_.emplace(index, partial);
+    for (auto it = waiting_.find(next_to_merge_); it != waiting_.end();
+         it = waiting_.find(next_to_merge_)) {
+      Apply(plan_.task(next_to_merge_), it->second);
+      waiting_.erase(it);
+      ++next_to_merge_;
+    }
+    return absl::OkStatus();
+  }
+
+  // Merger::Apply adds one task's partial into the totals.
+  void Apply(const Task& task, const Partial& partial) {
+    const size_t widths = task.width_indices_size();
     for (size_t p = 0; p < task.point_end() - task.point_begin(); ++p) {
       const size_t point = task.point_begin() + p;
       for (size_t w = 0; w < widths; ++w) {
@@ -61,9 +84,6 @@ class Merger {
         }
       }
     }
-    received_[index] = true;
-    ++num_received_;
-    return absl::OkStatus();
   }
 
   absl::Status CheckComplete() const {
@@ -86,6 +106,8 @@ class Merger {
   std::vector<double> sums_;
   std::vector<bool> received_;
   size_t num_received_ = 0;
+  absl::flat_hash_map<uint64_t, Partial> waiting_;  // Sums that arrived before their turn.
+  uint64_t next_to_merge_ = 0;
 };
 
 void FillResults(const Sweep& sweep, const Merger& merger, Report& report) {
