@@ -105,4 +105,24 @@ void BM_StreamingRead(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * count * sizeof(double)));
 }
 
+void KernelSizes(benchmark::internal::Benchmark* benchmark) {
+  benchmark->Args({10000, 100})
+      ->Args({10000, 1000})
+      ->Args({1000000, 100})
+      ->Args({1000000, 1000})
+      ->Args({10000000, 100})
+      ->ArgNames({"n", "widths"})
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+}
+
+void StreamingReadSizes(benchmark::internal::Benchmark* benchmark) {
+  benchmark->Arg(10000)
+      ->Arg(1000000)
+      ->Arg(10000000)
+      ->ArgName("n")
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+}
+
 }  // namespace parsweep

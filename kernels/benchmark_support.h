@@ -7,7 +7,8 @@
 //
 // Example:
 //   const Matrix& samples = BenchmarkSamples(state.range(0));
-//   RegisterStreamingRead({10000, 1000000});
+//   BENCHMARK(BM_Naive)->Apply(KernelSizes);
+//   BENCHMARK(BM_StreamingRead)->Apply(StreamingReadSizes);
 #ifndef PARSWEEP_KERNELS_BENCHMARK_SUPPORT_H_
 #define PARSWEEP_KERNELS_BENCHMARK_SUPPORT_H_
 
@@ -54,6 +55,14 @@ void RunAccumulateBenchmark(benchmark::State& state, AccumulatorKind kind,
 // the latency of one chain of additions: the floor for any kernel that reads every sample
 // once. Reports bytes read.
 void BM_StreamingRead(benchmark::State& state);
+
+// KernelSizes gives a kernel benchmark its (n, widths) cases, 1e4 to 1e7 samples and 100
+// or 1000 widths (without 1e7 x 1000, which takes many seconds an iteration), timed in
+// milliseconds of wall time. For Benchmark::Apply.
+void KernelSizes(benchmark::internal::Benchmark* benchmark);
+
+// StreamingReadSizes gives BM_StreamingRead the same n as KernelSizes. For Benchmark::Apply.
+void StreamingReadSizes(benchmark::internal::Benchmark* benchmark);
 
 }  // namespace parsweep
 

@@ -19,7 +19,6 @@
 #include "google/protobuf/wrappers.pb.h"
 #include "runtime/executor.h"
 #include "runtime/pool.h"
-#include "runtime/worker_entry.h"
 #include "tests/toy_workloads.h"
 
 namespace parsweep {
@@ -127,12 +126,3 @@ BENCHMARK(BM_PipeRoundTrip)->UseRealTime();
 
 }  // namespace
 }  // namespace parsweep
-
-int main(int argc, char** argv) {
-  parsweep::RunWorkerIfRequested(argc, argv);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

@@ -32,7 +32,6 @@
 #include "runtime/sweep.h"
 #include "runtime/sweep_runner.h"
 #include "runtime/sweep_workload.h"
-#include "runtime/worker_entry.h"
 
 namespace parsweep {
 namespace {
@@ -208,12 +207,3 @@ BENCHMARK(BM_StreamingRead)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseR
 
 }  // namespace
 }  // namespace parsweep
-
-int main(int argc, char** argv) {
-  parsweep::RunWorkerIfRequested(argc, argv);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

@@ -36,40 +36,10 @@ void BM_Naive(benchmark::State& state) {
   RunKernelBenchmark(state, "parzen_gaussian", "algorithm=naive");
 }
 
-BENCHMARK(BM_Fused)
-    ->Args({10000, 100})
-    ->Args({10000, 1000})
-    ->Args({1000000, 100})
-    ->Args({1000000, 1000})
-    ->Args({10000000, 100})
-    ->ArgNames({"n", "widths"})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-BENCHMARK(BM_FusedPortable)
-    ->Args({10000, 100})
-    ->Args({10000, 1000})
-    ->Args({1000000, 100})
-    ->Args({1000000, 1000})
-    ->Args({10000000, 100})
-    ->ArgNames({"n", "widths"})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-BENCHMARK(BM_Naive)
-    ->Args({10000, 100})
-    ->Args({10000, 1000})
-    ->Args({1000000, 100})
-    ->Args({1000000, 1000})
-    ->Args({10000000, 100})
-    ->ArgNames({"n", "widths"})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-BENCHMARK(BM_StreamingRead)
-    ->Arg(10000)
-    ->Arg(1000000)
-    ->Arg(10000000)
-    ->ArgName("n")
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+BENCHMARK(BM_Fused)->Apply(KernelSizes);
+BENCHMARK(BM_FusedPortable)->Apply(KernelSizes);
+BENCHMARK(BM_Naive)->Apply(KernelSizes);
+BENCHMARK(BM_StreamingRead)->Apply(StreamingReadSizes);
 
 }  // namespace
 }  // namespace parsweep

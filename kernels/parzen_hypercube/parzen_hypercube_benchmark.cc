@@ -38,32 +38,10 @@ void BM_Naive(benchmark::State& state) {
 
 // n = 10^4 (in cache, for the smoke test), 10^6 (in L3) and 10^7 (in memory); 100 and
 // 1000 widths.
-BENCHMARK(BM_Fused)
-    ->ArgsProduct({{10000, 1000000, 10000000}, {100, 1000}})
-    ->ArgNames({"n", "widths"})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-BENCHMARK(BM_FusedPortable)
-    ->ArgsProduct({{10000, 1000000, 10000000}, {100, 1000}})
-    ->ArgNames({"n", "widths"})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-BENCHMARK(BM_Naive)
-    ->Args({10000, 100})
-    ->Args({10000, 1000})
-    ->Args({1000000, 100})
-    ->Args({1000000, 1000})
-    ->Args({10000000, 100})
-    ->ArgNames({"n", "widths"})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-BENCHMARK(BM_StreamingRead)
-    ->Arg(10000)
-    ->Arg(1000000)
-    ->Arg(10000000)
-    ->ArgName("n")
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+BENCHMARK(BM_Fused)->Apply(KernelSizes)->Args({10000000, 1000});
+BENCHMARK(BM_FusedPortable)->Apply(KernelSizes)->Args({10000000, 1000});
+BENCHMARK(BM_Naive)->Apply(KernelSizes);
+BENCHMARK(BM_StreamingRead)->Apply(StreamingReadSizes);
 
 }  // namespace
 }  // namespace parsweep
