@@ -13,7 +13,10 @@ namespace {
 // Lock-free slots: a signal handler may read them while the main program updates them.
 std::atomic<pid_t> g_children[kMaxTrackedChildren];
 
+std::atomic<TerminationReporter> g_reporter{nullptr};
+
 void OnTerminationSignal(int signal_number) {
+  if (const TerminationReporter reporter = g_reporter.load()) reporter(signal_number);
   KillAndReapTrackedChildren();
   _exit(128 + signal_number);
 }
@@ -49,6 +52,8 @@ void KillAndReapTrackedChildren() {
   }
   errno = saved_errno;
 }
+
+void SetTerminationReporter(TerminationReporter reporter) { g_reporter.store(reporter); }
 
 void InstallTerminationHandlers() {
   struct sigaction action = {};

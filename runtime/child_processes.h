@@ -26,6 +26,13 @@ void KillAndReapTrackedChildren();
 // InstallTerminationHandlers sets the SIGINT and SIGTERM handlers described above.
 void InstallTerminationHandlers();
 
+// A TerminationReporter leaves a last word on stderr when those handlers stop the program
+// (the mpi executor says which rank was running which task when mpirun stopped the job).
+// It runs inside the signal handler, before the children are killed, so it must be
+// async-signal-safe. SetTerminationReporter(nullptr) removes it.
+using TerminationReporter = void (*)(int signal_number);
+void SetTerminationReporter(TerminationReporter reporter);
+
 }  // namespace parsweep
 
 #endif  // PARSWEEP_RUNTIME_CHILD_PROCESSES_H_

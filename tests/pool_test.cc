@@ -4,6 +4,7 @@
 #include "runtime/pool.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -225,11 +226,17 @@ std::vector<ExecutorCase> Executors() {
   std::vector<ExecutorCase> cases = {{"serial", "serial", 0, ""},
                                      {"threads", "threads", 2, ""}};
   const std::vector<std::string> names = Registry<Executor>::Global().Names();
+  // Under mpirun (executors/mpi:mpi_pool_test) the mpi executor has worker ranks.
+  const bool under_mpirun = std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr;
+  if (under_mpirun && std::find(names.begin(), names.end(), "mpi") != names.end()) {
+    cases.push_back({"mpi", "mpi", 2, ""});
+  }
   if (std::find(names.begin(), names.end(), "process") != names.end()) {
 #ifndef __SANITIZE_THREAD__
     // ThreadSanitizer keeps a thread of its own once any thread has run, and the fork start
     // method rightly refuses a multi-threaded process; spawn covers processes under TSan.
-    cases.push_back({"process_fork", "process", 2, "fork"});
+    // Open MPI does not support fork() after MPI_Init.
+    if (!under_mpirun) cases.push_back({"process_fork", "process", 2, "fork"});
 #endif
     cases.push_back({"process_spawn", "process", 2, "spawn"});
   }

@@ -350,7 +350,7 @@ TEST(SweepToolTest, RejectsBadGeneratedDataFlags) {
 
 TEST(SweepToolTest, RejectsUnknownNamesAndModes) {
   ExpectCleanFailure({"--kernel=nope"}, "unknown kernel 'nope'; known kernels: parzen_gaussian, parzen_hypercube");
-  ExpectCleanFailure({"--executor=nope"}, "unknown executor 'nope'; known executors: process, serial, threads");
+  ExpectCleanFailure({"--executor=nope"}, "unknown executor 'nope'; known executors: mpi, process, serial, threads");
   ExpectCleanFailure({"--format=xml"}, "--format='xml': must be table, csv or json");
   ExpectCleanFailure({"--split=rows"}, "--split='rows': must be widths or samples");
 }

@@ -31,6 +31,9 @@ _LIBRARIES = {
     "gmock": (["gmock", "gtest"], []),
     "gtest": (["gtest"], []),
     "gtest_main": (["gmock", "gtest_main"], []),
+    # Open MPI's C API (libopenmpi-dev); headers: #include <openmpi/mpi.h>, which
+    # /usr/include/x86_64-linux-gnu/openmpi links to, so no -I is needed.
+    "mpi": (["ompi-c"], []),
 }
 
 def _pkg_config_libs(ctx, modules):

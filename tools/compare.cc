@@ -50,6 +50,10 @@ absl::StatusOr<ExecutorChoice> ParseChoice(absl::string_view entry, const Execut
   std::string method = parts.size() == 3 ? parts[2] : "";
   if (method.empty() && parts[0] == "process") method = start_method;
   if (!method.empty()) (*choice.spec.mutable_params())["start_method"] = method;
+  // The mpi executor's parameter applies to every mpi entry.
+  if (parts[0] == "mpi" && base.params().contains("data_on_all_ranks")) {
+    (*choice.spec.mutable_params())["data_on_all_ranks"] = base.params().at("data_on_all_ranks");
+  }
   choice.label = std::string(entry);
   if (parts.size() < 3 && !method.empty() && method != "fork") {
     absl::StrAppend(&choice.label, ":", method);

@@ -35,8 +35,8 @@ struct ExecutorChoice {
 };
 
 // ParseExecutorList parses a comma-separated list of NAME[:WORKERS[:START_METHOD]].
-// `base` supplies split and chunk; `start_method` (if not empty) is the default for
-// process entries. Serial is put first if the list lacks it, since speedups are relative
+// `base` supplies split and chunk, and mpi entries its data_on_all_ranks; `start_method`
+// (if not empty) is the default for process entries. Serial is put first if the list lacks it, since speedups are relative
 // to it. InvalidArgument for a malformed entry.
 absl::StatusOr<std::vector<ExecutorChoice>> ParseExecutorList(absl::string_view text,
                                                               const ExecutorSpec& base,

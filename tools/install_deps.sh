@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what parsweep builds with, from Debian 12's packages: Bazel (bazel-bootstrap),
-# the C++ toolchain, Abseil, Protocol Buffers, GoogleTest/gmock and Google Benchmark.
+# the C++ toolchain, Abseil, Protocol Buffers, GoogleTest/gmock, Google Benchmark, rsvg-convert
+# (PNG charts) and Open MPI (the mpi executor: its library, headers and mpirun).
 # Idempotent: when everything is present it changes nothing and needs no network.
 set -euo pipefail
 
@@ -16,6 +17,8 @@ packages=(
   libgmock-dev
   libbenchmark-dev
   librsvg2-bin
+  libopenmpi-dev
+  openmpi-bin
 )
 
 missing=()

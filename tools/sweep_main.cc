@@ -78,6 +78,9 @@ ABSL_FLAG(std::optional<std::string>, start_method, std::nullopt,
           "that map it); default fork");
 ABSL_FLAG(std::optional<uint32_t>, max_retries, std::nullopt,
           "process executor: times a task lost with a dead worker is re-run (default 2)");
+ABSL_FLAG(bool, data_on_all_ranks, false,
+          "mpi executor: every rank reads --data from its path (the same file on every "
+          "host) instead of rank 0 broadcasting the samples");
 ABSL_FLAG(std::optional<std::string>, compare, std::nullopt,
           "time the sweep on several executors side by side: --compare alone for the "
           "tutorial's serial,process:2,process:3,process:4,process:6, or a list such as "
@@ -137,6 +140,9 @@ SweepOptions OptionsFromFlags(bool compare) {
   }
   if (const auto max_retries = absl::GetFlag(FLAGS_max_retries)) {
     options.executor_params["max_retries"] = absl::StrCat(*max_retries);
+  }
+  if (absl::GetFlag(FLAGS_data_on_all_ranks)) {
+    options.executor_params["data_on_all_ranks"] = "true";
   }
   return options;
 }

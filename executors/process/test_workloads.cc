@@ -107,7 +107,10 @@ absl::StatusOr<ExportedWorkload> FaultWorkload::Export() const {
 
 absl::Status FaultWorkload::Fault(FaultConfig::Stage stage) const {
   if (stage != config_.stage()) return absl::OkStatus();
-  if (!config_.pid_path().empty()) AppendPid(config_.pid_path());
+  // WAIT_FOR_KILL_ONCE announces its pid only after claiming the first attempt: a test
+  // that killed it between the two would leave the claim to the retry, which would sleep.
+  const bool announce_after_claim = config_.action() == FaultConfig::WAIT_FOR_KILL_ONCE;
+  if (!config_.pid_path().empty() && !announce_after_claim) AppendPid(config_.pid_path());
   const std::string where = FaultConfig::Stage_Name(stage);
   switch (config_.action()) {
     case FaultConfig::RETURN_ERROR:
@@ -128,7 +131,10 @@ absl::Status FaultWorkload::Fault(FaultConfig::Stage stage) const {
       if (FirstAttempt(config_.marker_path())) raise(SIGKILL);
       return absl::OkStatus();
     case FaultConfig::WAIT_FOR_KILL_ONCE:
-      if (FirstAttempt(config_.marker_path())) SleepForever();
+      if (FirstAttempt(config_.marker_path())) {
+        if (!config_.pid_path().empty()) AppendPid(config_.pid_path());
+        SleepForever();
+      }
       return absl::OkStatus();
     case FaultConfig::GARBLE_REPLY:
       // Size 3, then three bytes with the invalid wire type 7.

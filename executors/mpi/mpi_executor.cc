@@ -1,0 +1,685 @@
+#include "executors/mpi/mpi_executor.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "executors/mpi/mpi_messages.pb.h"
+#include "proto/work.pb.h"
+#include "runtime/batch.h"
+#include "runtime/child_processes.h"
+#include "runtime/registry.h"
+#include "runtime/status_macros.h"
+#include "runtime/sweep.h"
+#include "runtime/sweep_workload.h"
+#include "runtime/worker_entry.h"
+#include "runtime/workload.h"
+
+// Open MPI's mpi.h pulls in its deprecated C++ bindings unless told not to; the C API is
+// all this file uses (and all that @system//:mpi links).
+#define OMPI_SKIP_MPICXX 1
+#include <openmpi/mpi.h>
+
+namespace parsweep {
+namespace {
+
+constexpr char kName[] = "mpi";
+// Tags on MPI_COMM_WORLD (see "Wire" in mpi_executor.h).
+constexpr int kTagStart = 1;   // rank 0 -> worker: MpiStart
+constexpr int kTagBatch = 2;   // rank 0 -> worker: WorkBatch
+constexpr int kTagStop = 3;    // rank 0 -> worker: empty; finalise and exit
+constexpr int kTagReady = 4;   // worker -> rank 0: WorkerReady
+constexpr int kTagResult = 5;  // worker -> rank 0: WorkBatchResult
+// What a worker accepts from rank 0: a batch of tasks or a spec, never near this.
+constexpr size_t kWorkerMaxMessageBytes = size_t{1} << 30;
+// MPI counts are ints: broadcast the samples in pieces of at most this many doubles (1 GiB).
+constexpr size_t kBroadcastChunkDoubles = size_t{1} << 27;
+// Rank 0 records its pid here, so that processes it starts know they are not rank 0.
+constexpr char kRankZeroPidVar[] = "PARSWEEP_MPI_RANK0_PID";
+
+// ---------------------------------------------------------------------------------------
+// Launch detection and MPI errors.
+
+// EnvInt returns the integer value of environment variable `name`, or nullopt.
+std::optional<int> EnvInt(const char* name) {
+  const char* value = std::getenv(name);
+  int parsed = 0;
+  if (value == nullptr || !absl::SimpleAtoi(value, &parsed)) return std::nullopt;
+  return parsed;
+}
+
+std::optional<int> LaunchRank() {
+  if (std::optional<int> rank = EnvInt("OMPI_COMM_WORLD_RANK")) return rank;
+  return EnvInt("PMIX_RANK");
+}
+
+std::optional<int> LaunchSize() { return EnvInt("OMPI_COMM_WORLD_SIZE"); }
+
+absl::Status MpiError(int code, absl::string_view call, int peer) {
+  if (code == MPI_SUCCESS) return absl::OkStatus();
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = 0;
+  return absl::UnavailableError(absl::StrCat("executor '", kName, "': ", call, " with rank ",
+                                             peer, " failed: ",
+                                             absl::string_view(text, length)));
+}
+
+// Init initialises MPI once per process, with errors returned rather than fatal.
+absl::Status Init() {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (initialized) return absl::OkStatus();
+  int provided = 0;
+  int code = MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+  if (code != MPI_SUCCESS) return MpiError(code, "MPI_Init_thread", -1);
+  return MpiError(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN),
+                  "MPI_Comm_set_errhandler", -1);
+}
+
+// SendBytes sends `bytes` as one MPI message with `tag`.
+absl::Status SendBytes(const std::string& bytes, int peer, int tag) {
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("executor '", kName, "': a message of ", bytes.size(),
+                     " bytes for rank ", peer, " is larger than MPI's int count"));
+  }
+  return MpiError(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, peer, tag,
+                           MPI_COMM_WORLD),
+                  "MPI_Send", peer);
+}
+
+absl::Status SendMessage(const google::protobuf::MessageLite& message, int peer, int tag) {
+  return SendBytes(message.SerializeAsString(), peer, tag);
+}
+
+// Received: one probed-and-received message.
+struct Received {
+  int source = 0;
+  int tag = 0;
+  std::string bytes;
+};
+
+// ReceiveMessage waits for a message from `source` (or MPI_ANY_SOURCE) with `tag` (or
+// MPI_ANY_TAG) and receives it, refusing (DataLoss) one larger than `limit` bytes before
+// allocating it; that message is left unreceived, and the caller cannot go on.
+absl::StatusOr<Received> ReceiveMessage(int source, int tag, size_t limit) {
+  MPI_Status status;
+  int code = MPI_Probe(source, tag, MPI_COMM_WORLD, &status);
+  if (code != MPI_SUCCESS) return MpiError(code, "MPI_Probe", source);
+  int count = 0;
+  code = MPI_Get_count(&status, MPI_BYTE, &count);
+  if (code != MPI_SUCCESS) return MpiError(code, "MPI_Get_count", status.MPI_SOURCE);
+  if (count < 0 || static_cast<size_t>(count) > limit) {
+    return absl::DataLossError(absl::StrCat("executor '", kName, "': rank ", status.MPI_SOURCE,
+                                            " sent a message of ", count,
+                                            " bytes; the limit is ", limit));
+  }
+  Received received;
+  received.source = status.MPI_SOURCE;
+  received.tag = status.MPI_TAG;
+  received.bytes.resize(static_cast<size_t>(count));
+  code = MPI_Recv(received.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG,
+                  MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  if (code != MPI_SUCCESS) return MpiError(code, "MPI_Recv", status.MPI_SOURCE);
+  return received;
+}
+
+// BroadcastSamples sends (rank 0) or receives (workers) rows x cols doubles at `data`.
+absl::Status BroadcastSamples(double* data, size_t count) {
+  for (size_t done = 0; done < count; done += kBroadcastChunkDoubles) {
+    const int piece = static_cast<int>(std::min(kBroadcastChunkDoubles, count - done));
+    RETURN_IF_ERROR(
+        MpiError(MPI_Bcast(data + done, piece, MPI_DOUBLE, 0, MPI_COMM_WORLD), "MPI_Bcast", 0));
+  }
+  return absl::OkStatus();
+}
+
+uint64_t Fnv1a(const void* data, size_t bytes) {
+  const unsigned char* p = static_cast<const unsigned char*>(data);
+  uint64_t hash = 14695981039346656037ull;
+  for (size_t i = 0; i < bytes; ++i) {
+    hash ^= p[i];
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+// ---------------------------------------------------------------------------------------
+// Rank 0's session: MPI's lifetime in the caller's process, and what each rank is running
+// (kept where a signal handler can read it).
+
+// RankActivity: the tasks a worker rank is running, [first, last], or idle.
+struct RankActivity {
+  std::atomic<bool> busy{false};
+  std::atomic<uint64_t> first{0};
+  std::atomic<uint64_t> last{0};
+};
+
+struct Session {
+  bool initialized = false;
+  bool finalized = false;
+  // An executor met a message it could not receive: the job cannot end cleanly.
+  bool broken = false;
+  bool executor_alive = false;
+  int size = 0;
+  // By rank; allocated once and never freed, so a signal handler never sees it go.
+  RankActivity* activity = nullptr;
+};
+
+Session& TheSession() {
+  static auto* session = new Session();
+  return *session;
+}
+
+// Async-signal-safe output for the termination reporter.
+void WriteText(const char* text) {
+  size_t length = std::strlen(text);
+  while (length > 0) {
+    const ssize_t written = write(STDERR_FILENO, text, length);
+    if (written <= 0) return;
+    text += written;
+    length -= static_cast<size_t>(written);
+  }
+}
+
+void WriteNumber(uint64_t value) {
+  char digits[24];
+  int i = sizeof(digits) - 1;
+  digits[i] = '\0';
+  do {
+    digits[--i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0 && i > 0);
+  WriteText(digits + i);
+}
+
+// Says which rank was running which tasks when SIGINT/SIGTERM stopped rank 0 (mpirun sends
+// SIGTERM to every rank when one dies); registered with SetTerminationReporter.
+void ReportActivity(int signal_number) {
+  const Session& session = TheSession();
+  if (session.activity == nullptr) return;
+  WriteText("parsweep mpi: stopped by signal ");
+  WriteNumber(static_cast<uint64_t>(signal_number));
+  bool any = false;
+  for (int rank = 1; rank < session.size; ++rank) {
+    const RankActivity& activity = session.activity[rank];
+    if (!activity.busy.load()) continue;
+    WriteText(any ? "; rank " : " while rank ");
+    any = true;
+    WriteNumber(static_cast<uint64_t>(rank));
+    const uint64_t first = activity.first.load();
+    const uint64_t last = activity.last.load();
+    WriteText(first == last ? " was running task " : " was running tasks ");
+    WriteNumber(first);
+    if (last != first) {
+      WriteText("-");
+      WriteNumber(last);
+    }
+  }
+  WriteText(any ? "\n" : " with no task running\n");
+}
+
+// Stops every worker and finalises MPI; registered with atexit on rank 0.
+void ShutdownAtExit() {
+  Session& session = TheSession();
+  if (!session.initialized || session.finalized) return;
+  session.finalized = true;
+  SetTerminationReporter(nullptr);
+  if (session.broken) {
+    // A worker may be blocked sending what rank 0 refused to receive; MPI_Finalize would
+    // wait for it forever. End the job instead (mpirun reports the abort).
+    std::fflush(nullptr);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+  for (int rank = 1; rank < session.size; ++rank) {
+    MPI_Send(nullptr, 0, MPI_BYTE, rank, kTagStop, MPI_COMM_WORLD);
+  }
+  MPI_Finalize();
+}
+
+// EnsureSession initialises MPI on rank 0 and returns the world size.
+absl::StatusOr<int> EnsureSession() {
+  Session& session = TheSession();
+  if (session.finalized) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("executor '", kName, "': MPI was already finalised in this process"));
+  }
+  if (session.broken) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "executor '", kName, "': an earlier error left the MPI job unusable"));
+  }
+  if (!session.initialized) {
+    RETURN_IF_ERROR(Init());
+    session.initialized = true;
+    MPI_Comm_size(MPI_COMM_WORLD, &session.size);
+    session.activity = new RankActivity[static_cast<size_t>(session.size)];
+    std::atexit(ShutdownAtExit);
+  }
+  return session.size;
+}
+
+// ---------------------------------------------------------------------------------------
+// Workloads across machines.
+
+// ForRanks turns what a workload exported for a local process into what a rank on another
+// machine can rebuild (see "Data" in mpi_executor.h). `samples` is set to rank 0's
+// samples when they must be broadcast.
+absl::StatusOr<WorkloadSpec> ForRanks(const ExportedWorkload& exported,
+                                      bool data_on_all_ranks,
+                                      std::shared_ptr<const void>& mapping,
+                                      size_t& broadcast_doubles) {
+  broadcast_doubles = 0;
+  if (exported.inherited_fds.empty()) return exported.spec;
+  if (exported.spec.name() != "sweep") {
+    return absl::UnimplementedError(
+        absl::StrCat("executor '", kName, "': workload '", exported.spec.name(),
+                     "' exports file descriptors, which cannot reach other ranks"));
+  }
+  SweepWorkloadConfig local;
+  if (!local.ParseFromString(exported.spec.config())) {
+    return absl::DataLossError("cannot parse the sweep workload's configuration");
+  }
+  const size_t count = local.rows() * local.cols();
+  const size_t bytes = count * sizeof(double);
+  void* mapped = bytes == 0 ? nullptr
+                            : mmap(nullptr, bytes, PROT_READ, MAP_SHARED, local.samples_fd(), 0);
+  if (mapped == MAP_FAILED) {
+    return absl::InternalError(absl::StrCat("mapping the exported samples: ",
+                                            std::strerror(errno)));
+  }
+  mapping = std::shared_ptr<const void>(mapped, [bytes](const void* p) {
+    if (p != nullptr) munmap(const_cast<void*>(p), bytes);
+  });
+  MpiSweepConfig config;
+  config.set_samples_fnv1a(Fnv1a(mapped, bytes));
+  *config.mutable_spec() = local.spec();
+  config.set_rows(local.rows());
+  config.set_cols(local.cols());
+  config.set_broadcast(local.spec().data().has_file() && !data_on_all_ranks);
+  if (config.broadcast()) broadcast_doubles = count;
+  WorkloadSpec spec;
+  spec.set_name("mpi_sweep");
+  spec.set_config(config.SerializeAsString());
+  return spec;
+}
+
+// BuildMpiSweep is "mpi_sweep" on a worker rank: the samples by broadcast or loaded here,
+// then a check that they are rank 0's. A broadcast is joined whatever else fails, so that
+// rank 0 never waits for this rank.
+absl::StatusOr<std::unique_ptr<Workload>> BuildMpiSweep(const MpiSweepConfig& config) {
+  std::unique_ptr<Sweep> sweep;
+  if (config.broadcast()) {
+    Matrix samples(config.rows(), config.cols());
+    RETURN_IF_ERROR(BroadcastSamples(samples.data(), config.rows() * config.cols()));
+    ASSIGN_OR_RETURN(sweep, Sweep::FromData(config.spec(), Dataset{std::move(samples), {}}));
+  } else {
+    ASSIGN_OR_RETURN(sweep, Sweep::Create(config.spec()));
+  }
+  const Matrix& samples = sweep->data().samples;
+  if (samples.rows() != config.rows() || samples.cols() != config.cols()) {
+    return absl::DataLossError(absl::StrCat("this rank's samples are ", samples.rows(), " x ",
+                                            samples.cols(), "; rank 0's are ", config.rows(),
+                                            " x ", config.cols()));
+  }
+  const uint64_t hash =
+      Fnv1a(samples.data(), samples.rows() * samples.cols() * sizeof(double));
+  if (hash != config.samples_fnv1a()) {
+    return absl::DataLossError(
+        "this rank's samples differ from rank 0's (the data file or the generated data is "
+        "not bit-identical on this host)");
+  }
+  return std::unique_ptr<Workload>(
+      std::make_unique<SweepWorkload>(std::unique_ptr<const Sweep>(std::move(sweep))));
+}
+
+// ---------------------------------------------------------------------------------------
+// Worker ranks.
+
+// Test hook (mpi_sweep_test.sh): the rank named by PARSWEEP_MPI_TEST_KILL_RANK kills
+// itself with SIGKILL when its first batch arrives.
+bool KilledForTest(int rank) {
+  const std::optional<int> victim = EnvInt("PARSWEEP_MPI_TEST_KILL_RANK");
+  return victim && *victim == rank;
+}
+
+// A worker cannot go on (rank 0 sent something it cannot read, or MPI failed): say so and
+// end the job, which mpirun reports.
+int AbortJob(int rank, const std::string& why) {
+  std::fprintf(stderr, "parsweep mpi worker rank %d: %s\n", rank, why.c_str());
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, 1);
+  return 1;
+}
+
+int ServeRankZero(int rank) {
+  std::unique_ptr<Workload> workload;
+  uint64_t max_reply_bytes = INT32_MAX;
+  while (true) {
+    absl::StatusOr<Received> received = ReceiveMessage(0, MPI_ANY_TAG, kWorkerMaxMessageBytes);
+    if (!received.ok()) return AbortJob(rank, received.status().ToString());
+    if (received->tag == kTagStop) break;
+    if (received->tag == kTagStart) {
+      MpiStart start;
+      if (!start.ParseFromString(received->bytes)) {
+        return AbortJob(rank, "a corrupt start message from rank 0");
+      }
+      max_reply_bytes = start.max_reply_bytes();
+      workload.reset();
+      absl::StatusOr<std::unique_ptr<Workload>> built;
+      if (start.workload().name() == "mpi_sweep") {
+        MpiSweepConfig config;
+        if (!config.ParseFromString(start.workload().config())) {
+          return AbortJob(rank, "a corrupt mpi_sweep configuration from rank 0");
+        }
+        built = BuildMpiSweep(config);
+      } else {
+        built = Registry<Workload>::Global().Create(start.workload());
+      }
+      if (built.ok()) workload = std::move(*built);
+      WorkerReady ready;
+      ready.set_code(static_cast<int>(built.status().code()));
+      ready.set_message(std::string(built.status().message()));
+      if (absl::Status sent = SendMessage(ready, 0, kTagReady); !sent.ok()) {
+        return AbortJob(rank, sent.ToString());
+      }
+      continue;
+    }
+    WorkBatch batch;
+    if (received->tag != kTagBatch || !batch.ParseFromString(received->bytes)) {
+      return AbortJob(rank, absl::StrCat("a corrupt message (tag ", received->tag,
+                                         ") from rank 0"));
+    }
+    const uint64_t first = batch.items().empty() ? 0 : batch.items(0).index();
+    WorkBatchResult result;
+    if (workload == nullptr) {
+      result.set_id(batch.id());
+      SetError(first, absl::FailedPreconditionError("this rank has no workload"), result);
+    } else {
+      if (KilledForTest(rank)) raise(SIGKILL);
+      result = RunBatch(*workload, batch);
+    }
+    std::string bytes = result.SerializeAsString();
+    if (bytes.size() > max_reply_bytes) {
+      WorkBatchResult refused;
+      refused.set_id(batch.id());
+      SetError(first,
+               absl::ResourceExhaustedError(absl::StrCat(
+                   "the batch's result is ", bytes.size(),
+                   " bytes, more than the executor's max_message_bytes (", max_reply_bytes,
+                   "); use smaller chunks or raise max_message_bytes")),
+               refused);
+      bytes = refused.SerializeAsString();
+    }
+    if (absl::Status sent = SendBytes(bytes, 0, kTagResult); !sent.ok()) {
+      return AbortJob(rank, sent.ToString());
+    }
+  }
+  workload.reset();
+  MPI_Finalize();
+  return 0;
+}
+
+std::optional<int> MpiWorkerEntry(int argc, char** argv) {
+  const std::optional<int> rank = LaunchRank();
+  const std::optional<int> size = LaunchSize();
+  if (!rank || !size || *size < 2) return std::nullopt;
+  if (*rank == 0) {
+    // Processes that rank 0 starts (the process executor's spawned workers) inherit its
+    // environment, rank included; they are not rank 0 and must leave MPI alone.
+    const std::string pid = absl::StrCat(getpid());
+    const char* rank0_pid = std::getenv(kRankZeroPidVar);
+    if (rank0_pid != nullptr && pid != rank0_pid) return std::nullopt;
+    setenv(kRankZeroPidVar, pid.c_str(), 1);
+    // Rank 0 runs the program. Whatever executor it uses, the workers wait in MPI_Init for
+    // it, so make sure MPI is initialised and finalised (stopping them) by exit.
+    std::atexit([] {
+      if (!TheSession().initialized && EnsureSession().ok()) ShutdownAtExit();
+    });
+    return std::nullopt;
+  }
+  if (absl::Status status = Init(); !status.ok()) {
+    std::fprintf(stderr, "parsweep mpi worker rank %d: %s\n", *rank, status.ToString().c_str());
+    return 1;
+  }
+  return ServeRankZero(*rank);
+}
+
+// ---------------------------------------------------------------------------------------
+// Rank 0's executor.
+
+class MpiExecutor final : public Executor {
+ public:
+  MpiExecutor(const MpiExecutorOptions& options, int workers)
+      : options_(options), workers_(workers), idle_(workers + 1, true) {
+    SetTerminationReporter(ReportActivity);
+  }
+
+  ~MpiExecutor() override {
+    // Leave every worker idle for the next executor or the stop at exit.
+    while (running_ > 0) {
+      if (!Receive().ok()) break;
+    }
+    SetTerminationReporter(nullptr);
+    TheSession().executor_alive = false;
+  }
+
+  int parallelism() const override { return workers_; }
+
+  absl::Status Start(const Workload& workload) override {
+    if (outstanding_ != 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("executor '", kName, "': Start() with batches outstanding"));
+    }
+    started_ = false;
+    ASSIGN_OR_RETURN(const ExportedWorkload exported, workload.Export());
+    std::shared_ptr<const void> samples;
+    size_t broadcast_doubles = 0;
+    MpiStart start;
+    ASSIGN_OR_RETURN(*start.mutable_workload(),
+                     ForRanks(exported, options_.data_on_all_ranks, samples, broadcast_doubles));
+    start.set_max_reply_bytes(options_.max_message_bytes);
+    // Every rank gets the workload, even those beyond `workers`, so that a broadcast is
+    // collective over MPI_COMM_WORLD.
+    const int size = TheSession().size;
+    const std::string bytes = start.SerializeAsString();
+    for (int rank = 1; rank < size; ++rank) RETURN_IF_ERROR(Fatal(SendBytes(bytes, rank, kTagStart)));
+    if (broadcast_doubles > 0) {
+      RETURN_IF_ERROR(Fatal(BroadcastSamples(
+          const_cast<double*>(static_cast<const double*>(samples.get())), broadcast_doubles)));
+    }
+    absl::Status first_error;
+    for (int rank = 1; rank < size; ++rank) {
+      absl::StatusOr<Received> received =
+          ReceiveMessage(rank, kTagReady, options_.max_message_bytes);
+      RETURN_IF_ERROR(Fatal(received.status()));
+      WorkerReady ready;
+      if (!ready.ParseFromString(received->bytes)) {
+        return Fatal(absl::DataLossError(
+            absl::StrCat("executor '", kName, "': rank ", rank, " sent a corrupt reply")));
+      }
+      if (ready.code() != 0 && first_error.ok()) {
+        first_error = absl::Status(static_cast<absl::StatusCode>(ready.code()),
+                                   absl::StrCat("MPI rank ", rank, " could not build workload '",
+                                                exported.spec.name(), "': ", ready.message()));
+      }
+    }
+    RETURN_IF_ERROR(first_error);
+    started_ = true;
+    return absl::OkStatus();
+  }
+
+  absl::Status Submit(WorkBatch batch) override {
+    if (!started_) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("executor '", kName, "': Submit() before a successful Start()"));
+    }
+    ++outstanding_;
+    queue_.push_back(std::move(batch));
+    return Dispatch();
+  }
+
+  absl::StatusOr<WorkBatchResult> Next() override {
+    if (outstanding_ == 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("executor '", kName, "': Next() with no batch outstanding"));
+    }
+    while (done_.empty()) {
+      RETURN_IF_ERROR(Receive());
+      RETURN_IF_ERROR(Dispatch());
+    }
+    WorkBatchResult result = std::move(done_.front());
+    done_.pop_front();
+    --outstanding_;
+    return result;
+  }
+
+ private:
+  // Fatal marks the MPI job unusable when `status` is an error of the wire itself (not of a
+  // batch): MPI failed, or a worker's message could not be received. Adds what every rank
+  // was running.
+  absl::Status Fatal(absl::Status status) {
+    if (status.ok()) return status;
+    TheSession().broken = true;
+    started_ = false;
+    std::string running;
+    for (int rank = 1; rank <= workers_; ++rank) {
+      if (idle_[rank]) continue;
+      const RankActivity& activity = TheSession().activity[rank];
+      absl::StrAppend(&running, running.empty() ? "; at the time " : ", ", "rank ", rank,
+                      " was running task ", activity.first.load());
+      if (activity.last.load() != activity.first.load()) {
+        absl::StrAppend(&running, "-", activity.last.load());
+      }
+    }
+    return absl::Status(status.code(), absl::StrCat(status.message(), running));
+  }
+
+  // Sends queued batches to idle ranks.
+  absl::Status Dispatch() {
+    for (int rank = 1; rank <= workers_ && !queue_.empty(); ++rank) {
+      if (!idle_[rank]) continue;
+      WorkBatch batch = std::move(queue_.front());
+      queue_.pop_front();
+      RankActivity& activity = TheSession().activity[rank];
+      activity.first.store(batch.items().empty() ? 0 : batch.items(0).index());
+      activity.last.store(batch.items().empty() ? 0
+                                                : batch.items(batch.items_size() - 1).index());
+      activity.busy.store(true);
+      idle_[rank] = false;
+      ++running_;
+      RETURN_IF_ERROR(Fatal(SendMessage(batch, rank, kTagBatch)));
+    }
+    return absl::OkStatus();
+  }
+
+  // Receives one reply from any busy rank into done_. A batch's error gets the rank added.
+  absl::Status Receive() {
+    absl::StatusOr<Received> received =
+        ReceiveMessage(MPI_ANY_SOURCE, kTagResult, options_.max_message_bytes);
+    RETURN_IF_ERROR(Fatal(received.status()));
+    const int rank = received->source;
+    WorkBatchResult result;
+    if (rank < 1 || rank > workers_ || idle_[rank] || !result.ParseFromString(received->bytes)) {
+      return Fatal(absl::DataLossError(absl::StrCat(
+          "executor '", kName, "': rank ", rank, " sent an unexpected or corrupt reply")));
+    }
+    idle_[rank] = true;
+    TheSession().activity[rank].busy.store(false);
+    --running_;
+    if (result.has_error()) {
+      absl::StrAppend(result.mutable_error()->mutable_message(), " (on MPI rank ", rank, ")");
+    }
+    done_.push_back(std::move(result));
+    return absl::OkStatus();
+  }
+
+  const MpiExecutorOptions options_;
+  const int workers_;
+  bool started_ = false;
+  std::vector<bool> idle_;  // By rank (0 unused).
+  std::deque<WorkBatch> queue_;
+  std::deque<WorkBatchResult> done_;
+  size_t outstanding_ = 0;  // Submitted, not yet returned by Next().
+  int running_ = 0;         // Sent to a rank, reply not yet received.
+};
+
+const bool kWorkerEntryRegistered = RegisterWorkerEntry(MpiWorkerEntry);
+
+// ParseBool reads a boolean parameter the way absl flags spell them.
+bool ParseBool(const std::string& value, bool& out) {
+  return absl::SimpleAtob(value, &out);
+}
+
+}  // namespace
+
+absl::StatusOr<MpiExecutorOptions> ParseMpiExecutorOptions(const ExecutorSpec& spec) {
+  MpiExecutorOptions options;
+  options.workers = static_cast<int>(std::min<uint32_t>(spec.workers(), 1 << 20));
+  for (const auto& [param, value] : spec.params()) {
+    if (param == "max_message_bytes") {
+      uint64_t bytes = 0;
+      if (!absl::SimpleAtoi(value, &bytes) || bytes < 1024 || bytes > INT32_MAX) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("executor '", kName, "': parameter max_message_bytes must be ",
+                         "an integer in [1024, 2^31), not '", value, "'"));
+      }
+      options.max_message_bytes = bytes;
+    } else if (param == "data_on_all_ranks") {
+      if (!ParseBool(value, options.data_on_all_ranks)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("executor '", kName, "': parameter data_on_all_ranks must be ",
+                         "true or false, not '", value, "'"));
+      }
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("executor '", kName, "': unknown parameter '", param,
+                       "' (known: max_message_bytes, data_on_all_ranks)"));
+    }
+  }
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& spec) {
+  ASSIGN_OR_RETURN(const MpiExecutorOptions options, ParseMpiExecutorOptions(spec));
+  const std::optional<int> launch_size = LaunchSize();
+  if (!launch_size || *launch_size < 2 || LaunchRank().value_or(0) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "executor '", kName, "' needs to run as rank 0 of an MPI job with at least 2 ranks ",
+        "(mpirun -np 3 ...)"));
+  }
+  if (TheSession().executor_alive) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("executor '", kName, "': only one may exist at a time"));
+  }
+  ASSIGN_OR_RETURN(const int size, EnsureSession());
+  if (options.workers > size - 1) {
+    return absl::InvalidArgumentError(absl::StrCat("executor '", kName, "': workers=",
+                                                   options.workers, " but the job has only ",
+                                                   size - 1, " worker ranks"));
+  }
+  const int workers = options.workers == 0 ? size - 1 : options.workers;
+  TheSession().executor_alive = true;
+  return std::unique_ptr<Executor>(std::make_unique<MpiExecutor>(options, workers));
+}
+
+}  // namespace parsweep
+
+PARSWEEP_REGISTER_EXECUTOR(mpi, parsweep::CreateMpiExecutor);

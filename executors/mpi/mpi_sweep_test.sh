@@ -1,0 +1,87 @@
+#!/bin/bash
+# mpi_sweep_test: the sweep tool under mpirun with --executor=mpi gives serial's CSV, bit for
+# bit, for both splits, both kernels, file data (broadcast or read by every rank) and a
+# grid; bad flags get serial's message; a worker rank killed mid-sweep ends the job with an
+# error naming the rank and its task, not a hang.
+# Usage: mpi_sweep_test.sh path/to/sweep
+set -u
+sweep="$1"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+fail=0
+source "${TEST_SRCDIR}/${TEST_WORKSPACE}/executors/mpi/mpi_test_env.sh"
+mpi=("${mpirun_np3[@]}")
+
+check_same() {  # name, extra flags...
+  local name="$1"; shift
+  "$sweep" --executor=serial --format=csv "$@" > "$tmp/$name.serial" 2> "$tmp/$name.serial.err" \
+    || { echo "FAIL $name: serial run failed"; cat "$tmp/$name.serial.err"; fail=1; return; }
+  "${mpi[@]}" "$sweep" --executor=mpi --format=csv "$@" > "$tmp/$name.mpi" 2> "$tmp/$name.mpi.err" \
+    || { echo "FAIL $name: mpi run failed"; cat "$tmp/$name.mpi.err"; fail=1; return; }
+  if cmp -s "$tmp/$name.serial" "$tmp/$name.mpi"; then
+    echo "ok   $name ($(wc -l < "$tmp/$name.mpi") lines identical)"
+  else
+    echo "FAIL $name: mpi output differs from serial"; diff "$tmp/$name.serial" "$tmp/$name.mpi" | head; fail=1
+  fi
+}
+
+check_same widths --split=widths
+check_same samples --split=samples --chunk=1000
+check_same many_widths --widths=1.0:1.2:100 --split=widths --chunk=1
+# Partial sums merge in task order, so a summing kernel gives serial's bits for the same
+# plan (a fixed chunk) too.
+check_same gaussian_widths --kernel=parzen_gaussian --n=2000 --dims=3 --split=widths
+check_same gaussian_samples --kernel=parzen_gaussian --n=2000 --dims=3 --split=samples --chunk=300
+check_same grid --grid=-2:2:5 --widths=0.3,0.6 --split=widths
+# File data: broadcast from rank 0, or read by every rank from the same path.
+awk 'BEGIN { srand(5); for (i = 0; i < 3000; i++) printf "%.17g,%.17g\n", rand() * 4 - 2, rand() * 4 - 2 }' \
+  > "$tmp/samples.csv"
+check_same file_broadcast --data="$tmp/samples.csv" --split=samples --chunk=250
+"${mpi[@]}" "$sweep" --executor=mpi --format=csv --data="$tmp/samples.csv" --split=samples \
+  --chunk=250 --data_on_all_ranks > "$tmp/on_all_ranks.mpi" 2> "$tmp/on_all_ranks.err"
+if cmp -s "$tmp/file_broadcast.serial" "$tmp/on_all_ranks.mpi"; then
+  echo "ok   file_on_all_ranks (identical to serial)"
+else
+  echo "FAIL file_on_all_ranks: differs from serial"; cat "$tmp/on_all_ranks.err"; fail=1
+fi
+
+# Bad input is refused on rank 0 before any work, with serial's message, and the job ends.
+for bad in --widths=0.5,-1 --n=0 --kernel=nope; do
+  "$sweep" --executor=serial "$bad" > /dev/null 2> "$tmp/bad.serial"
+  "${mpi[@]}" "$sweep" --executor=mpi "$bad" > /dev/null 2> "$tmp/bad.mpi"
+  status=$?
+  message=$(head -1 "$tmp/bad.serial")
+  if [[ $status -eq 0 || $status -eq 124 ]]; then
+    echo "FAIL bad $bad: status $status"; fail=1
+  elif [[ -z "$message" ]] || ! grep -qF -- "$message" "$tmp/bad.mpi"; then
+    echo "FAIL bad $bad: mpi did not print serial's message '$message':"; cat "$tmp/bad.mpi"; fail=1
+  else
+    echo "ok   bad $bad (status $status): $message"
+  fi
+done
+
+# A failing rank: rank 2 kills itself on its first batch (test hook). The job must end,
+# nonzero, within the timeout; mpirun names the rank and rank 0 names its task.
+PARSWEEP_MPI_TEST_KILL_RANK=2 "${mpi[@]}" -x PARSWEEP_MPI_TEST_KILL_RANK "$sweep" \
+  --executor=mpi --format=csv --widths=1.0:1.2:100 --split=widths --chunk=1 \
+  > "$tmp/kill.out" 2> "$tmp/kill.err"
+status=$?
+if [[ $status -eq 124 ]]; then
+  echo "FAIL kill: the job hung"; fail=1
+elif [[ $status -eq 0 ]]; then
+  echo "FAIL kill: the job succeeded"; fail=1
+elif ! grep -q "process rank 2 .* exited on signal 9" "$tmp/kill.err" ||
+     ! grep -qE "while rank 2 was running tasks? [0-9]" "$tmp/kill.err"; then
+  echo "FAIL kill: stderr does not name rank 2 and its task:"; cat "$tmp/kill.err"; fail=1
+else
+  echo "ok   kill (status $status): $(grep -m1 'was running' "$tmp/kill.err")"
+fi
+
+# Without mpirun the executor refuses with a clear message.
+if "$sweep" --executor=mpi > /dev/null 2> "$tmp/nompi.err"; then
+  echo "FAIL nompi: succeeded without mpirun"; fail=1
+elif grep -q "rank 0 of an MPI job" "$tmp/nompi.err"; then
+  echo "ok   nompi: $(head -1 "$tmp/nompi.err")"
+else
+  echo "FAIL nompi:"; cat "$tmp/nompi.err"; fail=1
+fi
+exit $fail
