@@ -1,5 +1,6 @@
 #include "executors/mpi/mpi_executor.h"
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -21,6 +22,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "executors/mpi/mpi_messages.pb.h"
 #include "proto/work.pb.h"
 #include "runtime/batch.h"
@@ -110,6 +113,34 @@ absl::Status SendMessage(const google::protobuf::MessageLite& message, int peer,
   return SendBytes(message.SerializeAsString(), peer, tag);
 }
 
+// WaitForMessage returns once a message from `source` with `tag` can be received, its
+// envelope in `status`. MPI_Probe would busy-poll a core all the while (Open MPI spins),
+// which on a machine with as many ranks as cores takes a core from the workers: rank 0
+// waits for every reply, and idle workers wait between sweeps. So poll with MPI_Iprobe:
+// for kSpinFor, yielding the core between polls, since a reply or the next batch often
+// follows within microseconds; then sleep between polls, doubling the pause up to
+// kMaxPollPause. A long wait then costs about 1% of a core, and a message waits at most
+// about kMaxPollPause plus the scheduler's wake-up.
+constexpr absl::Duration kSpinFor = absl::Milliseconds(1);
+constexpr absl::Duration kMaxPollPause = absl::Microseconds(100);
+
+absl::Status WaitForMessage(int source, int tag, MPI_Status& status) {
+  const absl::Time spin_until = absl::Now() + kSpinFor;
+  absl::Duration pause = absl::Microseconds(2);
+  while (true) {
+    int ready = 0;
+    const int code = MPI_Iprobe(source, tag, MPI_COMM_WORLD, &ready, &status);
+    if (code != MPI_SUCCESS) return MpiError(code, "MPI_Iprobe", source);
+    if (ready) return absl::OkStatus();
+    if (absl::Now() < spin_until) {
+      sched_yield();
+      continue;
+    }
+    absl::SleepFor(pause);
+    pause = std::min(2 * pause, kMaxPollPause);
+  }
+}
+
 // Received: one probed-and-received message.
 struct Received {
   int source = 0;
@@ -122,8 +153,8 @@ struct Received {
 // allocating it; that message is left unreceived, and the caller cannot go on.
 absl::StatusOr<Received> ReceiveMessage(int source, int tag, size_t limit) {
   MPI_Status status;
-  int code = MPI_Probe(source, tag, MPI_COMM_WORLD, &status);
-  if (code != MPI_SUCCESS) return MpiError(code, "MPI_Probe", source);
+  RETURN_IF_ERROR(WaitForMessage(source, tag, status));
+  int code = MPI_SUCCESS;
   int count = 0;
   code = MPI_Get_count(&status, MPI_BYTE, &count);
   if (code != MPI_SUCCESS) return MpiError(code, "MPI_Get_count", status.MPI_SOURCE);

@@ -15,7 +15,7 @@
 // Wire. Plain serialized protobuf, one message per MPI_Send of MPI_BYTEs on MPI_COMM_WORLD,
 // the tag saying what it is: rank 0 sends MpiStart (the workload, once per Start), WorkBatch
 // and an empty stop; workers answer WorkerReady and WorkBatchResult: the process executor's
-// messages (proto/work.proto). Receivers MPI_Probe, read the size with MPI_Get_count, and
+// messages (proto/work.proto). Receivers probe, read the size with MPI_Get_count, and
 // refuse (DataLoss) a message larger than their limit before allocating it. A worker whose
 // result would exceed rank 0's limit sends that batch's error instead.
 //
@@ -31,9 +31,11 @@
 // Any other workload that exports file descriptors fails Start() with Unimplemented.
 //
 // Scheduling is dynamic: Submit() sends a batch to an idle worker rank at once or queues
-// it; Next() blocks in MPI_Probe(MPI_ANY_SOURCE) for the next reply and hands that rank the
-// next queued batch. Rank 0 only sends to a rank that is idle (blocked in MPI_Probe), and
-// workers only send replies, so blocking sends cannot deadlock.
+// it; Next() waits for the next reply from any rank and hands that rank the
+// next queued batch. Rank 0 only sends to a rank that is idle (waiting for it), and
+// workers only send replies, so blocking sends cannot deadlock. Waiting ranks poll
+// (MPI_Iprobe, then sleeps of up to 100 us) rather than spin in MPI_Probe, so that rank 0
+// and idle workers leave the cores to the working ranks.
 //
 // Faults. A workload's error (a kernel's, say) is its batch's error, as on every executor,
 // with " (on MPI rank R)" added. MPI_COMM_WORLD uses MPI_ERRORS_RETURN, so a failing MPI
