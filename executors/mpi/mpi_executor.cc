@@ -80,9 +80,8 @@ absl::Status MpiError(int code, absl::string_view call, int peer) {
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
   if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = 0;
-  return absl::UnavailableError(absl::StrCat("executor '", kName, "': ", call, " with rank ",
-                                             peer, " failed: ",
-                                             absl::string_view(text, length)));
+  return absl::UnavailableError(absl::StrCat("executor '", kName, "': ", call, " with rank ", peer,
+                                             " failed: ", absl::string_view(text, length)));
 }
 
 // Init initialises MPI once per process, with errors returned rather than fatal.
@@ -100,13 +99,13 @@ absl::Status Init() {
 // SendBytes sends `bytes` as one MPI message with `tag`.
 absl::Status SendBytes(const std::string& bytes, int peer, int tag) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("executor '", kName, "': a message of ", bytes.size(),
-                     " bytes for rank ", peer, " is larger than MPI's int count"));
+    return absl::ResourceExhaustedError(absl::StrCat("executor '", kName, "': a message of ",
+                                                     bytes.size(), " bytes for rank ", peer,
+                                                     " is larger than MPI's int count"));
   }
-  return MpiError(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, peer, tag,
-                           MPI_COMM_WORLD),
-                  "MPI_Send", peer);
+  return MpiError(
+      MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, peer, tag, MPI_COMM_WORLD),
+      "MPI_Send", peer);
 }
 
 absl::Status SendMessage(const google::protobuf::MessageLite& message, int peer, int tag) {
@@ -160,8 +159,8 @@ absl::StatusOr<Received> ReceiveMessage(int source, int tag, size_t limit) {
   if (code != MPI_SUCCESS) return MpiError(code, "MPI_Get_count", status.MPI_SOURCE);
   if (count < 0 || static_cast<size_t>(count) > limit) {
     return absl::DataLossError(absl::StrCat("executor '", kName, "': rank ", status.MPI_SOURCE,
-                                            " sent a message of ", count,
-                                            " bytes; the limit is ", limit));
+                                            " sent a message of ", count, " bytes; the limit is ",
+                                            limit));
   }
   Received received;
   received.source = status.MPI_SOURCE;
@@ -294,8 +293,8 @@ absl::StatusOr<int> EnsureSession() {
         absl::StrCat("executor '", kName, "': MPI was already finalised in this process"));
   }
   if (session.broken) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "executor '", kName, "': an earlier error left the MPI job unusable"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("executor '", kName, "': an earlier error left the MPI job unusable"));
   }
   if (!session.initialized) {
     RETURN_IF_ERROR(Init());
@@ -311,10 +310,10 @@ absl::StatusOr<int> EnsureSession() {
 // Workloads across machines.
 
 // ForRanks turns what a workload exported for a local process into what a rank on another
-// machine can rebuild (see "Data" in mpi_executor.h). `samples` is set to rank 0's
-// samples when they must be broadcast.
-absl::StatusOr<WorkloadSpec> ForRanks(const ExportedWorkload& exported,
-                                      bool data_on_all_ranks,
+// machine can rebuild (see "Data" in mpi_executor.h). For a sweep, `mapping` keeps rank 0's
+// samples mapped, and `broadcast_doubles` is their count when they must be broadcast (file
+// data without data_on_all_ranks), else 0.
+absl::StatusOr<WorkloadSpec> ForRanks(const ExportedWorkload& exported, bool data_on_all_ranks,
                                       std::shared_ptr<const void>& mapping,
                                       size_t& broadcast_doubles) {
   broadcast_doubles = 0;
@@ -330,11 +329,11 @@ absl::StatusOr<WorkloadSpec> ForRanks(const ExportedWorkload& exported,
   }
   const size_t count = local.rows() * local.cols();
   const size_t bytes = count * sizeof(double);
-  void* mapped = bytes == 0 ? nullptr
-                            : mmap(nullptr, bytes, PROT_READ, MAP_SHARED, local.samples_fd(), 0);
+  void* mapped =
+      bytes == 0 ? nullptr : mmap(nullptr, bytes, PROT_READ, MAP_SHARED, local.samples_fd(), 0);
   if (mapped == MAP_FAILED) {
-    return absl::InternalError(absl::StrCat("mapping the exported samples: ",
-                                            std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("mapping the exported samples: ", std::strerror(errno)));
   }
   mapping = std::shared_ptr<const void>(mapped, [bytes](const void* p) {
     if (p != nullptr) munmap(const_cast<void*>(p), bytes);
@@ -367,11 +366,10 @@ absl::StatusOr<std::unique_ptr<Workload>> BuildMpiSweep(const MpiSweepConfig& co
   const Matrix& samples = sweep->data().samples;
   if (samples.rows() != config.rows() || samples.cols() != config.cols()) {
     return absl::DataLossError(absl::StrCat("this rank's samples are ", samples.rows(), " x ",
-                                            samples.cols(), "; rank 0's are ", config.rows(),
-                                            " x ", config.cols()));
+                                            samples.cols(), "; rank 0's are ", config.rows(), " x ",
+                                            config.cols()));
   }
-  const uint64_t hash =
-      Fnv1a(samples.data(), samples.rows() * samples.cols() * sizeof(double));
+  const uint64_t hash = Fnv1a(samples.data(), samples.rows() * samples.cols() * sizeof(double));
   if (hash != config.samples_fnv1a()) {
     return absl::DataLossError(
         "this rank's samples differ from rank 0's (the data file or the generated data is "
@@ -435,8 +433,8 @@ int ServeRankZero(int rank) {
     }
     WorkBatch batch;
     if (received->tag != kTagBatch || !batch.ParseFromString(received->bytes)) {
-      return AbortJob(rank, absl::StrCat("a corrupt message (tag ", received->tag,
-                                         ") from rank 0"));
+      return AbortJob(rank,
+                      absl::StrCat("a corrupt message (tag ", received->tag, ") from rank 0"));
     }
     const uint64_t first = batch.items().empty() ? 0 : batch.items(0).index();
     WorkBatchResult result;
@@ -531,7 +529,8 @@ class MpiExecutor final : public Executor {
     // collective over MPI_COMM_WORLD.
     const int size = TheSession().size;
     const std::string bytes = start.SerializeAsString();
-    for (int rank = 1; rank < size; ++rank) RETURN_IF_ERROR(Fatal(SendBytes(bytes, rank, kTagStart)));
+    for (int rank = 1; rank < size; ++rank)
+      RETURN_IF_ERROR(Fatal(SendBytes(bytes, rank, kTagStart)));
     if (broadcast_doubles > 0) {
       RETURN_IF_ERROR(Fatal(BroadcastSamples(
           const_cast<double*>(static_cast<const double*>(samples.get())), broadcast_doubles)));
@@ -611,8 +610,7 @@ class MpiExecutor final : public Executor {
       queue_.pop_front();
       RankActivity& activity = TheSession().activity[rank];
       activity.first.store(batch.items().empty() ? 0 : batch.items(0).index());
-      activity.last.store(batch.items().empty() ? 0
-                                                : batch.items(batch.items_size() - 1).index());
+      activity.last.store(batch.items().empty() ? 0 : batch.items(batch.items_size() - 1).index());
       activity.busy.store(true);
       idle_[rank] = false;
       ++running_;
@@ -629,8 +627,8 @@ class MpiExecutor final : public Executor {
     const int rank = received->source;
     WorkBatchResult result;
     if (rank < 1 || rank > workers_ || idle_[rank] || !result.ParseFromString(received->bytes)) {
-      return Fatal(absl::DataLossError(absl::StrCat(
-          "executor '", kName, "': rank ", rank, " sent an unexpected or corrupt reply")));
+      return Fatal(absl::DataLossError(absl::StrCat("executor '", kName, "': rank ", rank,
+                                                    " sent an unexpected or corrupt reply")));
     }
     idle_[rank] = true;
     TheSession().activity[rank].busy.store(false);
@@ -654,11 +652,6 @@ class MpiExecutor final : public Executor {
 
 const bool kWorkerEntryRegistered = RegisterWorkerEntry(MpiWorkerEntry);
 
-// ParseBool reads a boolean parameter the way absl flags spell them.
-bool ParseBool(const std::string& value, bool& out) {
-  return absl::SimpleAtob(value, &out);
-}
-
 }  // namespace
 
 absl::StatusOr<MpiExecutorOptions> ParseMpiExecutorOptions(const ExecutorSpec& spec) {
@@ -674,10 +667,10 @@ absl::StatusOr<MpiExecutorOptions> ParseMpiExecutorOptions(const ExecutorSpec& s
       }
       options.max_message_bytes = bytes;
     } else if (param == "data_on_all_ranks") {
-      if (!ParseBool(value, options.data_on_all_ranks)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("executor '", kName, "': parameter data_on_all_ranks must be ",
-                         "true or false, not '", value, "'"));
+      if (!absl::SimpleAtob(value, &options.data_on_all_ranks)) {
+        return absl::InvalidArgumentError(absl::StrCat("executor '", kName,
+                                                       "': parameter data_on_all_ranks must be ",
+                                                       "true or false, not '", value, "'"));
       }
     } else {
       return absl::InvalidArgumentError(
@@ -702,9 +695,9 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& 
   }
   ASSIGN_OR_RETURN(const int size, EnsureSession());
   if (options.workers > size - 1) {
-    return absl::InvalidArgumentError(absl::StrCat("executor '", kName, "': workers=",
-                                                   options.workers, " but the job has only ",
-                                                   size - 1, " worker ranks"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("executor '", kName, "': workers=", options.workers, " but the job has only ",
+                     size - 1, " worker ranks"));
   }
   const int workers = options.workers == 0 ? size - 1 : options.workers;
   TheSession().executor_alive = true;

@@ -47,9 +47,8 @@ std::unique_ptr<Executor> CreateOrDie(const ExecutorSpec& spec) {
 }
 
 TEST(MpiExecutorOptionsTest, ReadsItsParametersAndNamesABadOne) {
-  absl::StatusOr<MpiExecutorOptions> options =
-      ParseMpiExecutorOptions(MpiSpec({{"max_message_bytes", "4096"},
-                                       {"data_on_all_ranks", "true"}}, 2));
+  absl::StatusOr<MpiExecutorOptions> options = ParseMpiExecutorOptions(
+      MpiSpec({{"max_message_bytes", "4096"}, {"data_on_all_ranks", "true"}}, 2));
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->workers, 2);
   EXPECT_EQ(options->max_message_bytes, 4096u);
@@ -113,8 +112,7 @@ TEST(MpiExecutorTest, OnlyOneExistsAtATime) {
   SKIP_UNLESS_UNDER_MPIRUN();
   std::unique_ptr<Executor> first = CreateOrDie(MpiSpec());
   ASSERT_NE(first, nullptr);
-  absl::StatusOr<std::unique_ptr<Executor>> second =
-      Registry<Executor>::Global().Create(MpiSpec());
+  absl::StatusOr<std::unique_ptr<Executor>> second = Registry<Executor>::Global().Create(MpiSpec());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
   first.reset();
   EXPECT_NE(CreateOrDie(MpiSpec()), nullptr);
@@ -132,7 +130,8 @@ TEST(MpiExecutorTest, AFailingRequestNamesItsRankAndTheExecutorGoesOn) {
   absl::StatusOr<Int64Value> failed = (*pool)->Apply<Int64Value>(thirteen);
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(failed.status().message(), HasSubstr("13 is unlucky"));
-  EXPECT_THAT(std::string(failed.status().message()), testing::ContainsRegex("on MPI rank [12]\\)"));
+  EXPECT_THAT(std::string(failed.status().message()),
+              testing::ContainsRegex("on MPI rank [12]\\)"));
   Int64Value two;
   two.set_value(2);
   absl::StatusOr<Int64Value> cubed = (*pool)->Apply<Int64Value>(two);
