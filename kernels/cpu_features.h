@@ -16,6 +16,11 @@
 
 namespace parsweep {
 
+// Isa selects a kernel's code path: kBest is its AVX2 path where CpuHasAvx2() says yes and
+// its portable path otherwise; kPortable forces the portable path (plain C++ and GCC/Clang
+// vector extensions, SSE2 on x86-64), for tests and benchmarks that compare the two.
+enum class Isa { kBest, kPortable };
+
 // CpuHasAvx2 is false off x86-64. Thread-safe; the answer is computed once.
 inline bool CpuHasAvx2() {
 #if PARSWEEP_X86_64_TARGETS

@@ -10,15 +10,11 @@
 #define PARSWEEP_KERNELS_PARZEN_GAUSSIAN_FUSED_SUMS_H_
 
 #include "absl/types/span.h"
+#include "kernels/cpu_features.h"
 #include "runtime/matrix.h"
 
 namespace parsweep {
 namespace parzen_gaussian_internal {
-
-// Isa selects the fused pass's code: kBest is the AVX2 path where the CPU has it (checked
-// at run time) and the portable path otherwise; kPortable forces the portable path (GCC /
-// Clang vector extensions, SSE2 on x86-64). Both give the same bits.
-enum class Isa { kBest, kPortable };
 
 // AddNaiveSums adds to sums[w] the sum over rows s of `samples`, in row order, of
 // std::exp(-r^2 / max(2 h^2, DBL_MIN)) with r^2 = |point - s|^2 and h = widths[w]: one
@@ -31,7 +27,8 @@ void AddNaiveSums(ConstMatrixView samples, absl::Span<const double> point,
 // r^2 once per sample, then ExpNonPositive(r^2 * a_w) with a_w = -1 / max(2 h^2, DBL_MIN)
 // for all widths, a vector of widths at a time. It differs from AddNaiveSums only by the
 // exp and the rounding of its argument (see parzen_gaussian_test.cc for the bound). Same
-// requirements; thread-safe; allocates O(widths.size()).
+// requirements; thread-safe; allocates O(widths.size()). Both `isa` paths (cpu_features.h)
+// give the same bits.
 void AddFusedSums(ConstMatrixView samples, absl::Span<const double> point,
                   absl::Span<const double> widths, absl::Span<double> sums,
                   Isa isa = Isa::kBest);

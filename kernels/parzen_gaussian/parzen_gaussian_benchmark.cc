@@ -29,7 +29,7 @@ void BM_FusedPortable(benchmark::State& state) {
                             absl::Span<const double> widths, Accumulators out) {
                            parzen_gaussian_internal::AddFusedSums(
                                samples, point, widths, out.sums,
-                               parzen_gaussian_internal::Isa::kPortable);
+                               Isa::kPortable);
                          });
 }
 void BM_Naive(benchmark::State& state) {

@@ -20,7 +20,6 @@ namespace {
 
 using parzen_gaussian_internal::AddFusedSums;
 using parzen_gaussian_internal::AddNaiveSums;
-using parzen_gaussian_internal::Isa;
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kUnitRoundoff = DBL_EPSILON / 2;  // u = 2^-53.

@@ -374,8 +374,6 @@ void AddFusedCountsDims(ConstMatrixView samples, absl::Span<const double> point,
 
 }  // namespace
 
-bool Avx2Available() { return CpuHasAvx2(); }
-
 void AddNaiveCounts(ConstMatrixView samples, absl::Span<const double> point,
                     absl::Span<const double> widths, absl::Span<uint64_t> counts) {
   const size_t d = samples.cols();
@@ -402,7 +400,7 @@ void AddFusedCounts(ConstMatrixView samples, absl::Span<const double> point,
     for (uint64_t& count : counts) count += samples.rows();
     return;
   }
-  const bool avx2 = isa == Isa::kBest && Avx2Available();
+  const bool avx2 = isa == Isa::kBest && CpuHasAvx2();
   switch (samples.cols()) {
     case 1: return AddFusedCountsDims<1>(samples, point, widths, counts, avx2);
     case 2: return AddFusedCountsDims<2>(samples, point, widths, counts, avx2);

@@ -13,19 +13,11 @@
 #include <cstdint>
 
 #include "absl/types/span.h"
+#include "kernels/cpu_features.h"
 #include "runtime/matrix.h"
 
 namespace parsweep {
 namespace parzen_hypercube_internal {
-
-// Isa selects the fused pass's code: kBest is the AVX2 path for d = 2 where the CPU has
-// AVX2 (checked at run time; the build targets baseline x86-64) and the portable path
-// otherwise; kPortable forces the portable path (plain C++ and GCC/Clang vector
-// extensions, SSE2 on x86-64).
-enum class Isa { kBest, kPortable };
-
-// Avx2Available is whether kBest may use the AVX2 path on this CPU.
-bool Avx2Available();
 
 // AddNaiveCounts adds to counts[w] the number of rows s of `samples` with
 // |point_j - s_j| <= 0.5 * widths[w] for every j, one pass over the samples per width.
@@ -34,7 +26,8 @@ void AddNaiveCounts(ConstMatrixView samples, absl::Span<const double> point,
                     absl::Span<const double> widths, absl::Span<uint64_t> counts);
 
 // AddFusedCounts adds exactly what AddNaiveCounts adds, in one pass over the samples.
-// Same requirements; thread-safe; allocates O(widths.size()) per call.
+// Same requirements; thread-safe; allocates O(widths.size()) per call. `isa` (cpu_features.h):
+// kBest has an AVX2 path for d = 2 only.
 void AddFusedCounts(ConstMatrixView samples, absl::Span<const double> point,
                     absl::Span<const double> widths, absl::Span<uint64_t> counts,
                     Isa isa = Isa::kBest);

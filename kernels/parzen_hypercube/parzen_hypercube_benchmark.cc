@@ -29,7 +29,7 @@ void BM_FusedPortable(benchmark::State& state) {
                             absl::Span<const double> widths, Accumulators out) {
                            parzen_hypercube_internal::AddFusedCounts(
                                samples, point, widths, out.counts,
-                               parzen_hypercube_internal::Isa::kPortable);
+                               Isa::kPortable);
                          });
 }
 void BM_Naive(benchmark::State& state) {

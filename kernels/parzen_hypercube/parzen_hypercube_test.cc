@@ -20,8 +20,6 @@ namespace {
 
 using parzen_hypercube_internal::AddFusedCounts;
 using parzen_hypercube_internal::AddNaiveCounts;
-using parzen_hypercube_internal::Avx2Available;
-using parzen_hypercube_internal::Isa;
 
 // MakeKernel builds the kernel with `algorithm` ("" for the default).
 std::unique_ptr<Kernel> MakeKernel(const std::string& algorithm = "") {
@@ -338,7 +336,7 @@ TEST(ParzenHypercubeTest, FusedCountsEqualNaiveCountsOnGaussianSamples) {
       EXPECT_EQ(fused, naive) << "chunk " << chunk << (isa == Isa::kBest ? ", best" : "");
     }
   }
-  std::cout << "Isa::kBest ran the " << (Avx2Available() ? "AVX2" : "portable")
+  std::cout << "Isa::kBest ran the " << (CpuHasAvx2() ? "AVX2" : "portable")
             << " path\n";
   // Some windows are empty-ish and some hold most samples: the test means something.
   EXPECT_LT(naive.front(), 200u);
