@@ -4,11 +4,11 @@
 // fails here.
 #include <cfloat>
 #include <cmath>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "executors/mpi/mpi_executor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "runtime/executor.h"
@@ -64,15 +64,12 @@ TEST(AllPluginsTest, TheBuiltInPluginsAreLinkedIn) {
   EXPECT_THAT(Registry<Executor>::Global().Names(), Contains("mpi"));
 }
 
-// True when this test runs as rank 0 of an MPI job (executors/mpi:mpi_plugins_test runs it
-// under mpirun); the mpi executor has no workers otherwise.
-bool UnderMpirun() { return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr; }
-
 // Every registered executor with two workers, and each process start method.
 std::vector<ExecutorSpec> ExecutorVariants() {
   std::vector<ExecutorSpec> variants;
   for (const std::string& name : Registry<Executor>::Global().Names()) {
-    if (name == "mpi" && !UnderMpirun()) continue;
+    // The mpi executor has workers only under mpirun (executors/mpi:mpi_all_plugins_test).
+    if (name == "mpi" && !InMpiJob()) continue;
     ExecutorSpec spec;
     spec.set_name(name);
     if (name != "serial") spec.set_workers(2);
@@ -84,7 +81,7 @@ std::vector<ExecutorSpec> ExecutorVariants() {
       // Open MPI does not support fork() once MPI is initialised (the mpi variant runs
       // first); spawn covers processes there.
       const std::vector<const char*> methods =
-          UnderMpirun() ? std::vector<const char*>{"spawn"}
+          InMpiJob() ? std::vector<const char*>{"spawn"}
                         : std::vector<const char*>{"fork", "spawn"};
 #endif
       for (const char* method : methods) {

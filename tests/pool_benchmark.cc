@@ -13,12 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "executors/mpi/mpi_executor.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "runtime/executor.h"
 #include "runtime/pool.h"
@@ -42,7 +42,7 @@ const char* const kLabels[] = {"serial", "threads:2", "process:2 fork", "process
 const char* const kNames[] = {"serial", "threads", "process", "process", "mpi"};
 
 void ExecutorArgs(benchmark::internal::Benchmark* benchmark) {
-  const bool under_mpirun = std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr;
+  const bool under_mpirun = InMpiJob();
   for (int which : {0, 1, 2, 3, 4}) {
     if (under_mpirun ? which == 2 : which == 4) continue;
     benchmark->Arg(which);

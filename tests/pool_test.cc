@@ -4,11 +4,11 @@
 #include "runtime/pool.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "executors/mpi/mpi_executor.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
@@ -227,7 +227,7 @@ std::vector<ExecutorCase> Executors() {
                                      {"threads", "threads", 2, ""}};
   const std::vector<std::string> names = Registry<Executor>::Global().Names();
   // Under mpirun (executors/mpi:mpi_pool_test) the mpi executor has worker ranks.
-  const bool under_mpirun = std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr;
+  const bool under_mpirun = InMpiJob();
   if (under_mpirun && std::find(names.begin(), names.end(), "mpi") != names.end()) {
     cases.push_back({"mpi", "mpi", 2, ""});
   }

@@ -219,52 +219,73 @@ Session& TheSession() {
   return *session;
 }
 
-// Async-signal-safe output for the termination reporter.
-void WriteText(const char* text) {
-  size_t length = std::strlen(text);
-  while (length > 0) {
-    const ssize_t written = write(STDERR_FILENO, text, length);
-    if (written <= 0) return;
-    text += written;
-    length -= static_cast<size_t>(written);
+// FixedText builds a line without allocating, so that a signal handler can use it; text
+// beyond its capacity is dropped.
+class FixedText {
+ public:
+  void Append(const char* text) {
+    while (*text != '\0' && size_ < sizeof(buffer_) - 1) buffer_[size_++] = *text++;
+    buffer_[size_] = '\0';
   }
-}
+  void AppendNumber(uint64_t value) {
+    char digits[24];
+    int i = sizeof(digits) - 1;
+    digits[i] = '\0';
+    do {
+      digits[--i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value != 0 && i > 0);
+    Append(digits + i);
+  }
+  const char* c_str() const { return buffer_; }
+  size_t size() const { return size_; }
 
-void WriteNumber(uint64_t value) {
-  char digits[24];
-  int i = sizeof(digits) - 1;
-  digits[i] = '\0';
-  do {
-    digits[--i] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0 && i > 0);
-  WriteText(digits + i);
+ private:
+  char buffer_[4096] = "";
+  size_t size_ = 0;
+};
+
+// AppendActivity appends "rank 2 was running task 1; rank 1 was running tasks 3-4" for
+// every busy rank, and returns whether there was one. Async-signal-safe.
+bool AppendActivity(FixedText& text) {
+  const Session& session = TheSession();
+  bool any = false;
+  for (int rank = 1; session.activity != nullptr && rank < session.size; ++rank) {
+    const RankActivity& activity = session.activity[rank];
+    if (!activity.busy.load()) continue;
+    text.Append(any ? "; rank " : "rank ");
+    any = true;
+    text.AppendNumber(static_cast<uint64_t>(rank));
+    const uint64_t first = activity.first.load();
+    const uint64_t last = activity.last.load();
+    text.Append(first == last ? " was running task " : " was running tasks ");
+    text.AppendNumber(first);
+    if (last != first) {
+      text.Append("-");
+      text.AppendNumber(last);
+    }
+  }
+  return any;
 }
 
 // Says which rank was running which tasks when SIGINT/SIGTERM stopped rank 0 (mpirun sends
 // SIGTERM to every rank when one dies); registered with SetTerminationReporter.
 void ReportActivity(int signal_number) {
-  const Session& session = TheSession();
-  if (session.activity == nullptr) return;
-  WriteText("parsweep mpi: stopped by signal ");
-  WriteNumber(static_cast<uint64_t>(signal_number));
-  bool any = false;
-  for (int rank = 1; rank < session.size; ++rank) {
-    const RankActivity& activity = session.activity[rank];
-    if (!activity.busy.load()) continue;
-    WriteText(any ? "; rank " : " while rank ");
-    any = true;
-    WriteNumber(static_cast<uint64_t>(rank));
-    const uint64_t first = activity.first.load();
-    const uint64_t last = activity.last.load();
-    WriteText(first == last ? " was running task " : " was running tasks ");
-    WriteNumber(first);
-    if (last != first) {
-      WriteText("-");
-      WriteNumber(last);
-    }
+  FixedText text;
+  text.Append("parsweep mpi: stopped by signal ");
+  text.AppendNumber(static_cast<uint64_t>(signal_number));
+  FixedText activity;
+  text.Append(AppendActivity(activity) ? " while " : " with no task running");
+  text.Append(activity.c_str());
+  text.Append("\n");
+  const char* out = text.c_str();
+  size_t left = text.size();
+  while (left > 0) {
+    const ssize_t written = write(STDERR_FILENO, out, left);
+    if (written <= 0) return;
+    out += written;
+    left -= static_cast<size_t>(written);
   }
-  WriteText(any ? "\n" : " with no task running\n");
 }
 
 // Stops every worker and finalises MPI; registered with atexit on rank 0.
@@ -339,31 +360,23 @@ absl::StatusOr<WorkloadSpec> ForRanks(const ExportedWorkload& exported, bool dat
     if (p != nullptr) munmap(const_cast<void*>(p), bytes);
   });
   MpiSweepConfig config;
-  config.set_samples_fnv1a(Fnv1a(mapped, bytes));
   *config.mutable_spec() = local.spec();
   config.set_rows(local.rows());
   config.set_cols(local.cols());
   config.set_broadcast(local.spec().data().has_file() && !data_on_all_ranks);
-  if (config.broadcast()) broadcast_doubles = count;
+  if (config.broadcast()) {
+    broadcast_doubles = count;
+  } else {
+    config.set_samples_fnv1a(Fnv1a(mapped, bytes));
+  }
   WorkloadSpec spec;
   spec.set_name("mpi_sweep");
   spec.set_config(config.SerializeAsString());
   return spec;
 }
 
-// BuildMpiSweep is "mpi_sweep" on a worker rank: the samples by broadcast or loaded here,
-// then a check that they are rank 0's. A broadcast is joined whatever else fails, so that
-// rank 0 never waits for this rank.
-absl::StatusOr<std::unique_ptr<Workload>> BuildMpiSweep(const MpiSweepConfig& config) {
-  std::unique_ptr<Sweep> sweep;
-  if (config.broadcast()) {
-    Matrix samples(config.rows(), config.cols());
-    RETURN_IF_ERROR(BroadcastSamples(samples.data(), config.rows() * config.cols()));
-    ASSIGN_OR_RETURN(sweep, Sweep::FromData(config.spec(), Dataset{std::move(samples), {}}));
-  } else {
-    ASSIGN_OR_RETURN(sweep, Sweep::Create(config.spec()));
-  }
-  const Matrix& samples = sweep->data().samples;
+// SameAsRankZeros checks that samples this rank loaded itself are rank 0's, bit for bit.
+absl::Status SameAsRankZeros(const Matrix& samples, const MpiSweepConfig& config) {
   if (samples.rows() != config.rows() || samples.cols() != config.cols()) {
     return absl::DataLossError(absl::StrCat("this rank's samples are ", samples.rows(), " x ",
                                             samples.cols(), "; rank 0's are ", config.rows(), " x ",
@@ -374,6 +387,22 @@ absl::StatusOr<std::unique_ptr<Workload>> BuildMpiSweep(const MpiSweepConfig& co
     return absl::DataLossError(
         "this rank's samples differ from rank 0's (the data file or the generated data is "
         "not bit-identical on this host)");
+  }
+  return absl::OkStatus();
+}
+
+// BuildMpiSweep is "mpi_sweep" on a worker rank: the samples by broadcast, or loaded here
+// and checked against rank 0's. A broadcast is joined whatever else fails, so that rank 0
+// never waits for this rank.
+absl::StatusOr<std::unique_ptr<Workload>> BuildMpiSweep(const MpiSweepConfig& config) {
+  std::unique_ptr<Sweep> sweep;
+  if (config.broadcast()) {
+    Matrix samples(config.rows(), config.cols());
+    RETURN_IF_ERROR(BroadcastSamples(samples.data(), config.rows() * config.cols()));
+    ASSIGN_OR_RETURN(sweep, Sweep::FromData(config.spec(), Dataset{std::move(samples), {}}));
+  } else {
+    ASSIGN_OR_RETURN(sweep, Sweep::Create(config.spec()));
+    RETURN_IF_ERROR(SameAsRankZeros(sweep->data().samples, config));
   }
   return std::unique_ptr<Workload>(
       std::make_unique<SweepWorkload>(std::unique_ptr<const Sweep>(std::move(sweep))));
@@ -399,6 +428,7 @@ int AbortJob(int rank, const std::string& why) {
 }
 
 int ServeRankZero(int rank) {
+  const bool killed_for_test = KilledForTest(rank);
   std::unique_ptr<Workload> workload;
   uint64_t max_reply_bytes = INT32_MAX;
   while (true) {
@@ -442,7 +472,7 @@ int ServeRankZero(int rank) {
       result.set_id(batch.id());
       SetError(first, absl::FailedPreconditionError("this rank has no workload"), result);
     } else {
-      if (KilledForTest(rank)) raise(SIGKILL);
+      if (killed_for_test) raise(SIGKILL);
       result = RunBatch(*workload, batch);
     }
     std::string bytes = result.SerializeAsString();
@@ -497,13 +527,13 @@ std::optional<int> MpiWorkerEntry(int argc, char** argv) {
 class MpiExecutor final : public Executor {
  public:
   MpiExecutor(const MpiExecutorOptions& options, int workers)
-      : options_(options), workers_(workers), idle_(workers + 1, true) {
+      : options_(options), workers_(workers) {
     SetTerminationReporter(ReportActivity);
   }
 
   ~MpiExecutor() override {
     // Leave every worker idle for the next executor or the stop at exit.
-    while (running_ > 0) {
+    while (AnyRankBusy()) {
       if (!Receive().ok()) break;
     }
     SetTerminationReporter(nullptr);
@@ -589,31 +619,33 @@ class MpiExecutor final : public Executor {
     if (status.ok()) return status;
     TheSession().broken = true;
     started_ = false;
-    std::string running;
+    FixedText activity;
+    if (!AppendActivity(activity)) return status;
+    return absl::Status(status.code(),
+                        absl::StrCat(status.message(), "; at the time ", activity.c_str()));
+  }
+
+  // Busy: rank has a batch whose reply has not been received (the session keeps this, so
+  // that the termination reporter can say which).
+  static bool Busy(int rank) { return TheSession().activity[rank].busy.load(); }
+
+  bool AnyRankBusy() const {
     for (int rank = 1; rank <= workers_; ++rank) {
-      if (idle_[rank]) continue;
-      const RankActivity& activity = TheSession().activity[rank];
-      absl::StrAppend(&running, running.empty() ? "; at the time " : ", ", "rank ", rank,
-                      " was running task ", activity.first.load());
-      if (activity.last.load() != activity.first.load()) {
-        absl::StrAppend(&running, "-", activity.last.load());
-      }
+      if (Busy(rank)) return true;
     }
-    return absl::Status(status.code(), absl::StrCat(status.message(), running));
+    return false;
   }
 
   // Sends queued batches to idle ranks.
   absl::Status Dispatch() {
     for (int rank = 1; rank <= workers_ && !queue_.empty(); ++rank) {
-      if (!idle_[rank]) continue;
+      if (Busy(rank)) continue;
       WorkBatch batch = std::move(queue_.front());
       queue_.pop_front();
       RankActivity& activity = TheSession().activity[rank];
       activity.first.store(batch.items().empty() ? 0 : batch.items(0).index());
       activity.last.store(batch.items().empty() ? 0 : batch.items(batch.items_size() - 1).index());
       activity.busy.store(true);
-      idle_[rank] = false;
-      ++running_;
       RETURN_IF_ERROR(Fatal(SendMessage(batch, rank, kTagBatch)));
     }
     return absl::OkStatus();
@@ -626,13 +658,11 @@ class MpiExecutor final : public Executor {
     RETURN_IF_ERROR(Fatal(received.status()));
     const int rank = received->source;
     WorkBatchResult result;
-    if (rank < 1 || rank > workers_ || idle_[rank] || !result.ParseFromString(received->bytes)) {
+    if (rank < 1 || rank > workers_ || !Busy(rank) || !result.ParseFromString(received->bytes)) {
       return Fatal(absl::DataLossError(absl::StrCat("executor '", kName, "': rank ", rank,
                                                     " sent an unexpected or corrupt reply")));
     }
-    idle_[rank] = true;
     TheSession().activity[rank].busy.store(false);
-    --running_;
     if (result.has_error()) {
       absl::StrAppend(result.mutable_error()->mutable_message(), " (on MPI rank ", rank, ")");
     }
@@ -643,11 +673,9 @@ class MpiExecutor final : public Executor {
   const MpiExecutorOptions options_;
   const int workers_;
   bool started_ = false;
-  std::vector<bool> idle_;  // By rank (0 unused).
   std::deque<WorkBatch> queue_;
   std::deque<WorkBatchResult> done_;
   size_t outstanding_ = 0;  // Submitted, not yet returned by Next().
-  int running_ = 0;         // Sent to a rank, reply not yet received.
 };
 
 const bool kWorkerEntryRegistered = RegisterWorkerEntry(MpiWorkerEntry);
@@ -681,10 +709,11 @@ absl::StatusOr<MpiExecutorOptions> ParseMpiExecutorOptions(const ExecutorSpec& s
   return options;
 }
 
+bool InMpiJob() { return LaunchSize().value_or(0) >= 2; }
+
 absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& spec) {
   ASSIGN_OR_RETURN(const MpiExecutorOptions options, ParseMpiExecutorOptions(spec));
-  const std::optional<int> launch_size = LaunchSize();
-  if (!launch_size || *launch_size < 2 || LaunchRank().value_or(0) != 0) {
+  if (!InMpiJob() || LaunchRank().value_or(0) != 0) {
     return absl::FailedPreconditionError(absl::StrCat(
         "executor '", kName, "' needs to run as rank 0 of an MPI job with at least 2 ranks ",
         "(mpirun -np 3 ...)"));

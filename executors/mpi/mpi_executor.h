@@ -22,12 +22,12 @@
 // Data. A workload reaches the workers as a WorkloadSpec rebuilt there (Registry<Workload>),
 // as for the process executor's spawn method. Shared memory cannot cross machines, so
 // Start() turns the "sweep" workload (runtime/sweep_workload.h) into "mpi_sweep": the
-// SweepSpec, the sample shape and a 64-bit FNV-1a hash of rank 0's samples. Generated data
-// is regenerated from the spec's seed on each rank. File data is broadcast from rank 0
-// (MPI_Bcast, in pieces of at most 1 GiB); with data_on_all_ranks=true each rank reads the
-// spec's path itself instead, which must name the same file on every host. Either way the
-// worker checks shape and hash and fails Start() with DataLoss if its samples differ from
-// rank 0's by one bit (another libm, another file), so results stay serial's bit for bit.
+// SweepSpec and the sample shape. File data is broadcast from rank 0 (MPI_Bcast, in pieces
+// of at most 1 GiB). Generated data is regenerated from the spec's seed on each rank, and
+// with data_on_all_ranks=true each rank reads the file at the spec's path itself, which
+// must name the same file on every host; a rank that loads its samples itself checks them
+// against a 64-bit FNV-1a hash of rank 0's and fails Start() with DataLoss if they differ
+// by one bit (another libm, another file), so results stay serial's bit for bit.
 // Any other workload that exports file descriptors fails Start() with Unimplemented.
 //
 // Scheduling is dynamic: Submit() sends a batch to an idle worker rank at once or queues
@@ -87,6 +87,10 @@ struct MpiExecutorOptions {
 // ParseMpiExecutorOptions reads `spec`: InvalidArgument naming the parameter for an
 // unknown one or a bad value.
 absl::StatusOr<MpiExecutorOptions> ParseMpiExecutorOptions(const ExecutorSpec& spec);
+
+// InMpiJob is whether mpirun started this process as part of a job of at least 2 ranks:
+// in rank 0 the mpi executor then has workers (tests and benchmarks include it only then).
+bool InMpiJob();
 
 // CreateMpiExecutor is the factory registered as "mpi".
 absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& spec);

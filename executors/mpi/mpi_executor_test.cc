@@ -27,10 +27,8 @@ namespace {
 using ::google::protobuf::Int64Value;
 using ::testing::HasSubstr;
 
-bool UnderMpirun() { return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr; }
-
 #define SKIP_UNLESS_UNDER_MPIRUN() \
-  if (!UnderMpirun()) GTEST_SKIP() << "needs worker ranks: run under mpirun -np 3"
+  if (!InMpiJob()) GTEST_SKIP() << "needs worker ranks: run under mpirun -np 3"
 
 ExecutorSpec MpiSpec(std::map<std::string, std::string> params = {}, int workers = 0) {
   ExecutorSpec spec;
@@ -73,7 +71,7 @@ TEST(MpiExecutorOptionsTest, ReadsItsParametersAndNamesABadOne) {
 }
 
 TEST(MpiExecutorTest, OutsideMpirunThereAreNoWorkersAndItSaysSo) {
-  if (UnderMpirun()) GTEST_SKIP() << "runs without mpirun";
+  if (InMpiJob()) GTEST_SKIP() << "runs without mpirun";
   absl::StatusOr<std::unique_ptr<Executor>> executor =
       Registry<Executor>::Global().Create(MpiSpec());
   EXPECT_EQ(executor.status().code(), absl::StatusCode::kFailedPrecondition);
