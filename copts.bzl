@@ -13,10 +13,10 @@ def parsweep_cc_test(name, copts = [], deps = [], size = "small", worker_main = 
     """A GoogleTest binary.
 
     worker_main: the binary's main() first checks whether it was started as a worker
-    process (see runtime/worker_entry.h); needed by tests of executors that exec the
+    process (see runtime/process/worker_entry.h); needed by tests of executors that exec the
     running binary.
     """
-    main = ["//runtime:worker_test_main", "@system//:gmock"] if worker_main else ["@system//:gtest_main"]
+    main = ["//runtime/process:worker_test_main", "@system//:gmock"] if worker_main else ["@system//:gtest_main"]
     native.cc_test(
         name = name,
         size = size,

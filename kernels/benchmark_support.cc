@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_split.h"
-#include "runtime/gaussian.h"
+#include "runtime/data/gaussian.h"
 
 namespace parsweep {
 

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "runtime/kernel.h"
-#include "runtime/matrix.h"
+#include "runtime/plugin/kernel.h"
+#include "runtime/data/matrix.h"
 
 namespace parsweep {
 

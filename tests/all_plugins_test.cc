@@ -11,10 +11,10 @@
 #include "executors/mpi/mpi_executor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "runtime/executor.h"
-#include "runtime/kernel.h"
-#include "runtime/sweep.h"
-#include "runtime/sweep_runner.h"
+#include "runtime/plugin/executor.h"
+#include "runtime/plugin/kernel.h"
+#include "runtime/sweep/sweep.h"
+#include "runtime/sweep/sweep_runner.h"
 
 namespace parsweep {
 namespace {

@@ -20,8 +20,8 @@
 #include "benchmark/benchmark.h"
 #include "executors/mpi/mpi_executor.h"
 #include "google/protobuf/wrappers.pb.h"
-#include "runtime/executor.h"
-#include "runtime/pool.h"
+#include "runtime/plugin/executor.h"
+#include "runtime/scheduling/pool.h"
 #include "tests/toy_workloads.h"
 
 namespace parsweep {

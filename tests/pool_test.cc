@@ -1,7 +1,7 @@
 // The Pool API (the tutorial's lessons) on every executor: cube(x) through Apply, Map,
 // ApplyAsync and MapAsync; completion order versus restored order; errors that leave the
 // pool usable; automatic chunking; the bound on work in flight.
-#include "runtime/pool.h"
+#include "runtime/scheduling/pool.h"
 
 #include <algorithm>
 #include <memory>
@@ -12,7 +12,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
-#include "runtime/executor.h"
+#include "runtime/plugin/executor.h"
 #include "tests/toy_workloads.h"
 
 namespace parsweep {

@@ -25,13 +25,13 @@
 
 #include "absl/status/status.h"
 #include "benchmark/benchmark.h"
-#include "runtime/executor.h"
-#include "runtime/gaussian.h"
-#include "runtime/kernel.h"
-#include "runtime/pool.h"
-#include "runtime/sweep.h"
-#include "runtime/sweep_runner.h"
-#include "runtime/sweep_workload.h"
+#include "runtime/plugin/executor.h"
+#include "runtime/data/gaussian.h"
+#include "runtime/plugin/kernel.h"
+#include "runtime/scheduling/pool.h"
+#include "runtime/sweep/sweep.h"
+#include "runtime/sweep/sweep_runner.h"
+#include "runtime/sweep/sweep_workload.h"
 
 namespace parsweep {
 namespace {

@@ -1,6 +1,6 @@
 // The sweep runner: planning, merging partial results, ordering, and what it does when an
 // executor or a kernel misbehaves.
-#include "runtime/sweep_runner.h"
+#include "runtime/sweep/sweep_runner.h"
 
 #include <algorithm>
 #include <deque>
@@ -12,11 +12,11 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "runtime/batch.h"
-#include "runtime/executor.h"
-#include "runtime/kernel.h"
-#include "runtime/sweep.h"
-#include "runtime/task_planner.h"
+#include "runtime/scheduling/batch.h"
+#include "runtime/plugin/executor.h"
+#include "runtime/plugin/kernel.h"
+#include "runtime/sweep/sweep.h"
+#include "runtime/sweep/task_planner.h"
 
 namespace parsweep {
 namespace {

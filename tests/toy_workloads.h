@@ -8,7 +8,7 @@
 #ifndef PARSWEEP_TESTS_TOY_WORKLOADS_H_
 #define PARSWEEP_TESTS_TOY_WORKLOADS_H_
 
-#include "runtime/workload.h"
+#include "runtime/plugin/workload.h"
 
 namespace parsweep {
 

@@ -13,10 +13,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "runtime/executor.h"
-#include "runtime/pool.h"
-#include "runtime/status_macros.h"
-#include "runtime/sweep_workload.h"
+#include "runtime/plugin/executor.h"
+#include "runtime/scheduling/pool.h"
+#include "runtime/base/status_macros.h"
+#include "runtime/sweep/sweep_workload.h"
 
 namespace parsweep {
 namespace {

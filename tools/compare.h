@@ -20,8 +20,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "proto/sweep.pb.h"
-#include "runtime/sweep.h"
-#include "runtime/sweep_runner.h"
+#include "runtime/sweep/sweep.h"
+#include "runtime/sweep/sweep_runner.h"
 
 namespace parsweep {
 

@@ -6,9 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "runtime/dataset.h"
-#include "runtime/number_list.h"
-#include "runtime/status_macros.h"
+#include "runtime/data/dataset.h"
+#include "tools/number_list.h"
+#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {

@@ -26,14 +26,14 @@
 #include "absl/time/time.h"
 #include "executors/mpi/mpi_messages.pb.h"
 #include "proto/work.pb.h"
-#include "runtime/batch.h"
-#include "runtime/child_processes.h"
-#include "runtime/registry.h"
-#include "runtime/status_macros.h"
-#include "runtime/sweep.h"
-#include "runtime/sweep_workload.h"
-#include "runtime/worker_entry.h"
-#include "runtime/workload.h"
+#include "runtime/scheduling/batch.h"
+#include "runtime/process/child_processes.h"
+#include "runtime/plugin/registry.h"
+#include "runtime/base/status_macros.h"
+#include "runtime/sweep/sweep.h"
+#include "runtime/sweep/sweep_workload.h"
+#include "runtime/process/worker_entry.h"
+#include "runtime/plugin/workload.h"
 
 // Open MPI's mpi.h pulls in its deprecated C++ bindings unless told not to; the C API is
 // all this file uses (and all that @system//:mpi links).

@@ -1,11 +1,11 @@
-// mpi: an Executor (runtime/executor.h) whose workers are the ranks of an MPI job (Open MPI),
+// mpi: an Executor (runtime/plugin/executor.h) whose workers are the ranks of an MPI job (Open MPI),
 // so a sweep can use the cores of several machines:
 //
 //   mpirun -np 4 bazel-bin/tools/sweep --executor=mpi
 //
 // Roles. Every rank runs the same binary. Rank 0 runs the caller's program (the sweep tool:
 // it parses flags, plans, merges and prints) and owns the executor. Ranks > 0 never reach the
-// program: main() calls RunWorkerIfRequested() first (runtime/worker_entry.h), and this
+// program: main() calls RunWorkerIfRequested() first (runtime/process/worker_entry.h), and this
 // plugin's WorkerEntry takes any process that Open MPI launched with rank > 0
 // (OMPI_COMM_WORLD_RANK, else PMIX_RANK), initialises MPI and serves rank 0 until told to
 // stop, then finalises MPI and exits 0. Parameters: `workers` (0: every rank but 0; else the
@@ -21,7 +21,7 @@
 //
 // Data. A workload reaches the workers as a WorkloadSpec rebuilt there (Registry<Workload>),
 // as for the process executor's spawn method. Shared memory cannot cross machines, so
-// Start() turns the "sweep" workload (runtime/sweep_workload.h) into "mpi_sweep": the
+// Start() turns the "sweep" workload (runtime/sweep/sweep_workload.h) into "mpi_sweep": the
 // SweepSpec and the sample shape. File data is broadcast from rank 0 (MPI_Bcast, in pieces
 // of at most 1 GiB). Generated data is regenerated from the spec's seed on each rank, and
 // with data_on_all_ranks=true each rank reads the file at the spec's path itself, which
@@ -73,7 +73,7 @@
 
 #include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
-#include "runtime/executor.h"
+#include "runtime/plugin/executor.h"
 
 namespace parsweep {
 

@@ -15,10 +15,10 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
-#include "runtime/executor.h"
-#include "runtime/pool.h"
-#include "runtime/sweep.h"
-#include "runtime/sweep_runner.h"
+#include "runtime/plugin/executor.h"
+#include "runtime/scheduling/pool.h"
+#include "runtime/sweep/sweep.h"
+#include "runtime/sweep/sweep_runner.h"
 #include "tests/toy_workloads.h"
 
 namespace parsweep {

@@ -13,7 +13,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/delimited_message_util.h"
-#include "runtime/status_macros.h"
+#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {

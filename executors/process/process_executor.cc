@@ -20,9 +20,9 @@
 #include "executors/process/frame_io.h"
 #include "executors/process/worker_loop.h"
 #include "executors/process/worker_process.h"
-#include "runtime/batch.h"
-#include "runtime/status_macros.h"
-#include "runtime/worker_entry.h"
+#include "runtime/scheduling/batch.h"
+#include "runtime/base/status_macros.h"
+#include "runtime/process/worker_entry.h"
 
 namespace parsweep {
 namespace {

@@ -1,4 +1,4 @@
-// process: an Executor (runtime/executor.h) that runs batches in worker processes, so that a
+// process: an Executor (runtime/plugin/executor.h) that runs batches in worker processes, so that a
 // workload that is not thread-safe, or that crashes, cannot take the caller down with it.
 //
 // Parameters (ExecutorSpec): `workers` (0: one per core); params `start_method` = fork
@@ -33,7 +33,7 @@
 //    workload must not need its own descriptors in Run() (memory it has mapped stays).
 //  - spawn: each worker is this binary started again (/proc/self/exe, same argv), with the
 //    environment variable PARSWEEP_PROCESS_WORKER naming its pipes; main() must call
-//    RunWorkerIfRequested() first (runtime/worker_entry.h). The workload is rebuilt in the
+//    RunWorkerIfRequested() first (runtime/process/worker_entry.h). The workload is rebuilt in the
 //    worker from Export() (called once per Start) through Registry<Workload>, with the
 //    exported descriptors inherited under the same numbers, so the workload must be
 //    registered with PARSWEEP_REGISTER_WORKLOAD. Safe in a multi-threaded process. Start()
@@ -68,7 +68,7 @@
 
 #include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
-#include "runtime/executor.h"
+#include "runtime/plugin/executor.h"
 
 namespace parsweep {
 

@@ -25,8 +25,8 @@
 #include "gtest/gtest.h"
 #include "proto/sweep.pb.h"
 #include "proto/work.pb.h"
-#include "runtime/executor.h"
-#include "runtime/registry.h"
+#include "runtime/plugin/executor.h"
+#include "runtime/plugin/registry.h"
 
 namespace parsweep {
 namespace {

@@ -18,7 +18,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "runtime/child_processes.h"
+#include "runtime/process/child_processes.h"
 
 namespace parsweep {
 namespace {

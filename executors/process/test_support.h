@@ -22,7 +22,7 @@
 namespace parsweep {
 
 // HangGuard: if the scope has not ended after `seconds`, prints `what`, kills and reaps every
-// tracked child (runtime/child_processes.h) and ends the process with status 1, so that a
+// tracked child (runtime/process/child_processes.h) and ends the process with status 1, so that a
 // hang fails one binary quickly instead of waiting for Bazel's timeout. alarm() is not
 // inherited by fork, so workers are unaffected.
 class HangGuard {

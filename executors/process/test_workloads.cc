@@ -17,7 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "executors/process/worker_loop.h"
 #include "executors/process/worker_process.h"
-#include "runtime/status_macros.h"
+#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {

@@ -23,7 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "executors/process/test_workloads.pb.h"
 #include "google/protobuf/wrappers.pb.h"
-#include "runtime/workload.h"
+#include "runtime/plugin/workload.h"
 
 namespace parsweep {
 

@@ -19,8 +19,8 @@
 #include "absl/strings/str_split.h"
 #include "executors/process/frame_io.h"
 #include "proto/work.pb.h"
-#include "runtime/batch.h"
-#include "runtime/registry.h"
+#include "runtime/scheduling/batch.h"
+#include "runtime/plugin/registry.h"
 
 namespace parsweep {
 namespace {

@@ -4,7 +4,7 @@
 // the request pipe, runs each batch with RunBatch and writes the result as a FromWorker
 // frame. A forked worker calls it directly on the workload it inherited. A spawned worker is
 // this program started again by execv with kWorkerEnvVar set; RunSpawnedWorkerIfRequested
-// (a WorkerEntry, see runtime/worker_entry.h) rebuilds the workload from the first frame,
+// (a WorkerEntry, see runtime/process/worker_entry.h) rebuilds the workload from the first frame,
 // answers with WorkerReady, and then runs the same loop.
 //
 // Both run in a process of their own and on its main thread; they own nothing but the two
@@ -17,7 +17,7 @@
 
 #include <optional>
 
-#include "runtime/workload.h"
+#include "runtime/plugin/workload.h"
 
 namespace parsweep {
 

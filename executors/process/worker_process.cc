@@ -25,8 +25,8 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "executors/process/worker_loop.h"
-#include "runtime/child_processes.h"
-#include "runtime/status_macros.h"
+#include "runtime/process/child_processes.h"
+#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {

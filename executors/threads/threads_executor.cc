@@ -21,9 +21,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "runtime/batch.h"
-#include "runtime/executor.h"
-#include "runtime/status_macros.h"
+#include "runtime/scheduling/batch.h"
+#include "runtime/plugin/executor.h"
+#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "absl/types/span.h"
 #include "kernels/cpu_features.h"
-#include "runtime/matrix.h"
+#include "runtime/data/matrix.h"
 
 namespace parsweep {
 namespace parzen_gaussian_internal {

@@ -11,9 +11,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kernels/parzen_gaussian/fused_sums.h"
-#include "runtime/gaussian.h"
-#include "runtime/kernel.h"
-#include "runtime/matrix.h"
+#include "runtime/data/gaussian.h"
+#include "runtime/plugin/kernel.h"
+#include "runtime/data/matrix.h"
 
 namespace parsweep {
 namespace {

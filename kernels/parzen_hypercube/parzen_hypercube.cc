@@ -38,8 +38,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "kernels/parzen_hypercube/fused_counts.h"
-#include "runtime/kernel.h"
-#include "runtime/status_macros.h"
+#include "runtime/plugin/kernel.h"
+#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {

@@ -11,9 +11,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kernels/parzen_hypercube/fused_counts.h"
-#include "runtime/dataset.h"
-#include "runtime/kernel.h"
-#include "runtime/sweep.h"
+#include "runtime/data/dataset.h"
+#include "runtime/plugin/kernel.h"
+#include "runtime/sweep/sweep.h"
 
 namespace parsweep {
 namespace {

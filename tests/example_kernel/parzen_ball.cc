@@ -8,8 +8,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "runtime/kernel.h"
-#include "runtime/status_macros.h"
+#include "runtime/plugin/kernel.h"
+#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {

@@ -1,0 +1,43 @@
+// Dataset: the samples a sweep estimates from, n rows by d columns, and, when they were
+// generated, the Gaussian that generated them (so reports can show the true density).
+//
+// Example:
+//   ASSIGN_OR_RETURN(Dataset data, LoadDataset(spec.data()));
+//   data.samples.rows();  // n
+#ifndef PARSWEEP_RUNTIME_DATA_DATASET_H_
+#define PARSWEEP_RUNTIME_DATA_DATASET_H_
+
+#include <cstdint>
+#include <optional>
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "proto/sweep.pb.h"
+#include "runtime/data/gaussian.h"
+#include "runtime/data/matrix.h"
+
+namespace parsweep {
+
+// The most values (n * d) a dataset may hold: 2^30 doubles, 8 GiB.
+inline constexpr uint64_t kMaxDatasetValues = uint64_t{1} << 30;
+
+struct Dataset {
+  Matrix samples;
+  std::optional<Gaussian> source;  // Set for generated data.
+};
+
+// ReadMatrixFile reads a matrix of numbers, one row per line of a CSV file or per row of a
+// .npy array. `format` is "csv", "npy", or empty to go by the file name's ending (.npy,
+// else CSV). Errors as ReadCsvMatrix's and ReadNpyMatrix's.
+absl::StatusOr<Matrix> ReadMatrixFile(const std::string& path, absl::string_view format);
+
+// LoadDataset generates or reads the samples `spec` describes. Errors: InvalidArgument for
+// a bad Gaussian (n = 0, too large, bad mean or covariance) or a malformed file, NotFound
+// for a file that cannot be opened.
+absl::StatusOr<Dataset> LoadDataset(const DataSpec& spec);
+
+}  // namespace parsweep
+
+#endif  // PARSWEEP_RUNTIME_DATA_DATASET_H_

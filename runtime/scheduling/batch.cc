@@ -1,0 +1,54 @@
+#include "runtime/scheduling/batch.h"
+
+#include <exception>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace parsweep {
+namespace {
+
+absl::StatusOr<std::string> RunCatching(const Workload& workload, absl::string_view request) {
+  try {
+    return workload.Run(request);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("threw an exception: ", e.what()));
+  } catch (...) {
+    return absl::InternalError("threw an exception that is not a std::exception");
+  }
+}
+
+}  // namespace
+
+void SetError(uint64_t index, const absl::Status& status, WorkBatchResult& result) {
+  WorkError& error = *result.mutable_error();
+  error.set_index(index);
+  error.set_code(static_cast<int32_t>(status.code()));
+  error.set_message(std::string(status.message()));
+}
+
+absl::Status ErrorStatus(const WorkError& error) {
+  const absl::StatusCode code = error.code() == 0 ? absl::StatusCode::kUnknown
+                                                  : static_cast<absl::StatusCode>(error.code());
+  return absl::Status(code, error.message());
+}
+
+WorkBatchResult RunBatch(const Workload& workload, const WorkBatch& batch) {
+  const absl::Time start = absl::Now();
+  WorkBatchResult result;
+  result.set_id(batch.id());
+  for (const WorkItem& item : batch.items()) {
+    absl::StatusOr<std::string> response = RunCatching(workload, item.request());
+    if (!response.ok()) {
+      SetError(item.index(), response.status(), result);
+      break;
+    }
+    result.add_responses(*std::move(response));
+  }
+  result.set_compute_seconds(absl::ToDoubleSeconds(absl::Now() - start));
+  return result;
+}
+
+}  // namespace parsweep

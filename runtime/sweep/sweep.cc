@@ -1,0 +1,212 @@
+#include "runtime/sweep/sweep.h"
+
+#include <cmath>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "runtime/base/status_macros.h"
+
+namespace parsweep {
+namespace {
+
+absl::Status ValidateWidths(const SweepSpec& spec) {
+  if (spec.widths_size() == 0) return absl::InvalidArgumentError("the sweep has no widths");
+  for (int i = 0; i < spec.widths_size(); ++i) {
+    const double h = spec.widths(i);
+    if (!std::isfinite(h) || !(h > 0.0)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("width ", i + 1, " is ", h, "; widths must be finite and positive"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A window's volume h^d must be a normal double, or the density k / (n h^d) is 0/0 or k/inf.
+absl::Status ValidateVolumes(const SweepSpec& spec, size_t dims) {
+  for (int i = 0; i < spec.widths_size(); ++i) {
+    const double h = spec.widths(i);
+    if (!std::isnormal(std::pow(h, static_cast<double>(dims)))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("width ", i + 1, " is ", h, ": its window volume h^", dims,
+                       " is out of the range of a double"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The most evaluation points a sweep may have.
+constexpr uint64_t kMaxPoints = 1'000'000;
+
+// Replaces spec.grid by the points it stands for, in row-major order (the last axis
+// fastest).
+absl::Status ExpandGrid(SweepSpec& spec, size_t dims) {
+  if (spec.grid_size() == 0) return absl::OkStatus();
+  if (spec.points_size() > 0) {
+    return absl::InvalidArgumentError("give evaluation points or a grid, not both");
+  }
+  if (spec.grid_size() != 1 && static_cast<size_t>(spec.grid_size()) != dims) {
+    return absl::InvalidArgumentError(absl::StrCat("the grid has ", spec.grid_size(),
+                                                   " axes; the data has ", dims,
+                                                   " dimensions (give one axis, or one each)"));
+  }
+  std::vector<std::vector<double>> axes;
+  uint64_t total = 1;
+  for (size_t j = 0; j < dims; ++j) {
+    const GridAxis& axis = spec.grid(spec.grid_size() == 1 ? 0 : static_cast<int>(j));
+    if (axis.count() == 0 || !std::isfinite(axis.lo()) || !std::isfinite(axis.hi())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "grid axis ", j + 1, " needs finite ends and at least one value"));
+    }
+    total *= axis.count();
+    if (total > kMaxPoints) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the grid has more than ", kMaxPoints, " points"));
+    }
+    std::vector<double> values(axis.count());
+    for (uint32_t i = 0; i < axis.count(); ++i) {
+      values[i] = axis.count() == 1 ? axis.lo()
+                  : i + 1 == axis.count()
+                      ? axis.hi()
+                      : axis.lo() + (axis.hi() - axis.lo()) * i / (axis.count() - 1);
+    }
+    axes.push_back(std::move(values));
+  }
+  for (uint64_t p = 0; p < total; ++p) {
+    Point& point = *spec.add_points();
+    uint64_t rest = p;
+    std::vector<double> coords(dims);
+    for (size_t j = dims; j-- > 0;) {
+      coords[j] = axes[j][rest % axes[j].size()];
+      rest /= axes[j].size();
+    }
+    *point.mutable_coords() = {coords.begin(), coords.end()};
+  }
+  spec.clear_grid();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Matrix> BuildPoints(SweepSpec& spec, size_t dims) {
+  RETURN_IF_ERROR(ExpandGrid(spec, dims));
+  if (static_cast<uint64_t>(spec.points_size()) > kMaxPoints) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(spec.points_size(), " evaluation points; at most ", kMaxPoints));
+  }
+  if (spec.points_size() == 0) {
+    Point* origin = spec.add_points();
+    for (size_t j = 0; j < dims; ++j) origin->add_coords(0.0);
+  }
+  Matrix points(spec.points_size(), dims);
+  for (int p = 0; p < spec.points_size(); ++p) {
+    const Point& point = spec.points(p);
+    if (static_cast<size_t>(point.coords_size()) != dims) {
+      return absl::InvalidArgumentError(absl::StrCat("point ", p + 1, " has ", point.coords_size(),
+                                                " coordinates but the data has ", dims,
+                                                " dimensions"));
+    }
+    for (size_t j = 0; j < dims; ++j) {
+      if (!std::isfinite(point.coords(j))) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("point ", p + 1, " coordinate ", j + 1, " is not finite"));
+      }
+      points(p, j) = point.coords(j);
+    }
+  }
+  return points;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Create(SweepSpec spec) {
+  // Cheap checks first, so a typo does not cost generating or reading the data.
+  RETURN_IF_ERROR(ValidateWidths(spec));
+  ASSIGN_OR_RETURN(std::unique_ptr<Kernel> kernel,
+                   Registry<Kernel>::Global().Create(spec.kernel()));
+  ASSIGN_OR_RETURN(Dataset data, LoadDataset(spec.data()));
+  return Assemble(std::move(spec), std::move(kernel), std::move(data));
+}
+
+absl::StatusOr<std::unique_ptr<Sweep>> Sweep::FromData(SweepSpec spec, Dataset data) {
+  RETURN_IF_ERROR(ValidateWidths(spec));
+  ASSIGN_OR_RETURN(std::unique_ptr<Kernel> kernel,
+                   Registry<Kernel>::Global().Create(spec.kernel()));
+  return Assemble(std::move(spec), std::move(kernel), std::move(data));
+}
+
+absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Assemble(SweepSpec spec,
+                                                       std::unique_ptr<Kernel> kernel,
+                                                       Dataset data) {
+  if (data.samples.rows() == 0 || data.samples.cols() == 0) {
+    return absl::InvalidArgumentError("the dataset is empty");
+  }
+  RETURN_IF_ERROR(ValidateVolumes(spec, data.samples.cols()));
+  ASSIGN_OR_RETURN(Matrix points, BuildPoints(spec, data.samples.cols()));
+  return std::unique_ptr<Sweep>(
+      new Sweep(std::move(spec), std::move(kernel), std::move(data), std::move(points)));
+}
+
+Sweep::Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matrix points)
+    : spec_(std::move(spec)),
+      kernel_(std::move(kernel)),
+      data_(std::move(data)),
+      points_(std::move(points)) {}
+
+absl::StatusOr<TaskResult> Sweep::RunTask(const Task& task) const {
+  const size_t num_widths = task.width_indices_size();
+  if (num_widths == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("task ", task.index(), " has no widths"));
+  }
+  std::vector<double> widths(num_widths);
+  for (size_t i = 0; i < num_widths; ++i) {
+    const uint32_t w = task.width_indices(i);
+    if (w >= static_cast<uint32_t>(spec_.widths_size())) {
+      return absl::InvalidArgumentError(absl::StrCat("task ", task.index(), ": width index ", w,
+                                                " is out of range (the sweep has ",
+                                                spec_.widths_size(), " widths)"));
+    }
+    widths[i] = spec_.widths(w);
+  }
+  if (task.sample_begin() >= task.sample_end() || task.sample_end() > samples()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "task ", task.index(), ": sample range [", task.sample_begin(), ", ",
+        task.sample_end(), ") is empty or beyond the ", samples(), " samples"));
+  }
+  if (task.point_begin() >= task.point_end() || task.point_end() > points_.rows()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "task ", task.index(), ": point range [", task.point_begin(), ", ", task.point_end(),
+        ") is empty or beyond the ", points_.rows(), " points"));
+  }
+
+  const size_t num_points = task.point_end() - task.point_begin();
+  const ConstMatrixView block = data_.samples.Rows(task.sample_begin(), task.sample_end());
+  TaskResult result;
+  result.set_task_index(task.index());
+  Partial* partial = result.mutable_partial();
+  const bool counting = kernel_->accumulator() == AccumulatorKind::kCount;
+  if (counting) {
+    partial->mutable_counts()->Resize(num_points * num_widths, 0);
+  } else {
+    partial->mutable_sums()->Resize(num_points * num_widths, 0.0);
+  }
+  for (size_t p = 0; p < num_points; ++p) {
+    Accumulators slots;
+    if (counting) {
+      slots.counts = absl::MakeSpan(partial->mutable_counts()->mutable_data() + p * num_widths,
+                                    num_widths);
+    } else {
+      slots.sums = absl::MakeSpan(partial->mutable_sums()->mutable_data() + p * num_widths,
+                                  num_widths);
+    }
+    const absl::Status status =
+        kernel_->Accumulate(block, points_.row(task.point_begin() + p), widths, slots);
+    if (!status.ok()) {
+      return absl::Status(status.code(),
+                          absl::StrCat("kernel '", spec_.kernel().name(), "' failed on task ",
+                                       task.index(), ": ", status.message()));
+    }
+  }
+  return result;
+}
+
+}  // namespace parsweep

@@ -1,0 +1,63 @@
+// Sweep: one width sweep made ready to run: the spec, its samples and evaluation points,
+// and the kernel built from it. It is immutable once created, and RunTask() is what every
+// executor calls, from any number of threads at once.
+//
+// A Sweep is rebuilt from its spec alone wherever tasks run outside this process: a worker
+// calls Sweep::Create(spec) and gets the same samples (generated data is seeded).
+//
+// Example:
+//   ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
+//   ASSIGN_OR_RETURN(TaskResult result, sweep->RunTask(task));
+#ifndef PARSWEEP_RUNTIME_SWEEP_SWEEP_H_
+#define PARSWEEP_RUNTIME_SWEEP_SWEEP_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "proto/sweep.pb.h"
+#include "runtime/data/dataset.h"
+#include "runtime/plugin/kernel.h"
+#include "runtime/data/matrix.h"
+
+namespace parsweep {
+
+class Sweep {
+ public:
+  // Sweep::Create validates `spec`, builds its kernel and loads its data. With no points in
+  // the spec the density is evaluated at the origin, which is then added to spec().
+  // Errors are InvalidArgument (bad widths, points, data) or NotFound (unknown kernel,
+  // missing file), with a message meant for the user.
+  static absl::StatusOr<std::unique_ptr<Sweep>> Create(SweepSpec spec);
+
+  // Sweep::FromData is Create() with the data already loaded (for tests, and for a worker
+  // that receives the samples instead of reading them).
+  static absl::StatusOr<std::unique_ptr<Sweep>> FromData(SweepSpec spec, Dataset data);
+
+  const SweepSpec& spec() const { return spec_; }
+  const Kernel& kernel() const { return *kernel_; }
+  const Dataset& data() const { return data_; }
+  const Matrix& points() const { return points_; }
+  size_t samples() const { return data_.samples.rows(); }
+  size_t dims() const { return data_.samples.cols(); }
+
+  // Sweep::RunTask computes one task's partial result. Thread-safe. InvalidArgument if the
+  // task's indices are out of range; a kernel's error is returned with the kernel's name and
+  // the task's index added.
+  absl::StatusOr<TaskResult> RunTask(const Task& task) const;
+
+ private:
+  // Sweep::Assemble finishes Create() and FromData() once the widths are valid.
+  static absl::StatusOr<std::unique_ptr<Sweep>> Assemble(SweepSpec spec,
+                                                         std::unique_ptr<Kernel> kernel,
+                                                         Dataset data);
+  Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matrix points);
+
+  SweepSpec spec_;
+  std::unique_ptr<Kernel> kernel_;
+  Dataset data_;
+  Matrix points_;
+};
+
+}  // namespace parsweep
+
+#endif  // PARSWEEP_RUNTIME_SWEEP_SWEEP_H_

@@ -1,0 +1,48 @@
+// TaskPlan: how a sweep is cut into tasks, the way its ExecutorSpec asks. Tasks are made
+// on demand from their index, so a plan of a million tasks costs nothing until they run.
+//
+// split = widths: each task covers `chunk` consecutive widths over all samples (the
+// tutorial's way: one task per width when chunk = 1). split = samples: each task covers
+// `chunk` consecutive samples for every width, and the partial counts merge. With many
+// evaluation points, tasks are cut across points first. chunk = 0 lets the plan choose:
+// one task when `parallelism` is 1, otherwise about kTasksPerWorker tasks per worker, so
+// uneven tasks balance (the pool then batches tasks further by their measured time).
+//
+// Example:
+//   TaskPlan plan(*sweep, executor->parallelism());
+//   for (uint64_t i = 0; i < plan.size(); ++i) Run(plan.task(i));
+#ifndef PARSWEEP_RUNTIME_SWEEP_TASK_PLANNER_H_
+#define PARSWEEP_RUNTIME_SWEEP_TASK_PLANNER_H_
+
+#include <cstdint>
+
+#include "proto/sweep.pb.h"
+#include "runtime/sweep/sweep.h"
+
+namespace parsweep {
+
+inline constexpr int kTasksPerWorker = 4;
+
+class TaskPlan {
+ public:
+  TaskPlan(const Sweep& sweep, int parallelism);
+
+  uint64_t size() const { return tasks_; }
+  // TaskPlan::task is task `index`. Requires index < size().
+  Task task(uint64_t index) const;
+
+ private:
+  bool by_samples_;
+  uint64_t items_;  // Widths or samples, by the split.
+  uint64_t chunk_;        // Widths or samples per task.
+  uint64_t item_tasks_;   // Tasks per group of points.
+  uint64_t point_chunk_;  // Points per task.
+  uint64_t tasks_;
+  uint64_t num_widths_;
+  uint64_t num_samples_;
+  uint32_t num_points_;
+};
+
+}  // namespace parsweep
+
+#endif  // PARSWEEP_RUNTIME_SWEEP_TASK_PLANNER_H_
