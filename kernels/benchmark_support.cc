@@ -47,42 +47,26 @@ void RunKernelBenchmark(benchmark::State& state, const std::string& name,
     return;
   }
   const Kernel& kernel = **created;
-  bool failed = false;
-  RunAccumulateBenchmark(state, kernel.accumulator(),
-                         [&](ConstMatrixView samples, absl::Span<const double> point,
-                             absl::Span<const double> widths, Accumulators out) {
-                           const absl::Status status =
-                               kernel.Accumulate(samples, point, widths, out);
-                           if (!status.ok() && !failed) {
-                             failed = true;
-                             state.SkipWithError(std::string(status.message()).c_str());
-                           }
-                         });
-}
-
-void RunAccumulateBenchmark(benchmark::State& state, AccumulatorKind kind,
-                            const AccumulateFunction& accumulate) {
   const size_t n = static_cast<size_t>(state.range(0));
   const size_t m = static_cast<size_t>(state.range(1));
   const Matrix& samples = BenchmarkSamples(n);
   const std::vector<double> widths = BenchmarkWidths(m);
   const std::vector<double> point(kBenchmarkDims, 0.0);
-  std::vector<uint64_t> counts(m);
-  std::vector<double> sums(m);
-  Accumulators out;
-  if (kind == AccumulatorKind::kCount) {
-    out.counts = absl::MakeSpan(counts);
-  } else {
-    out.sums = absl::MakeSpan(sums);
-  }
+  const ConstMatrixView points(point.data(), 1, point.size());
   for (auto _ : state) {
-    std::fill(counts.begin(), counts.end(), 0);
-    std::fill(sums.begin(), sums.end(), 0.0);
-    accumulate(samples.View(), point, widths, out);
-    benchmark::DoNotOptimize(counts.data());
-    benchmark::DoNotOptimize(sums.data());
+    const std::unique_ptr<Partial> partial = kernel.NewPartial(1, m);
+    const absl::Status status = kernel.Accumulate(samples.View(), points, widths, *partial);
+    if (!status.ok()) {
+      state.SkipWithError(std::string(status.message()).c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(partial.get());
     benchmark::ClobberMemory();
   }
+  ReportKernelCounters(state, n, m);
+}
+
+void ReportKernelCounters(benchmark::State& state, size_t n, size_t m) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n * m));
   state.SetBytesProcessed(
       static_cast<int64_t>(state.iterations() * n * kBenchmarkDims * sizeof(double)));

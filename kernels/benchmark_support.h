@@ -13,6 +13,7 @@
 #define PARSWEEP_KERNELS_BENCHMARK_SUPPORT_H_
 
 #include <cstddef>
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -34,21 +35,22 @@ const Matrix& BenchmarkSamples(size_t n);
 // range), both ends included.
 std::vector<double> BenchmarkWidths(size_t count);
 
-// RunKernelBenchmark times Accumulate of kernel `name` with `params` ("key=value", or
+// RunKernelBenchmark times Accumulate of kernel `name` with `param` ("key=value", or
 // empty) over all of BenchmarkSamples(state.range(0)) at the origin, for
-// BenchmarkWidths(state.range(1)). Reports items = samples x widths, and bytes = the
-// samples read once.
+// BenchmarkWidths(state.range(1)), into a fresh partial each time (as a task does). Reports
+// items = samples x widths, and bytes = the samples read once.
 void RunKernelBenchmark(benchmark::State& state, const std::string& name,
                         const std::string& param);
 
-// AccumulateFunction is a kernel's Accumulate, or an internal loop with its signature.
-using AccumulateFunction = std::function<void(ConstMatrixView, absl::Span<const double>,
-                                              absl::Span<const double>, Accumulators)>;
+// SlotFunction is a kernel's internal loop for one point, adding one T per width.
+template <typename T>
+using SlotFunction = std::function<void(ConstMatrixView samples, absl::Span<const double> point,
+                                        absl::Span<const double> widths, absl::Span<T> slots)>;
 
-// RunAccumulateBenchmark is RunKernelBenchmark for any `accumulate` filling accumulators of
-// `kind` (to time a kernel's internal paths directly).
-void RunAccumulateBenchmark(benchmark::State& state, AccumulatorKind kind,
-                            const AccumulateFunction& accumulate);
+// RunSlotBenchmark is RunKernelBenchmark for a kernel's internal loop (to time its paths
+// directly), into zeroed slots each time.
+template <typename T>
+void RunSlotBenchmark(benchmark::State& state, const SlotFunction<T>& accumulate);
 
 // BM_StreamingRead sums all n * d doubles of BenchmarkSamples(state.range(0)) with eight
 // independent partial sums, so it runs at the memory (or cache) bandwidth rather than at
@@ -63,6 +65,27 @@ void KernelSizes(benchmark::internal::Benchmark* benchmark);
 
 // StreamingReadSizes gives BM_StreamingRead the same n as KernelSizes. For Benchmark::Apply.
 void StreamingReadSizes(benchmark::internal::Benchmark* benchmark);
+
+// ReportKernelCounters sets the items (sample x width evaluations) and bytes (the samples
+// read once) of an iteration over n samples and m widths.
+void ReportKernelCounters(benchmark::State& state, size_t n, size_t m);
+
+template <typename T>
+void RunSlotBenchmark(benchmark::State& state, const SlotFunction<T>& accumulate) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  const size_t m = static_cast<size_t>(state.range(1));
+  const Matrix& samples = BenchmarkSamples(n);
+  const std::vector<double> widths = BenchmarkWidths(m);
+  const std::vector<double> point(kBenchmarkDims, 0.0);
+  std::vector<T> slots(m);
+  for (auto _ : state) {
+    std::fill(slots.begin(), slots.end(), T{0});
+    accumulate(samples.View(), point, widths, absl::MakeSpan(slots));
+    benchmark::DoNotOptimize(slots.data());
+    benchmark::ClobberMemory();
+  }
+  ReportKernelCounters(state, n, m);
+}
 
 }  // namespace parsweep
 

@@ -8,7 +8,7 @@ with_example=$1
 plain=$2
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$with_example" --list | grep -q '^kernels: .*parzen_ball' || fail "--list does not show parzen_ball"
+"$with_example" --list | grep -q '^  parzen_ball: ' || fail "--list does not show parzen_ball"
 if "$plain" --list | grep -q parzen_ball; then fail "the plain tool should not know parzen_ball"; fi
 rejected=$("$plain" --kernel=parzen_ball 2>&1 || true)
 grep -q "unknown kernel 'parzen_ball'" <<<"$rejected" || fail "the plain tool should reject parzen_ball by name"

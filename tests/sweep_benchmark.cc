@@ -27,6 +27,7 @@
 #include "benchmark/benchmark.h"
 #include "runtime/plugin/executor.h"
 #include "runtime/data/gaussian.h"
+#include "kernels/slot_kernel.h"
 #include "runtime/plugin/kernel.h"
 #include "runtime/scheduling/pool.h"
 #include "runtime/sweep/sweep.h"
@@ -37,18 +38,19 @@ namespace parsweep {
 namespace {
 
 // A kernel that does nothing: what is left of a sweep is its dispatch.
-class EmptyKernel : public Kernel {
+class EmptyKernel : public SlotKernel<uint64_t> {
  public:
-  AccumulatorKind accumulator() const override { return AccumulatorKind::kCount; }
-  absl::Status Accumulate(ConstMatrixView, absl::Span<const double>, absl::Span<const double>,
-                          Accumulators) const override {
+  absl::Status AccumulateSlots(ConstMatrixView, ConstMatrixView, absl::Span<const double>,
+                               Slots&) const override {
     return absl::OkStatus();
   }
   double Density(double total, uint64_t, size_t, double) const override { return total; }
 };
-PARSWEEP_REGISTER_KERNEL(empty_for_benchmark, [](const KernelSpec&) {
-  return absl::StatusOr<std::unique_ptr<Kernel>>(std::make_unique<EmptyKernel>());
-});
+PARSWEEP_REGISTER_KERNEL(empty_for_benchmark, "does nothing (dispatch cost)",
+                         [](const KernelSpec&, const PluginOptions&) {
+                           return absl::StatusOr<std::unique_ptr<Kernel>>(
+                               std::make_unique<EmptyKernel>());
+                         });
 
 const char* const kExecutorLabels[] = {"serial", "threads:2", "process:2 fork",
                                        "process:2 spawn"};

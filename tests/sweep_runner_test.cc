@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "runtime/scheduling/batch.h"
 #include "runtime/plugin/executor.h"
+#include "kernels/slot_kernel.h"
 #include "runtime/plugin/kernel.h"
 #include "runtime/sweep/sweep.h"
 #include "runtime/sweep/task_planner.h"
@@ -273,7 +274,7 @@ class TamperingExecutor : public Executor {
         result.clear_responses();
         break;
       case Fault::kWrongSize:
-        task.mutable_partial()->add_counts(1);
+        task.mutable_partial()->append(8, '\0');
         break;
       case Fault::kWrongTask:
         task.set_task_index(0);
@@ -302,7 +303,7 @@ TEST(SweepRunnerTest, AnExecutorsFaultyResultsAreErrorsNotWrongNumbers) {
       {TamperingExecutor::Fault::kDuplicateBatch, "which is not outstanding"},
       {TamperingExecutor::Fault::kDropBatch, "no batch is outstanding"},
       {TamperingExecutor::Fault::kMissingResponse, "0 responses for a batch of 1"},
-      {TamperingExecutor::Fault::kWrongSize, "task 5 returned 3 counts"},
+      {TamperingExecutor::Fault::kWrongSize, "task 5 returned a partial that does not fit its task"},
       {TamperingExecutor::Fault::kWrongTask, "result for task 0 as task 5"},
   };
   for (const auto& c : cases) {
@@ -315,24 +316,23 @@ TEST(SweepRunnerTest, AnExecutorsFaultyResultsAreErrorsNotWrongNumbers) {
   }
 }
 
-// A kernel that fails on samples it does not like, to see where its error goes.
-class FailingKernel : public Kernel {
+// A kernel that fails on widths it does not like, to see where its error goes.
+class FailingKernel : public SlotKernel<uint64_t> {
  public:
-  AccumulatorKind accumulator() const override { return AccumulatorKind::kCount; }
-  absl::Status Accumulate(ConstMatrixView samples, absl::Span<const double> point,
-                          absl::Span<const double> widths, Accumulators out) const override {
+  absl::Status AccumulateSlots(ConstMatrixView, ConstMatrixView, absl::Span<const double> widths,
+                               Slots&) const override {
     for (double h : widths) {
       if (h > 1.0) return absl::FailedPreconditionError("widths above 1 are not supported");
     }
     return absl::OkStatus();
   }
-  double Density(double total, uint64_t n, size_t dims, double width) const override {
-    return total;
-  }
+  double Density(double total, uint64_t, size_t, double) const override { return total; }
 };
-PARSWEEP_REGISTER_KERNEL(failing_for_test, [](const KernelSpec&) {
-  return absl::StatusOr<std::unique_ptr<Kernel>>(std::make_unique<FailingKernel>());
-});
+PARSWEEP_REGISTER_KERNEL(failing_for_test, "fails on widths above 1",
+                         [](const KernelSpec&, const PluginOptions&) {
+                           return absl::StatusOr<std::unique_ptr<Kernel>>(
+                               std::make_unique<FailingKernel>());
+                         });
 
 // On every executor, a kernel's error reaches the caller with the kernel's name and the
 // task, and the executor then runs the next sweep as if nothing had happened.

@@ -319,8 +319,35 @@ TEST(SweepToolTest, ListShowsRegisteredKernelsAndExecutors) {
   const Outcome outcome = RunSweep({"--list"});
   ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
   EXPECT_EQ(outcome.err, "");
-  EXPECT_THAT(outcome.out, ContainsRegex("kernels: [^\n]*parzen_hypercube"));
-  EXPECT_THAT(outcome.out, ContainsRegex("executors: [^\n]*serial"));
+  // Each plugin with its summary, and under it each option it declares.
+  EXPECT_THAT(outcome.out, ContainsRegex("kernels:\n  parzen_gaussian: [^\n]+\n      algorithm="
+                                         "fused\\|naive \\(default fused\\): "));
+  EXPECT_THAT(outcome.out, ContainsRegex("\n  parzen_hypercube: [^\n]+\n      algorithm="));
+  EXPECT_THAT(outcome.out, ContainsRegex("executors:\n  mpi: "));
+  EXPECT_THAT(outcome.out, ContainsRegex("\n  process: [^\n]+\n      start_method=fork\\|spawn "
+                                         "\\(default fork\\): [^\n]+\n      max_retries="
+                                         "0\\.\\.100 \\(default 2\\)"));
+  EXPECT_THAT(outcome.out, ContainsRegex("\n  serial: [^\n]+\n  threads: "));
+}
+
+TEST(SweepToolTest, PluginOptionsComeFromTheGenericFlagsAndAreChecked) {
+  const Outcome naive = RunSweep({"--kernel_options=algorithm=naive", "--format=csv"});
+  const Outcome fused = RunSweep({"--format=csv"});
+  ASSERT_TRUE(ExitedWith(naive, 0)) << Describe(naive);
+  EXPECT_EQ(naive.out, fused.out);  // Counts are exact either way.
+  const Outcome spawned = RunSweep(
+      {"--executor=process", "--workers=2", "--executor_options=start_method=spawn, max_retries=1",
+       "--format=csv"});
+  ASSERT_TRUE(ExitedWith(spawned, 0)) << Describe(spawned);
+  EXPECT_EQ(spawned.out, fused.out);
+  ExpectCleanFailure({"--kernel_options=algorithm=fast"},
+                     "kernel 'parzen_hypercube': parameter algorithm must be fused or naive, not "
+                     "'fast'");
+  ExpectCleanFailure({"--executor=threads", "--executor_options=start_method=fork"},
+                     "executor 'threads' has no parameter 'start_method'; it takes none");
+  ExpectCleanFailure({"--executor_options=oops"}, "--executor_options: 'oops' is not name=value");
+  ExpectCleanFailure({"--compare=serial", "--executor_options=max_retries=1"},
+                     "--executor_options applies to one executor");
 }
 
 TEST(SweepToolTest, RejectsBadWidths) {

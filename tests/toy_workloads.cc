@@ -61,7 +61,7 @@ class Counter : public NamedWorkload<Int64Value, Int64Value> {
 };
 
 template <typename T>
-absl::StatusOr<std::unique_ptr<Workload>> Make(const WorkloadSpec&) {
+absl::StatusOr<std::unique_ptr<Workload>> Make(const WorkloadSpec&, const PluginOptions&) {
   return std::unique_ptr<Workload>(std::make_unique<T>());
 }
 

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Installs what parsweep builds with, from Debian 12's packages: Bazel (bazel-bootstrap),
-# the C++ toolchain, Abseil, Protocol Buffers, GoogleTest/gmock, Google Benchmark, rsvg-convert
-# (PNG charts) and Open MPI (the mpi executor: its library, headers and mpirun).
+# Installs what parsweep builds and checks with, from Debian 12's packages: Bazel
+# (bazel-bootstrap), the C++ toolchain, Abseil, Protocol Buffers, GoogleTest/gmock, Google
+# Benchmark, rsvg-convert (PNG charts), Open MPI (the mpi executor: its library, headers and
+# mpirun); and for CI (.ci/run): Debian's python3 (.ci/count_results.py), git, clang-format,
+# and buildifier, pinned, from npm (with nodejs/npm from Debian when npm is missing),
+# installed outside the repository under ${XDG_CACHE_HOME:-$HOME/.cache}/parsweep/.
 # Idempotent: when everything is present it changes nothing and needs no network.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+source .ci/lib.sh
 
 packages=(
   bazel-bootstrap
@@ -19,25 +24,76 @@ packages=(
   librsvg2-bin
   libopenmpi-dev
   openmpi-bin
+  python3
+  git
+  clang-format
 )
+
+installed() {
+  local status
+  status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]]
+}
+
+sudo=()
+as_root() {
+  if (( EUID != 0 )) && (( ${#sudo[@]} == 0 )); then
+    command -v sudo >/dev/null || { echo "install_deps: run as root or install sudo" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" "$@"
+}
+
+apt_updated=false
+apt_install() {
+  echo "install_deps: installing $*"
+  if [[ $apt_updated == false ]]; then
+    as_root apt-get update -qq
+    apt_updated=true
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
 
 missing=()
 for package in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
-  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+  installed "$package" || missing+=("$package")
 done
-
 if (( ${#missing[@]} == 0 )); then
   echo "install_deps: all ${#packages[@]} packages are installed"
-  exit 0
+else
+  apt_install "${missing[@]}"
 fi
 
-sudo=()
-if (( EUID != 0 )); then
-  command -v sudo >/dev/null || { echo "install_deps: run as root or install sudo" >&2; exit 1; }
-  sudo=(sudo)
+# buildifier: the npm package carries the native binaries; keep the one for this machine.
+is_pinned_buildifier() {  # buildifier --version prints "buildifier version: 8.2.1 ".
+  [[ -x "$1" && "$("$1" --version 2>/dev/null)" == *"version: $BUILDIFIER_VERSION"[[:space:]]* ]]
+}
+if is_pinned_buildifier "$BUILDIFIER_HOME/buildifier"; then
+  echo "install_deps: buildifier $BUILDIFIER_VERSION is installed"
+else
+  case "$(uname -m)" in
+    x86_64) arch=amd64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) echo "install_deps: no buildifier binary for $(uname -m)" >&2; exit 1 ;;
+  esac
+  # npm may come with nodejs itself (NodeSource's package) or as Debian's separate package.
+  if ! command -v npm >/dev/null; then
+    apt_install nodejs npm
+  fi
+  echo "install_deps: installing buildifier $BUILDIFIER_VERSION from npm into $BUILDIFIER_HOME"
+  mkdir -p "$(dirname "$BUILDIFIER_HOME")"
+  staging=$(mktemp -d "$(dirname "$BUILDIFIER_HOME")/.buildifier.XXXXXX")
+  trap 'rm -rf "$staging"' EXIT
+  npm install --prefix "$staging" --no-audit --no-fund --no-save --loglevel=error \
+    "@bazel/buildifier@$BUILDIFIER_VERSION"
+  binary="$staging/node_modules/@bazel/buildifier/buildifier-linux_$arch"
+  [[ -f "$binary" ]] || { echo "install_deps: $binary is missing from the npm package" >&2; exit 1; }
+  mkdir -p "$staging/out"
+  cp "$binary" "$staging/out/buildifier"
+  chmod 755 "$staging/out/buildifier"
+  is_pinned_buildifier "$staging/out/buildifier" \
+    || { echo "install_deps: the installed buildifier is not version $BUILDIFIER_VERSION" >&2; exit 1; }
+  rm -rf "$BUILDIFIER_HOME"
+  mv "$staging/out" "$BUILDIFIER_HOME"
+  echo "install_deps: buildifier $BUILDIFIER_VERSION installed at $BUILDIFIER_HOME/buildifier"
 fi
-echo "install_deps: installing ${missing[*]}"
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
-  "${missing[@]}"

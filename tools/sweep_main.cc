@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,7 +24,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "runtime/stats/bandwidth_selection.h"
 #include "runtime/process/child_processes.h"
 #include "runtime/plugin/executor.h"
@@ -45,6 +49,10 @@ ABSL_FLAG(std::string, kernel, "parzen_hypercube", "density kernel (see --list)"
 ABSL_FLAG(std::optional<std::string>, algorithm, std::nullopt,
           "kernel: fused (every width in one pass over the samples, the default where a kernel "
           "has it) or naive (the tutorial's loop per width)");
+ABSL_FLAG(std::string, kernel_options, "",
+          "kernel options, name=value,... (see --list for each kernel's)");
+ABSL_FLAG(std::string, executor_options, "",
+          "executor options, name=value,... (see --list for each executor's)");
 ABSL_FLAG(std::optional<std::string>, executor, std::nullopt,
           "how tasks run (see --list); default serial");
 ABSL_FLAG(std::optional<uint32_t>, workers, std::nullopt,
@@ -107,15 +115,55 @@ std::string ResolveUserPath(const std::string& path) {
   return absl::StrCat(base, "/", path);
 }
 
+// One section per kind of plugin: each plugin's name and summary, then its options.
+template <typename Base>
+std::string ListOf(absl::string_view heading) {
+  std::string out = absl::StrCat(heading, ":\n");
+  for (const PluginInfo& plugin : Registry<Base>::Global().Plugins()) {
+    absl::StrAppend(&out, "  ", plugin.name, ": ", plugin.summary, "\n");
+    for (const OptionSpec& option : plugin.options) {
+      absl::StrAppend(&out, "      ", DescribeOption(option), "\n");
+    }
+  }
+  return out;
+}
+
 std::string ListPlugins() {
-  return absl::StrCat("kernels: ", absl::StrJoin(Registry<Kernel>::Global().Names(), ", "),
-                      "\nexecutors: ",
-                      absl::StrJoin(Registry<Executor>::Global().Names(), ", "), "\n");
+  return absl::StrCat(ListOf<Kernel>("kernels"), "\n", ListOf<Executor>("executors"),
+                      "\nSet an option with --kernel_options=name=value,... or "
+                      "--executor_options=name=value,... (--algorithm, --start_method, "
+                      "--max_retries and --data_on_all_ranks are short forms).\n");
+}
+
+// ParseOptionAssignments reads "name=value,name=value" (`flag` names it in errors) into
+// `options`.
+absl::Status ParseOptionAssignments(absl::string_view flag, absl::string_view text,
+                                    std::map<std::string, std::string>& options) {
+  for (absl::string_view assignment : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    const std::pair<absl::string_view, absl::string_view> parts =
+        absl::StrSplit(assignment, absl::MaxSplits('=', 1));
+    const absl::string_view name = absl::StripAsciiWhitespace(parts.first);
+    if (name.empty() || !absl::StrContains(assignment, '=')) {
+      return absl::InvalidArgumentError(absl::StrCat("--", flag, ": '", assignment,
+                                                     "' is not name=value"));
+    }
+    options[std::string(name)] = std::string(absl::StripAsciiWhitespace(parts.second));
+  }
+  return absl::OkStatus();
 }
 
 // The sweep's options from the flags, as BuildSpec takes them.
-SweepOptions OptionsFromFlags(bool compare) {
+absl::StatusOr<SweepOptions> OptionsFromFlags(bool compare) {
   SweepOptions options;
+  RETURN_IF_ERROR(ParseOptionAssignments("kernel_options", absl::GetFlag(FLAGS_kernel_options),
+                                         options.kernel_params));
+  if (compare && !absl::GetFlag(FLAGS_executor_options).empty()) {
+    return absl::InvalidArgumentError(
+        "--executor_options applies to one executor; with --compare use the entries' own "
+        "form (process:4:spawn) and --start_method, --max_retries, --data_on_all_ranks");
+  }
+  RETURN_IF_ERROR(ParseOptionAssignments(
+      "executor_options", absl::GetFlag(FLAGS_executor_options), options.executor_params));
   options.kernel = absl::GetFlag(FLAGS_kernel);
   if (const auto algorithm = absl::GetFlag(FLAGS_algorithm)) {
     options.kernel_params["algorithm"] = *algorithm;
@@ -213,7 +261,8 @@ absl::Status Run() {
   const std::string plot = ResolveUserPath(absl::GetFlag(FLAGS_plot));
   if (!plot.empty()) RETURN_IF_ERROR(CheckChartPath(plot));
 
-  ASSIGN_OR_RETURN(SweepSpec spec, BuildSpec(OptionsFromFlags(compare.has_value())));
+  ASSIGN_OR_RETURN(const SweepOptions options, OptionsFromFlags(compare.has_value()));
+  ASSIGN_OR_RETURN(SweepSpec spec, BuildSpec(options));
   if (compare) {
     // Executors are named by the list; the spec's own is only the default serial.
     ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));

@@ -680,39 +680,41 @@ class MpiExecutor final : public Executor {
 
 const bool kWorkerEntryRegistered = RegisterWorkerEntry(MpiWorkerEntry);
 
+const OptionList& MpiExecutorOptionList() {
+  static const OptionList* options = new OptionList{
+      IntOption("max_message_bytes", int64_t{64} << 20, 1024, INT32_MAX,
+                "the largest reply a worker rank may send; a larger one fails its batch"),
+      BoolOption("data_on_all_ranks", false,
+                 "every rank loads the workload's shareable data itself (a file at the same "
+                 "path on every host) instead of rank 0 broadcasting it"),
+  };
+  return *options;
+}
+
+MpiExecutorOptions MpiExecutorOptionsFrom(const ExecutorSpec& spec, const PluginOptions& parsed) {
+  MpiExecutorOptions options;
+  options.workers = static_cast<int>(std::min<uint32_t>(spec.workers(), 1 << 20));
+  options.max_message_bytes = static_cast<size_t>(parsed.Int("max_message_bytes"));
+  options.data_on_all_ranks = parsed.Bool("data_on_all_ranks");
+  return options;
+}
+
 }  // namespace
 
 absl::StatusOr<MpiExecutorOptions> ParseMpiExecutorOptions(const ExecutorSpec& spec) {
-  MpiExecutorOptions options;
-  options.workers = static_cast<int>(std::min<uint32_t>(spec.workers(), 1 << 20));
-  for (const auto& [param, value] : spec.params()) {
-    if (param == "max_message_bytes") {
-      uint64_t bytes = 0;
-      if (!absl::SimpleAtoi(value, &bytes) || bytes < 1024 || bytes > INT32_MAX) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("executor '", kName, "': parameter max_message_bytes must be ",
-                         "an integer in [1024, 2^31), not '", value, "'"));
-      }
-      options.max_message_bytes = bytes;
-    } else if (param == "data_on_all_ranks") {
-      if (!absl::SimpleAtob(value, &options.data_on_all_ranks)) {
-        return absl::InvalidArgumentError(absl::StrCat("executor '", kName,
-                                                       "': parameter data_on_all_ranks must be ",
-                                                       "true or false, not '", value, "'"));
-      }
-    } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("executor '", kName, "': unknown parameter '", param,
-                       "' (known: max_message_bytes, data_on_all_ranks)"));
-    }
-  }
-  return options;
+  ASSIGN_OR_RETURN(const PluginOptions parsed,
+                   PluginOptions::Parse(Executor::kKind, kName, MpiExecutorOptionList(),
+                                        spec.params()));
+  return MpiExecutorOptionsFrom(spec, parsed);
 }
 
 bool InMpiJob() { return LaunchSize().value_or(0) >= 2; }
 
-absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& spec) {
-  ASSIGN_OR_RETURN(const MpiExecutorOptions options, ParseMpiExecutorOptions(spec));
+namespace {
+
+absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& spec,
+                                                           const PluginOptions& parsed) {
+  const MpiExecutorOptions options = MpiExecutorOptionsFrom(spec, parsed);
   if (!InMpiJob() || LaunchRank().value_or(0) != 0) {
     return absl::FailedPreconditionError(absl::StrCat(
         "executor '", kName, "' needs to run as rank 0 of an MPI job with at least 2 ranks ",
@@ -733,6 +735,10 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& 
   return std::unique_ptr<Executor>(std::make_unique<MpiExecutor>(options, workers));
 }
 
+}  // namespace
 }  // namespace parsweep
 
-PARSWEEP_REGISTER_EXECUTOR(mpi, parsweep::CreateMpiExecutor);
+PARSWEEP_REGISTER_EXECUTOR(mpi,
+                           "the ranks of an Open MPI job (mpirun -np N): rank 0 schedules, "
+                           "the others work",
+                           parsweep::CreateMpiExecutor, parsweep::MpiExecutorOptionList());

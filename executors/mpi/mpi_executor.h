@@ -92,8 +92,6 @@ absl::StatusOr<MpiExecutorOptions> ParseMpiExecutorOptions(const ExecutorSpec& s
 // in rank 0 the mpi executor then has workers (tests and benchmarks include it only then).
 bool InMpiJob();
 
-// CreateMpiExecutor is the factory registered as "mpi".
-absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& spec);
 
 }  // namespace parsweep
 

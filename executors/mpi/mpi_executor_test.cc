@@ -67,7 +67,7 @@ TEST(MpiExecutorOptionsTest, ReadsItsParametersAndNamesABadOne) {
   // The process executor's parameters are not the mpi executor's.
   options = ParseMpiExecutorOptions(MpiSpec({{"start_method", "fork"}}));
   EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(options.status().message(), HasSubstr("unknown parameter 'start_method'"));
+  EXPECT_THAT(options.status().message(), HasSubstr("has no parameter 'start_method'"));
 }
 
 TEST(MpiExecutorTest, OutsideMpirunThereAreNoWorkersAndItSaysSo) {

@@ -35,12 +35,6 @@ constexpr absl::Duration kExitGrace = absl::Seconds(1);
 // How long workers may take to exit after their pipes close at shutdown.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(2);
 
-absl::Status BadParam(absl::string_view param, absl::string_view value,
-                      absl::string_view expected) {
-  return absl::InvalidArgumentError(absl::StrCat("executor '", kName, "': parameter ", param,
-                                                 " must be ", expected, ", not '", value, "'"));
-}
-
 uint64_t FirstIndex(const WorkBatch& batch) {
   return batch.items().empty() ? 0 : batch.items(0).index();
 }
@@ -354,49 +348,55 @@ void ProcessExecutor::StopWorkers() {
 // Spawned workers are this binary, started again; this is where they take over main().
 const bool kSpawnedWorkerEntry = RegisterWorkerEntry(&RunSpawnedWorkerIfRequested);
 
-}  // namespace
+const OptionList& ProcessExecutorOptionList() {
+  static const OptionList* options = new OptionList{
+      EnumOption("start_method", {"fork", "spawn"}, "fork",
+                 "fork: workers are copies of this process and inherit the data; spawn: fresh "
+                 "processes of this binary that map the data from sealed shared memory"),
+      IntOption("max_retries", 2, 0, kMaxRetries,
+                "times a batch whose worker died is run again on a fresh worker"),
+      IntOption("max_frame_bytes", int64_t{64} << 20, 1, static_cast<int64_t>(kMaxFrameLimit),
+                "the largest reply a worker may send; a larger one fails its batch"),
+  };
+  return *options;
+}
 
-absl::StatusOr<ProcessExecutorOptions> ParseProcessExecutorOptions(const ExecutorSpec& spec) {
-  RETURN_IF_ERROR(RejectUnknownParams(Executor::kKind, kName, spec.params(),
-                                      {"start_method", "max_retries", "max_frame_bytes"}));
-  ProcessExecutorOptions options;
+absl::StatusOr<ProcessExecutorOptions> ProcessExecutorOptionsFrom(const ExecutorSpec& spec,
+                                                                   const PluginOptions& parsed) {
   if (spec.workers() > static_cast<uint32_t>(kMaxWorkers)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "executor '", kName, "': workers=", spec.workers(), " is more than ", kMaxWorkers));
   }
+  ProcessExecutorOptions options;
   options.workers = spec.workers() != 0
                         ? static_cast<int>(spec.workers())
                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  for (const auto& [param, value] : spec.params()) {
-    if (param == "start_method") {
-      if (value == "fork") {
-        options.start_method = ProcessExecutorOptions::StartMethod::kFork;
-      } else if (value == "spawn") {
-        options.start_method = ProcessExecutorOptions::StartMethod::kSpawn;
-      } else {
-        return BadParam(param, value, "fork or spawn");
-      }
-    } else if (param == "max_retries") {
-      if (!absl::SimpleAtoi(value, &options.max_retries) || options.max_retries < 0 ||
-          options.max_retries > kMaxRetries) {
-        return BadParam(param, value, absl::StrCat("an integer from 0 to ", kMaxRetries));
-      }
-    } else if (param == "max_frame_bytes") {
-      uint64_t bytes = 0;
-      if (!absl::SimpleAtoi(value, &bytes) || bytes < 1 || bytes > kMaxFrameLimit) {
-        return BadParam(param, value, absl::StrCat("an integer from 1 to ", kMaxFrameLimit));
-      }
-      options.max_frame_bytes = static_cast<size_t>(bytes);
-    }
-  }
+  options.start_method = parsed.String("start_method") == "spawn"
+                             ? ProcessExecutorOptions::StartMethod::kSpawn
+                             : ProcessExecutorOptions::StartMethod::kFork;
+  options.max_retries = static_cast<int>(parsed.Int("max_retries"));
+  options.max_frame_bytes = static_cast<size_t>(parsed.Int("max_frame_bytes"));
   return options;
 }
 
-absl::StatusOr<std::unique_ptr<Executor>> CreateProcessExecutor(const ExecutorSpec& spec) {
-  ASSIGN_OR_RETURN(const ProcessExecutorOptions options, ParseProcessExecutorOptions(spec));
-  return std::make_unique<ProcessExecutor>(options);
+absl::StatusOr<std::unique_ptr<Executor>> CreateProcessExecutor(const ExecutorSpec& spec,
+                                                               const PluginOptions& parsed) {
+  ASSIGN_OR_RETURN(const ProcessExecutorOptions options,
+                   ProcessExecutorOptionsFrom(spec, parsed));
+  return std::unique_ptr<Executor>(std::make_unique<ProcessExecutor>(options));
+}
+
+}  // namespace
+
+absl::StatusOr<ProcessExecutorOptions> ParseProcessExecutorOptions(const ExecutorSpec& spec) {
+  ASSIGN_OR_RETURN(const PluginOptions parsed,
+                   PluginOptions::Parse(Executor::kKind, kName, ProcessExecutorOptionList(),
+                                        spec.params()));
+  return ProcessExecutorOptionsFrom(spec, parsed);
 }
 
 }  // namespace parsweep
 
-PARSWEEP_REGISTER_EXECUTOR(process, parsweep::CreateProcessExecutor);
+PARSWEEP_REGISTER_EXECUTOR(process,
+                           "--workers worker processes exchanging protobuf frames over pipes",
+                           parsweep::CreateProcessExecutor, parsweep::ProcessExecutorOptionList());

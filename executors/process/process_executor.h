@@ -82,12 +82,10 @@ struct ProcessExecutorOptions {
   size_t max_frame_bytes = size_t{64} << 20;
 };
 
-// ParseProcessExecutorOptions reads `spec`: InvalidArgument naming the parameter for an
-// unknown one or a bad value.
+// ParseProcessExecutorOptions reads `spec` as the registry does for "process":
+// InvalidArgument naming the parameter for an unknown one or a bad value.
 absl::StatusOr<ProcessExecutorOptions> ParseProcessExecutorOptions(const ExecutorSpec& spec);
 
-// CreateProcessExecutor is the factory registered as "process".
-absl::StatusOr<std::unique_ptr<Executor>> CreateProcessExecutor(const ExecutorSpec& spec);
 
 }  // namespace parsweep
 

@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/scheduling/batch.h"
 #include "runtime/plugin/executor.h"
-#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {
@@ -44,8 +43,8 @@ class SerialExecutor : public Executor {
   std::deque<WorkBatch> queue_;
 };
 
-absl::StatusOr<std::unique_ptr<Executor>> CreateSerialExecutor(const ExecutorSpec& spec) {
-  RETURN_IF_ERROR(RejectUnknownParams(Executor::kKind, spec.name(), spec.params(), {}));
+absl::StatusOr<std::unique_ptr<Executor>> CreateSerialExecutor(const ExecutorSpec& spec,
+                                                              const PluginOptions&) {
   if (spec.workers() > 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the serial executor runs on one thread; --workers=", spec.workers(),
@@ -57,4 +56,5 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateSerialExecutor(const ExecutorSpe
 }  // namespace
 }  // namespace parsweep
 
-PARSWEEP_REGISTER_EXECUTOR(serial, parsweep::CreateSerialExecutor);
+PARSWEEP_REGISTER_EXECUTOR(serial, "every task on the calling thread, in order: the reference",
+                           parsweep::CreateSerialExecutor);

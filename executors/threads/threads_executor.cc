@@ -23,7 +23,6 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/scheduling/batch.h"
 #include "runtime/plugin/executor.h"
-#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {
@@ -110,8 +109,8 @@ class ThreadsExecutor : public Executor {
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
-absl::StatusOr<std::unique_ptr<Executor>> CreateThreadsExecutor(const ExecutorSpec& spec) {
-  RETURN_IF_ERROR(RejectUnknownParams(Executor::kKind, spec.name(), spec.params(), {}));
+absl::StatusOr<std::unique_ptr<Executor>> CreateThreadsExecutor(const ExecutorSpec& spec,
+                                                               const PluginOptions&) {
   constexpr uint32_t kMaxWorkers = 1024;
   if (spec.workers() > kMaxWorkers) {
     return absl::InvalidArgumentError(
@@ -126,4 +125,5 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateThreadsExecutor(const ExecutorSp
 }  // namespace
 }  // namespace parsweep
 
-PARSWEEP_REGISTER_EXECUTOR(threads, parsweep::CreateThreadsExecutor);
+PARSWEEP_REGISTER_EXECUTOR(threads, "a pool of --workers threads sharing the data",
+                           parsweep::CreateThreadsExecutor);

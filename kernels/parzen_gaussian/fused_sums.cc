@@ -33,17 +33,21 @@ inline double TwiceSquare(double h) { return std::max(2.0 * h * h, DBL_MIN); }
 
 }  // namespace
 
-void AddNaiveSums(ConstMatrixView samples, absl::Span<const double> point,
+void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points,
                   absl::Span<const double> widths, absl::Span<double> sums) {
   const size_t d = samples.cols();
-  for (size_t w = 0; w < widths.size(); ++w) {
-    const double twice_square = TwiceSquare(widths[w]);
-    double sum = 0.0;
-    for (size_t i = 0; i < samples.rows(); ++i) {
-      const double r2 = SquaredDistance(samples.data() + i * d, point.data(), d);
-      sum += std::exp(-r2 / twice_square);
+  const size_t m = widths.size();
+  for (size_t p = 0; p < points.rows(); ++p) {
+    const double* point = points.row(p).data();
+    for (size_t w = 0; w < m; ++w) {
+      const double twice_square = TwiceSquare(widths[w]);
+      double sum = 0.0;
+      for (size_t i = 0; i < samples.rows(); ++i) {
+        const double r2 = SquaredDistance(samples.data() + i * d, point, d);
+        sum += std::exp(-r2 / twice_square);
+      }
+      sums[p * m + w] += sum;
     }
-    sums[w] += sum;
   }
 }
 
@@ -119,27 +123,41 @@ __attribute__((target("avx2"))) void FusedPassAvx2(ConstMatrixView samples, cons
 
 }  // namespace
 
-void AddFusedSums(ConstMatrixView samples, absl::Span<const double> point,
+void AddFusedSums(ConstMatrixView samples, ConstMatrixView points,
                   absl::Span<const double> widths, absl::Span<double> sums, Isa isa) {
   const bool avx2 = isa == Isa::kBest && CpuHasAvx2();
   const size_t lanes = avx2 ? 4 : 2;
   const size_t m = widths.size();
   // a_w, padded with 0 to whole vectors (padding lanes compute exp(0) and are dropped),
-  // and the totals.
+  // and the totals; built once for every point of the block.
   const size_t padded = (m + lanes - 1) / lanes * lanes;
   std::vector<double> scales(padded, 0.0);
-  std::vector<double> totals(padded, 0.0);
+  std::vector<double> totals(padded);
   for (size_t w = 0; w < m; ++w) scales[w] = -1.0 / TwiceSquare(widths[w]);
+  for (size_t p = 0; p < points.rows(); ++p) {
+    std::fill(totals.begin(), totals.end(), 0.0);
+    const double* point = points.row(p).data();
 #if PARSWEEP_X86_64_TARGETS
-  if (avx2) {
-    FusedPassAvx2(samples, point.data(), scales.data(), totals.data(), padded);
-  } else {
-    FusedPassPortable(samples, point.data(), scales.data(), totals.data(), padded);
-  }
+    if (avx2) {
+      FusedPassAvx2(samples, point, scales.data(), totals.data(), padded);
+    } else {
+      FusedPassPortable(samples, point, scales.data(), totals.data(), padded);
+    }
 #else
-  FusedPassPortable(samples, point.data(), scales.data(), totals.data(), padded);
+    FusedPassPortable(samples, point, scales.data(), totals.data(), padded);
 #endif
-  for (size_t w = 0; w < m; ++w) sums[w] += totals[w];
+    for (size_t w = 0; w < m; ++w) sums[p * m + w] += totals[w];
+  }
+}
+
+void AddNaiveSums(ConstMatrixView samples, absl::Span<const double> point,
+                  absl::Span<const double> widths, absl::Span<double> sums) {
+  AddNaiveSums(samples, ConstMatrixView(point.data(), 1, point.size()), widths, sums);
+}
+
+void AddFusedSums(ConstMatrixView samples, absl::Span<const double> point,
+                  absl::Span<const double> widths, absl::Span<double> sums, Isa isa) {
+  AddFusedSums(samples, ConstMatrixView(point.data(), 1, point.size()), widths, sums, isa);
 }
 
 }  // namespace parzen_gaussian_internal

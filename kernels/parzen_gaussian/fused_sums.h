@@ -16,6 +16,15 @@
 namespace parsweep {
 namespace parzen_gaussian_internal {
 
+// AddNaiveSums and AddFusedSums for a block of points: sums[p * widths.size() + w] for
+// every row p of `points` (points.cols() == samples.cols()); the fused pass computes its
+// per-width scales once for all the points.
+void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points,
+                  absl::Span<const double> widths, absl::Span<double> sums);
+void AddFusedSums(ConstMatrixView samples, ConstMatrixView points,
+                  absl::Span<const double> widths, absl::Span<double> sums,
+                  Isa isa = Isa::kBest);
+
 // AddNaiveSums adds to sums[w] the sum over rows s of `samples`, in row order, of
 // std::exp(-r^2 / max(2 h^2, DBL_MIN)) with r^2 = |point - s|^2 and h = widths[w]: one
 // pass over the samples per width. Requires point.size() == samples.cols() and

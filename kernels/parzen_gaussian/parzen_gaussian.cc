@@ -2,8 +2,8 @@
 //
 //   p(x) = 1/n sum_i (2 pi)^(-d/2) h^(-d) exp(-|x - s_i|^2 / (2 h^2)).
 //
-// The accumulator (AccumulatorKind::kSum) of a width is sum_i exp(-|x - s_i|^2 / (2 h^2));
-// Density multiplies the total by (2 pi)^(-d/2) h^(-d) / n. Its expectation for samples
+// The partial (a SlotKernel<double>: one sum per point and width) is
+// sum_i exp(-|x - s_i|^2 / (2 h^2)); Density multiplies the total by (2 pi)^(-d/2) h^(-d) / n. Its expectation for samples
 // from N(mu, Sigma) is the convolution of two Gaussians, N(x; mu, Sigma + h^2 I).
 //
 // Parameter `algorithm`:
@@ -32,8 +32,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "kernels/parzen_gaussian/fused_sums.h"
+#include "kernels/slot_kernel.h"
+#include "runtime/base/math_constants.h"
 #include "runtime/plugin/kernel.h"
-#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {
@@ -41,20 +42,16 @@ namespace {
 using parzen_gaussian_internal::AddFusedSums;
 using parzen_gaussian_internal::AddNaiveSums;
 
-constexpr double kPi = 3.14159265358979323846;
-
-class ParzenGaussian : public Kernel {
+class ParzenGaussian : public SlotKernel<double> {
  public:
   explicit ParzenGaussian(KernelAlgorithm algorithm) : algorithm_(algorithm) {}
 
-  AccumulatorKind accumulator() const override { return AccumulatorKind::kSum; }
-
-  absl::Status Accumulate(ConstMatrixView samples, absl::Span<const double> point,
-                          absl::Span<const double> widths, Accumulators out) const override {
+  absl::Status AccumulateSlots(ConstMatrixView samples, ConstMatrixView points,
+                               absl::Span<const double> widths, Slots& out) const override {
     if (algorithm_ == KernelAlgorithm::kNaive) {
-      AddNaiveSums(samples, point, widths, out.sums);
+      AddNaiveSums(samples, points, widths, out.values());
     } else {
-      AddFusedSums(samples, point, widths, out.sums);
+      AddFusedSums(samples, points, widths, out.values());
     }
     return absl::OkStatus();
   }
@@ -80,14 +77,14 @@ class ParzenGaussian : public Kernel {
   const KernelAlgorithm algorithm_;
 };
 
-absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenGaussian(const KernelSpec& spec) {
-  RETURN_IF_ERROR(
-      RejectUnknownParams(Kernel::kKind, spec.name(), spec.params(), {"algorithm"}));
-  ASSIGN_OR_RETURN(const KernelAlgorithm algorithm, ReadKernelAlgorithm(spec));
-  return std::make_unique<ParzenGaussian>(algorithm);
+absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenGaussian(const KernelSpec&,
+                                                            const PluginOptions& options) {
+  return std::make_unique<ParzenGaussian>(ReadKernelAlgorithm(options));
 }
 
 }  // namespace
 }  // namespace parsweep
 
-PARSWEEP_REGISTER_KERNEL(parzen_gaussian, parsweep::CreateParzenGaussian);
+PARSWEEP_REGISTER_KERNEL(parzen_gaussian,
+                         "a Gaussian window of standard deviation h: p = (1/n) sum N(x - s; 0, h^2 I)",
+                         parsweep::CreateParzenGaussian, parsweep::KernelAlgorithmOption());

@@ -24,13 +24,10 @@ void BM_Fused(benchmark::State& state) {
   RunKernelBenchmark(state, "parzen_gaussian", "algorithm=fused");
 }
 void BM_FusedPortable(benchmark::State& state) {
-  RunAccumulateBenchmark(state, AccumulatorKind::kSum,
-                         [](ConstMatrixView samples, absl::Span<const double> point,
-                            absl::Span<const double> widths, Accumulators out) {
-                           parzen_gaussian_internal::AddFusedSums(
-                               samples, point, widths, out.sums,
-                               Isa::kPortable);
-                         });
+  RunSlotBenchmark<double>(state, [](ConstMatrixView samples, absl::Span<const double> point,
+                                  absl::Span<const double> widths, absl::Span<double> slots) {
+    parzen_gaussian_internal::AddFusedSums(samples, point, widths, slots, Isa::kPortable);
+  });
 }
 void BM_Naive(benchmark::State& state) {
   RunKernelBenchmark(state, "parzen_gaussian", "algorithm=naive");

@@ -11,6 +11,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kernels/parzen_gaussian/fused_sums.h"
+#include "kernels/slot_kernel_testing.h"
+#include "runtime/base/math_constants.h"
 #include "runtime/data/gaussian.h"
 #include "runtime/plugin/kernel.h"
 #include "runtime/data/matrix.h"
@@ -21,7 +23,6 @@ namespace {
 using parzen_gaussian_internal::AddFusedSums;
 using parzen_gaussian_internal::AddNaiveSums;
 
-constexpr double kPi = 3.14159265358979323846;
 constexpr double kUnitRoundoff = DBL_EPSILON / 2;  // u = 2^-53.
 
 // MakeKernel builds the kernel with `algorithm` ("" for the default).
@@ -36,17 +37,17 @@ std::unique_ptr<Kernel> MakeKernel(const std::string& algorithm = "") {
 
 std::vector<double> Sums(const Kernel& kernel, ConstMatrixView samples,
                          const std::vector<double>& point, const std::vector<double>& widths) {
-  std::vector<double> sums(widths.size(), 0.0);
-  Accumulators out;
-  out.sums = absl::MakeSpan(sums);
-  EXPECT_TRUE(kernel.Accumulate(samples, point, widths, out).ok());
-  return sums;
+  return AccumulateAt<double>(kernel, samples, point, widths);
+}
+
+double Density(const Kernel& kernel, double total, uint64_t n, size_t dims, double width) {
+  return AsSlotKernel<double>(kernel).Density(total, n, dims, width);
 }
 
 TEST(ParzenGaussianTest, DensityOfOneSampleIsTheGaussianWindow) {
   for (const char* algorithm : {"fused", "naive"}) {
     const std::unique_ptr<Kernel> kernel = MakeKernel(algorithm);
-    EXPECT_EQ(kernel->accumulator(), AccumulatorKind::kSum);
+    EXPECT_FALSE(kernel->MergesInAnyOrder());  // Sums merge in task order.
     Matrix samples(1, 2);
     samples(0, 0) = 0.3;
     samples(0, 1) = -0.4;  // r^2 = 0.25.
@@ -56,7 +57,7 @@ TEST(ParzenGaussianTest, DensityOfOneSampleIsTheGaussianWindow) {
       const double h = widths[w];
       const double term = std::exp(-0.25 / (2 * h * h));
       EXPECT_NEAR(sums[w], term, 2 * DBL_EPSILON * term) << algorithm << ", h = " << h;
-      EXPECT_NEAR(kernel->Density(sums[w], 1, 2, h), term / (2 * kPi * h * h),
+      EXPECT_NEAR(Density(*kernel, sums[w], 1, 2, h), term / (2 * kPi * h * h),
                   4 * DBL_EPSILON * term / (2 * kPi * h * h));
     }
     // A sample at the point contributes exp(0) = 1 exactly, even for a width whose 2 h^2
@@ -68,7 +69,7 @@ TEST(ParzenGaussianTest, DensityOfOneSampleIsTheGaussianWindow) {
     EXPECT_EQ(at_point[0], 1.0) << algorithm;
     EXPECT_EQ(at_point[1], 1.0) << algorithm;
     // Density divides by n (2 pi)^(d/2) h^d.
-    EXPECT_NEAR(kernel->Density(50.0, 1000, 3, 0.5),
+    EXPECT_NEAR(Density(*kernel, 50.0, 1000, 3, 0.5),
                 50.0 / (1000 * std::pow(2 * kPi, 1.5) * 0.125), 1e-15);
   }
 }
@@ -247,10 +248,9 @@ TEST(ParzenGaussianTest, FusedKernelIsWithinTheDerivedBoundOfNaiveKernel) {
   std::vector<double> fused(widths.size(), 0.0);
   const std::unique_ptr<Kernel> kernel = MakeKernel();
   for (size_t begin = 0; begin < samples.rows(); begin += 999) {
-    Accumulators out;
-    out.sums = absl::MakeSpan(fused);
     const size_t end = std::min(samples.rows(), begin + 999);
-    ASSERT_TRUE(kernel->Accumulate(samples.Rows(begin, end), point, widths, out).ok());
+    const std::vector<double> block = Sums(*kernel, samples.Rows(begin, end), point, widths);
+    for (size_t w = 0; w < widths.size(); ++w) fused[w] += block[w];
   }
   for (size_t w = 0; w < widths.size(); ++w) {
     // Blocks add partial sums: within the bound of a sum in any order.
@@ -311,7 +311,7 @@ TEST(ParzenGaussianTest, DensityIsWithinFourStandardErrorsOfItsExpectation) {
         const double h = widths[w];
         SCOPED_TRACE("d = " + std::to_string(d) + ", seed " + std::to_string(seed) +
                      ", h = " + std::to_string(h));
-        const double density = kernel->Density(sums[w], kSamples, d, h);
+        const double density = Density(*kernel, sums[w], kSamples, d, h);
         const std::optional<double> expected = kernel->ExpectedDensity(*source, c.point, h);
         ASSERT_TRUE(expected.has_value());
         const double standard_error = std::sqrt(KernelVariance(c, h) / kSamples);

@@ -314,37 +314,43 @@ class SortedHalves {
   double last_bucket_ = 0;  // The last bucket's index.
 };
 
-template <int D>
-void AddFusedCountsDims(ConstMatrixView samples, absl::Span<const double> point,
-                        absl::Span<const double> widths, absl::Span<uint64_t> counts,
-                        bool avx2) {
+// AddDirectCounts is the fused pass for a block of at most kDirectMaxRows samples: each
+// sample's c once, compared with every half-width (the naive test, once the maximum is
+// taken), without the sort and the table.
+void AddDirectCounts(ConstMatrixView samples, const double* point,
+                     absl::Span<const double> widths, absl::Span<uint64_t> counts) {
   const size_t rows = samples.rows();
   const size_t d = samples.cols();
-  if (rows <= kDirectMaxRows) {
-    double c[kDirectMaxRows];
-    for (size_t i = 0; i < rows; ++i) c[i] = Chebyshev(samples.data() + i * d, point.data(), d);
-    for (size_t w = 0; w < widths.size(); ++w) {
-      const double half = 0.5 * widths[w];
-      uint64_t inside = 0;
-      for (size_t i = 0; i < rows; ++i) inside += c[i] <= half;
-      counts[w] += inside;
-    }
-    return;
+  double c[kDirectMaxRows];
+  for (size_t i = 0; i < rows; ++i) c[i] = Chebyshev(samples.data() + i * d, point, d);
+  for (size_t w = 0; w < widths.size(); ++w) {
+    const double half = 0.5 * widths[w];
+    uint64_t inside = 0;
+    for (size_t i = 0; i < rows; ++i) inside += c[i] <= half;
+    counts[w] += inside;
   }
-  const SortedHalves halves(widths);
+}
+
+// FusedPass is the fused pass over every sample for one point, with the half-widths and the
+// buffers (`hist` of size().. and `band`) prepared by the caller once for all points.
+template <int D>
+void FusedPass(ConstMatrixView samples, const double* point, const SortedHalves& halves,
+               bool avx2, std::vector<uint64_t>& hist, std::vector<double>& band,
+               absl::Span<uint64_t> counts) {
+  const size_t rows = samples.rows();
+  const size_t d = samples.cols();
   const size_t m = halves.size();
   const double lo = halves.lo();
   const double hi = halves.hi();
   // hist[k] = samples whose first half-width >= c is sorted index k; k = m (inside no
   // window) is not kept.
-  std::vector<uint64_t> hist(m, 0);
+  std::fill(hist.begin(), hist.end(), 0);
   uint64_t inside_all = 0;  // k = 0, counted apart.
   // The band is searched in batches of about two entries per half-width: enough to
   // amortise bringing the table back into L1 after the samples streamed through it, small
   // enough that the batch itself stays there (measured: 100 widths want a batch per block,
   // 1000 widths one per ~4 blocks).
   const size_t batch = std::min(kMaxBatch, 2 * m);
-  std::vector<double> band(batch + kBlock + kBandSlack);
   size_t in_band = 0;
   for (size_t begin = 0; begin < rows; begin += kBlock) {
     const size_t block = std::min(kBlock, rows - begin);
@@ -352,12 +358,12 @@ void AddFusedCountsDims(ConstMatrixView samples, absl::Span<const double> point,
     double* end = band.data() + in_band;
 #if PARSWEEP_X86_64_TARGETS
     if (D == 2 && avx2) {
-      in_band += ClassifyBlock2Avx2(s, block, point.data(), lo, hi, end, &inside_all);
+      in_band += ClassifyBlock2Avx2(s, block, point, lo, hi, end, &inside_all);
     } else {
-      in_band += ClassifyBlock<D>(s, block, point.data(), d, lo, hi, end, &inside_all);
+      in_band += ClassifyBlock<D>(s, block, point, d, lo, hi, end, &inside_all);
     }
 #else
-    in_band += ClassifyBlock<D>(s, block, point.data(), d, lo, hi, end, &inside_all);
+    in_band += ClassifyBlock<D>(s, block, point, d, lo, hi, end, &inside_all);
 #endif
     if (in_band >= batch || begin + block == rows) {
       for (size_t i = 0; i < in_band; ++i) ++hist[halves.Find(band[i])];
@@ -372,29 +378,54 @@ void AddFusedCountsDims(ConstMatrixView samples, absl::Span<const double> point,
   }
 }
 
-}  // namespace
-
-void AddNaiveCounts(ConstMatrixView samples, absl::Span<const double> point,
-                    absl::Span<const double> widths, absl::Span<uint64_t> counts) {
-  const size_t d = samples.cols();
-  for (size_t w = 0; w < widths.size(); ++w) {
-    const double half = 0.5 * widths[w];
-    uint64_t inside = 0;
-    for (size_t i = 0; i < samples.rows(); ++i) {
-      const double* s = samples.data() + i * d;
-      bool in = true;
-      for (size_t j = 0; j < d; ++j) in &= std::abs(point[j] - s[j]) <= half;
-      inside += in;
+template <int D>
+void AddFusedCountsDims(ConstMatrixView samples, ConstMatrixView points,
+                        absl::Span<const double> widths, absl::Span<uint64_t> counts,
+                        bool avx2) {
+  const size_t m = widths.size();
+  if (samples.rows() <= kDirectMaxRows) {
+    for (size_t p = 0; p < points.rows(); ++p) {
+      AddDirectCounts(samples, points.row(p).data(), widths, counts.subspan(p * m, m));
     }
-    counts[w] += inside;
+    return;
+  }
+  // Built once for every point of the block.
+  const SortedHalves halves(widths);
+  std::vector<uint64_t> hist(m, 0);
+  std::vector<double> band(std::min(kMaxBatch, 2 * m) + kBlock + kBandSlack);
+  for (size_t p = 0; p < points.rows(); ++p) {
+    FusedPass<D>(samples, points.row(p).data(), halves, avx2, hist, band,
+                 counts.subspan(p * m, m));
   }
 }
 
-void AddFusedCounts(ConstMatrixView samples, absl::Span<const double> point,
+}  // namespace
+
+void AddNaiveCounts(ConstMatrixView samples, ConstMatrixView points,
+                    absl::Span<const double> widths, absl::Span<uint64_t> counts) {
+  const size_t d = samples.cols();
+  const size_t m = widths.size();
+  for (size_t p = 0; p < points.rows(); ++p) {
+    const double* point = points.row(p).data();
+    for (size_t w = 0; w < m; ++w) {
+      const double half = 0.5 * widths[w];
+      uint64_t inside = 0;
+      for (size_t i = 0; i < samples.rows(); ++i) {
+        const double* s = samples.data() + i * d;
+        bool in = true;
+        for (size_t j = 0; j < d; ++j) in &= std::abs(point[j] - s[j]) <= half;
+        inside += in;
+      }
+      counts[p * m + w] += inside;
+    }
+  }
+}
+
+void AddFusedCounts(ConstMatrixView samples, ConstMatrixView points,
                     absl::Span<const double> widths, absl::Span<uint64_t> counts, Isa isa) {
   if (widths.empty() || samples.rows() == 0) return;
   if (widths.size() >= std::numeric_limits<uint32_t>::max()) {  // Beyond the table's indices.
-    return AddNaiveCounts(samples, point, widths, counts);
+    return AddNaiveCounts(samples, points, widths, counts);
   }
   if (samples.cols() == 0) {  // No coordinate to fail: every sample is inside.
     for (uint64_t& count : counts) count += samples.rows();
@@ -402,11 +433,21 @@ void AddFusedCounts(ConstMatrixView samples, absl::Span<const double> point,
   }
   const bool avx2 = isa == Isa::kBest && CpuHasAvx2();
   switch (samples.cols()) {
-    case 1: return AddFusedCountsDims<1>(samples, point, widths, counts, avx2);
-    case 2: return AddFusedCountsDims<2>(samples, point, widths, counts, avx2);
-    case 3: return AddFusedCountsDims<3>(samples, point, widths, counts, avx2);
-    default: return AddFusedCountsDims<0>(samples, point, widths, counts, avx2);
+    case 1: return AddFusedCountsDims<1>(samples, points, widths, counts, avx2);
+    case 2: return AddFusedCountsDims<2>(samples, points, widths, counts, avx2);
+    case 3: return AddFusedCountsDims<3>(samples, points, widths, counts, avx2);
+    default: return AddFusedCountsDims<0>(samples, points, widths, counts, avx2);
   }
+}
+
+void AddNaiveCounts(ConstMatrixView samples, absl::Span<const double> point,
+                    absl::Span<const double> widths, absl::Span<uint64_t> counts) {
+  AddNaiveCounts(samples, ConstMatrixView(point.data(), 1, point.size()), widths, counts);
+}
+
+void AddFusedCounts(ConstMatrixView samples, absl::Span<const double> point,
+                    absl::Span<const double> widths, absl::Span<uint64_t> counts, Isa isa) {
+  AddFusedCounts(samples, ConstMatrixView(point.data(), 1, point.size()), widths, counts, isa);
 }
 
 }  // namespace parzen_hypercube_internal

@@ -19,15 +19,28 @@
 namespace parsweep {
 namespace parzen_hypercube_internal {
 
-// AddNaiveCounts adds to counts[w] the number of rows s of `samples` with
+// AddNaiveCounts adds to counts[p * widths.size() + w], for every row p of `points`, the
+// number of rows s of `samples` with |points_pj - s_j| <= 0.5 * widths[w] for every j, one
+// pass over the samples per point and width. Requires points.cols() == samples.cols() and
+// counts.size() == points.rows() * widths.size(). Thread-safe.
+void AddNaiveCounts(ConstMatrixView samples, ConstMatrixView points,
+                    absl::Span<const double> widths, absl::Span<uint64_t> counts);
+
+// AddFusedCounts adds exactly what AddNaiveCounts adds, in one pass over the samples per
+// point; the sorted half-widths and their bucket table are built once for all the points.
+// Same requirements; thread-safe; allocates O(widths.size()) per call. `isa`
+// (cpu_features.h): kBest has an AVX2 path for d = 2 only.
+void AddFusedCounts(ConstMatrixView samples, ConstMatrixView points,
+                    absl::Span<const double> widths, absl::Span<uint64_t> counts,
+                    Isa isa = Isa::kBest);
+
+// The same for one point: AddNaiveCounts adds to counts[w] the number of rows s of `samples` with
 // |point_j - s_j| <= 0.5 * widths[w] for every j, one pass over the samples per width.
 // Requires point.size() == samples.cols() and counts.size() == widths.size(). Thread-safe.
 void AddNaiveCounts(ConstMatrixView samples, absl::Span<const double> point,
                     absl::Span<const double> widths, absl::Span<uint64_t> counts);
 
-// AddFusedCounts adds exactly what AddNaiveCounts adds, in one pass over the samples.
-// Same requirements; thread-safe; allocates O(widths.size()) per call. `isa` (cpu_features.h):
-// kBest has an AVX2 path for d = 2 only.
+// AddFusedCounts for one point.
 void AddFusedCounts(ConstMatrixView samples, absl::Span<const double> point,
                     absl::Span<const double> widths, absl::Span<uint64_t> counts,
                     Isa isa = Isa::kBest);

@@ -38,8 +38,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "kernels/parzen_hypercube/fused_counts.h"
+#include "kernels/slot_kernel.h"
+#include "runtime/base/math_constants.h"
 #include "runtime/plugin/kernel.h"
-#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {
@@ -47,22 +48,26 @@ namespace {
 using parzen_hypercube_internal::AddFusedCounts;
 using parzen_hypercube_internal::AddNaiveCounts;
 
-constexpr double kPi = 3.14159265358979323846;
-
-class ParzenHypercube : public Kernel {
+class ParzenHypercube : public SlotKernel<uint64_t> {
  public:
   explicit ParzenHypercube(KernelAlgorithm algorithm) : algorithm_(algorithm) {}
 
-  AccumulatorKind accumulator() const override { return AccumulatorKind::kCount; }
-
-  absl::Status Accumulate(ConstMatrixView samples, absl::Span<const double> point,
-                          absl::Span<const double> widths, Accumulators out) const override {
+  absl::Status AccumulateSlots(ConstMatrixView samples, ConstMatrixView points,
+                               absl::Span<const double> widths, Slots& out) const override {
     if (algorithm_ == KernelAlgorithm::kNaive) {
-      AddNaiveCounts(samples, point, widths, out.counts);
+      AddNaiveCounts(samples, points, widths, out.values());
     } else {
-      AddFusedCounts(samples, point, widths, out.counts);
+      AddFusedCounts(samples, points, widths, out.values());
     }
     return absl::OkStatus();
+  }
+
+  // Besides the count and the density, the tutorial's normalisation k / (n h), which
+  // divides by h instead of h^d, so a reader can match the tutorial's table.
+  void Describe(uint64_t total, uint64_t n, size_t dims, double width,
+                WidthResult& result) const override {
+    SlotKernel::Describe(total, n, dims, width, result);
+    result.set_tutorial_density(static_cast<double>(total) / (static_cast<double>(n) * width));
   }
 
   double Density(double total, uint64_t n, size_t dims, double width) const override {
@@ -96,14 +101,14 @@ class ParzenHypercube : public Kernel {
   const KernelAlgorithm algorithm_;
 };
 
-absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenHypercube(const KernelSpec& spec) {
-  RETURN_IF_ERROR(
-      RejectUnknownParams(Kernel::kKind, spec.name(), spec.params(), {"algorithm"}));
-  ASSIGN_OR_RETURN(const KernelAlgorithm algorithm, ReadKernelAlgorithm(spec));
-  return std::make_unique<ParzenHypercube>(algorithm);
+absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenHypercube(const KernelSpec&,
+                                                             const PluginOptions& options) {
+  return std::make_unique<ParzenHypercube>(ReadKernelAlgorithm(options));
 }
 
 }  // namespace
 }  // namespace parsweep
 
-PARSWEEP_REGISTER_KERNEL(parzen_hypercube, parsweep::CreateParzenHypercube);
+PARSWEEP_REGISTER_KERNEL(parzen_hypercube,
+                         "the tutorial's hypercube window of side h: p = k / (n h^d)",
+                         parsweep::CreateParzenHypercube, parsweep::KernelAlgorithmOption());

@@ -31,6 +31,10 @@
 #include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
 #include "proto/work.pb.h"
+#include <functional>
+#include <memory>
+
+#include "runtime/plugin/plugin_options.h"
 #include "runtime/plugin/registry.h"
 #include "runtime/plugin/workload.h"
 
@@ -39,6 +43,9 @@ namespace parsweep {
 class Executor {
  public:
   using Config = ExecutorSpec;
+  using Factory =
+      std::function<absl::StatusOr<std::unique_ptr<Executor>>(const ExecutorSpec&,
+                                                              const PluginOptions&)>;
   static constexpr const char kKind[] = "executor";
 
   virtual ~Executor() = default;
@@ -59,10 +66,12 @@ class Executor {
 }  // namespace parsweep
 
 // PARSWEEP_REGISTER_EXECUTOR registers `factory`, callable as
-// absl::StatusOr<std::unique_ptr<Executor>>(const ExecutorSpec&), under `name` (what
-// --executor takes).
-#define PARSWEEP_REGISTER_EXECUTOR(name, factory)                             \
-  static const ::parsweep::Registrar<::parsweep::Executor>                    \
-      parsweep_executor_registrar_##name(#name, factory)
+// absl::StatusOr<std::unique_ptr<Executor>>(const ExecutorSpec&, const PluginOptions&),
+// under `name` (what --executor takes), with a one-line `summary` for --list and the
+// OptionSpecs of the options it takes, if any, after it.
+#define PARSWEEP_REGISTER_EXECUTOR(name, summary, factory, ...)        \
+  static const ::parsweep::Registrar<::parsweep::Executor>               \
+      parsweep_executor_registrar_##name(#name, summary, factory,        \
+                                         ::parsweep::OptionList{__VA_ARGS__})
 
 #endif  // PARSWEEP_RUNTIME_PLUGIN_EXECUTOR_H_

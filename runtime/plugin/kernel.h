@@ -1,76 +1,114 @@
 // Kernel: what a density estimator computes, kept apart from how a sweep runs it.
 //
-// A kernel adds up the contributions of a block of samples to the estimate at one point,
-// for a list of widths, into one accumulator per width. Accumulators of disjoint sample
-// blocks merge by addition, so the runtime may cut a sweep across widths, samples or points,
-// and run the pieces anywhere (a thread, a worker process, an MPI rank). Density() turns the
-// merged total over all n samples into the estimate.
+// A sweep is cut into cells (a block of evaluation points x some of the widths), and a cell's
+// samples into tasks. For each task a kernel adds the contributions of a block of samples to
+// a Partial of its own making: counts, sums, the k smallest distances, whatever the
+// estimator needs. Partials of one cell over disjoint sample blocks merge, so the runtime may
+// cut a sweep across widths, samples or points and run the pieces anywhere (a thread, a
+// worker process, an MPI rank): it moves a partial as bytes and merges it through the
+// partial's own Merge, never looking inside. Estimate() then turns a cell's merged total over
+// all n samples into the estimates.
 //
 // A kernel is built once from its KernelSpec and never changes afterwards: Accumulate() and
 // every other const method must be safe to call from many threads at once.
 //
 // A kernel lives in its own folder under kernels/ and registers itself with one line at the
-// bottom of its .cc file; kernels/parzen_hypercube/ is the model to copy.
+// bottom of its .cc file (kernels/parzen_hypercube/ is the model to copy). Kernels whose
+// partial is one number per (point, width) that merges by addition derive from SlotKernel
+// (kernels/slot_kernel.h), which writes the partial once for all of them.
 //
 // Example:
 //   class MyKernel : public Kernel { ... };
-//   PARSWEEP_REGISTER_KERNEL(my_kernel, [](const KernelSpec& spec) { ... });
+//   PARSWEEP_REGISTER_KERNEL(my_kernel, "what it estimates", CreateMyKernel,
+//                            EnumOption("algorithm", {"fused", "naive"}, "fused", "..."));
 #ifndef PARSWEEP_RUNTIME_PLUGIN_KERNEL_H_
 #define PARSWEEP_RUNTIME_PLUGIN_KERNEL_H_
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "proto/sweep.pb.h"
 #include "runtime/data/gaussian.h"
 #include "runtime/data/matrix.h"
+#include "runtime/plugin/plugin_options.h"
 #include "runtime/plugin/registry.h"
 
 namespace parsweep {
 
-// What a kernel accumulates per width: an exact count of samples (merges bit for bit in
-// any order) or a floating-point sum.
-enum class AccumulatorKind { kCount, kSum };
+// Partial: a kernel's partial result for one cell (its points and widths, fixed when the
+// kernel made it) over some of the samples. Not thread-safe; each task has its own.
+class Partial {
+ public:
+  virtual ~Partial() = default;
 
-// Accumulators: one slot per width, in the order of the widths passed to Accumulate. Only
-// the span matching the kernel's AccumulatorKind is non-empty.
-struct Accumulators {
-  absl::Span<uint64_t> counts;
-  absl::Span<double> sums;
+  // Partial::Merge adds `other`, a partial of the same cell over other samples, into this
+  // one. InvalidArgument if `other` is not of the same kind and shape.
+  virtual absl::Status Merge(const Partial& other) = 0;
+
+  // Partial::Serialize is the partial as bytes, for a worker to send back.
+  virtual std::string Serialize() const = 0;
+
+  // Partial::Parse replaces this partial's contents with `bytes` from Serialize() of a
+  // partial of the same shape. DataLoss if they are not that.
+  virtual absl::Status Parse(absl::string_view bytes) = 0;
 };
 
 class Kernel {
  public:
   using Config = KernelSpec;
+  using Factory =
+      std::function<absl::StatusOr<std::unique_ptr<Kernel>>(const KernelSpec&,
+                                                            const PluginOptions&)>;
   static constexpr const char kKind[] = "kernel";
 
   virtual ~Kernel() = default;
 
-  virtual AccumulatorKind accumulator() const = 0;
+  // Kernel::NewPartial is the partial of a cell of `points` points and `widths` widths over
+  // no samples yet.
+  virtual std::unique_ptr<Partial> NewPartial(size_t points, size_t widths) const = 0;
 
-  // Kernel::Accumulate adds the contribution of every row of `samples` to the estimate at
-  // `point`, for each width: slot i receives widths[i]'s. The runtime guarantees
-  // point.size() == samples.cols() and that every width is finite and positive; the slots
-  // hold the right kind and number. An error stops the sweep and is reported with the
+  // Kernel::MergesInAnyOrder: whether merging a cell's partials in any order gives the same
+  // bits (exact integer counts do; floating-point sums do not, so the runtime merges those
+  // in task order, which makes a plan's result the same on every run and executor).
+  virtual bool MergesInAnyOrder() const { return false; }
+
+  // Kernel::Accumulate adds the contribution of every row of `samples` at every row of
+  // `points`, for each width, into `partial`, which NewPartial(points.rows(),
+  // widths.size()) made. The runtime guarantees points.cols() == samples.cols() and that
+  // every width is finite and positive. A block of points lets a fused pass build its
+  // per-width state once for all of them. An error stops the sweep and is reported with the
   // kernel's name and the task.
-  virtual absl::Status Accumulate(ConstMatrixView samples, absl::Span<const double> point,
-                                  absl::Span<const double> widths, Accumulators out) const = 0;
+  virtual absl::Status Accumulate(ConstMatrixView samples, ConstMatrixView points,
+                                  absl::Span<const double> widths, Partial& partial) const = 0;
 
-  // Kernel::Density is the estimate given the accumulator `total` over all `n` samples of
-  // dimension `dims`, for `width`. A sample at the point itself adds exactly 1 to its
-  // accumulator (a count of one; exp(0)), so Density(1, 1, d, h) is the kernel's value at
-  // distance zero, which leave-one-out cross-validation subtracts.
-  virtual double Density(double total, uint64_t n, size_t dims, double width) const = 0;
+  // Kernel::Estimate turns `total`, a cell's partial merged over all `n` samples of
+  // dimension `dims`, into `results`: one per (point, width), point-major, with point_index
+  // and width already set. It sets `density` and whatever of its own the kernel reports
+  // (`count`, `sum`, ...); the runtime adds the expected and true densities.
+  virtual absl::Status Estimate(const Partial& total, uint64_t n, size_t dims,
+                                absl::Span<const double> widths,
+                                absl::Span<WidthResult> results) const = 0;
+
+  // Kernel::LeaveOneOutDensity is the density at a sample from the other n - 1 samples,
+  // given `at_sample`, this kernel's result at that sample from all `n` (for leave-one-out
+  // cross-validation). Unimplemented where the kernel has no such form.
+  virtual absl::StatusOr<double> LeaveOneOutDensity(const WidthResult& at_sample, uint64_t n,
+                                                    size_t dims) const {
+    return absl::UnimplementedError("this kernel has no leave-one-out density");
+  }
 
   // Kernel::GaussianEquivalentWidth converts a Gaussian kernel's bandwidth (the standard
   // deviation that Scott's and Silverman's rules give) into this kernel's width with the
   // same asymptotic bias-variance balance: the ratio of the kernels' canonical bandwidths
-  // (R(K) / mu2(K)^2)^(1/5) (Marron and Nolbert, 1989). The default is the Gaussian
-  // kernel's own: the argument.
+  // (R(K) / mu2(K)^2)^(1/5) (Marron and Nolan, 1988). The default is the Gaussian kernel's
+  // own: the argument.
   virtual double GaussianEquivalentWidth(double gaussian_bandwidth) const {
     return gaussian_bandwidth;
   }
@@ -84,29 +122,32 @@ class Kernel {
   }
 };
 
-// KernelAlgorithm: the `algorithm` parameter of kernels that can evaluate every width in
-// one pass over the samples (fused) as well as with the tutorial's loop per width (naive).
+// KernelAlgorithm: the `algorithm` option of kernels that can evaluate every width in one
+// pass over the samples (fused) as well as with the tutorial's loop per width (naive).
 enum class KernelAlgorithm { kFused, kNaive };
 
-// ReadKernelAlgorithm reads spec.params["algorithm"]: "fused" (also when absent) or
-// "naive"; InvalidArgument naming the kernel otherwise.
-inline absl::StatusOr<KernelAlgorithm> ReadKernelAlgorithm(const KernelSpec& spec) {
-  const auto it = spec.params().find("algorithm");
-  if (it == spec.params().end() || it->second == "fused") return KernelAlgorithm::kFused;
-  if (it->second == "naive") return KernelAlgorithm::kNaive;
-  return absl::InvalidArgumentError(absl::StrCat("kernel '", spec.name(),
-                                                 "': parameter 'algorithm' must be 'fused' or "
-                                                 "'naive'; got '",
-                                                 it->second, "'"));
+// KernelAlgorithmOption declares that option, for a kernel's registration.
+inline OptionSpec KernelAlgorithmOption() {
+  return EnumOption("algorithm", {"fused", "naive"}, "fused",
+                    "fused: every width in one pass over the samples; naive: the tutorial's "
+                    "loop, one pass per width");
+}
+
+// ReadKernelAlgorithm is the parsed value of KernelAlgorithmOption().
+inline KernelAlgorithm ReadKernelAlgorithm(const PluginOptions& options) {
+  return options.String("algorithm") == "naive" ? KernelAlgorithm::kNaive
+                                                : KernelAlgorithm::kFused;
 }
 
 }  // namespace parsweep
 
 // PARSWEEP_REGISTER_KERNEL registers `factory`, callable as
-// absl::StatusOr<std::unique_ptr<Kernel>>(const KernelSpec&), under the name `name` (a
-// snake_case identifier, also what --kernel takes).
-#define PARSWEEP_REGISTER_KERNEL(name, factory)                               \
-  static const ::parsweep::Registrar<::parsweep::Kernel>                      \
-      parsweep_kernel_registrar_##name(#name, factory)
+// absl::StatusOr<std::unique_ptr<Kernel>>(const KernelSpec&, const PluginOptions&), under
+// `name` (a snake_case identifier, also what --kernel takes), with a one-line `summary` for
+// --list and the OptionSpecs of the options it takes, if any, after it.
+#define PARSWEEP_REGISTER_KERNEL(name, summary, factory, ...)          \
+  static const ::parsweep::Registrar<::parsweep::Kernel>                 \
+      parsweep_kernel_registrar_##name(#name, summary, factory,          \
+                                       ::parsweep::OptionList{__VA_ARGS__})
 
 #endif  // PARSWEEP_RUNTIME_PLUGIN_KERNEL_H_

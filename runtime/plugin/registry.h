@@ -1,11 +1,16 @@
 // Registry<Base>: the name -> factory table through which parsweep finds its plugins
-// (kernels and executors) at run time, so the tool never names one.
+// (kernels, executors, workloads) at run time, so the tool never names one.
 //
 // A plugin registers itself with one static Registrar at the bottom of its own .cc file,
 // normally through a macro such as PARSWEEP_REGISTER_KERNEL; its Bazel target must be
-// `alwayslink` (see parsweep_plugin in copts.bzl) or the linker drops the registrar.
-// `Base` provides `using Config = SomeProtoWithAName;` and `static constexpr const char
-// kKind[]` ("kernel", "executor") for messages.
+// `alwayslink` (see parsweep_plugin in copts.bzl) or the linker drops the registrar. With the
+// factory it declares a one-line summary and the options it takes (plugin_options.h): the
+// registry parses the config's `params` against them before the factory runs, so a factory
+// never sees an unknown option or a malformed value, and `sweep --list` prints them.
+//
+// `Base` provides `using Config = SomeProtoWithAName;`, `using Factory = std::function<...>`
+// (taking the Config, the parsed PluginOptions and whatever else Create() is given), and
+// `static constexpr const char kKind[]` ("kernel", "executor") for messages.
 //
 // Registering a name twice is a programming error and aborts at start-up. Lookups are
 // thread-safe; an unknown name is NotFound and the message lists every registered name.
@@ -31,14 +36,36 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "runtime/plugin/plugin_options.h"
 
 namespace parsweep {
+
+// PluginInfo: what `--list` shows of a registered plugin.
+struct PluginInfo {
+  std::string name;
+  std::string summary;
+  OptionList options;
+};
+
+namespace registry_internal {
+
+// ParamsOf is a config's `params` map, or none for configs without one.
+template <typename Config>
+auto ParamsOf(const Config& config, int) -> decltype(config.params()) {
+  return config.params();
+}
+template <typename Config>
+std::map<std::string, std::string> ParamsOf(const Config&, long) {
+  return {};
+}
+
+}  // namespace registry_internal
 
 template <typename Base>
 class Registry {
  public:
   using Config = typename Base::Config;
-  using Factory = std::function<absl::StatusOr<std::unique_ptr<Base>>(const Config&)>;
+  using Factory = typename Base::Factory;
 
   // Registry::Global is the process-wide registry for `Base`, built on first use so that
   // registrars in other translation units may run in any order.
@@ -48,29 +75,39 @@ class Registry {
   }
 
   // Registry::Register adds `factory` under `name`. Aborts if `name` is already taken.
-  void Register(absl::string_view name, Factory factory) {
+  void Register(absl::string_view name, std::string summary, OptionList options,
+                Factory factory) {
     absl::MutexLock lock(&mutex_);
-    if (!factories_.emplace(std::string(name), std::move(factory)).second) {
+    Entry entry{PluginInfo{std::string(name), std::move(summary), std::move(options)},
+                std::move(factory)};
+    if (!entries_.emplace(std::string(name), std::move(entry)).second) {
       std::fprintf(stderr, "parsweep: %s '%.*s' is registered twice\n", Base::kKind,
                    static_cast<int>(name.size()), name.data());
       std::abort();
     }
   }
 
-  // Registry::Create builds the plugin named by `config.name()` from `config`.
-  absl::StatusOr<std::unique_ptr<Base>> Create(const Config& config) const {
-    Factory factory;
+  // Registry::Create builds the plugin named by `config.name()` from `config`, with its
+  // `params` parsed against the plugin's declared options; `args` go on to the factory.
+  // InvalidArgument for a bad option, NotFound for an unknown name.
+  template <typename... Args>
+  absl::StatusOr<std::unique_ptr<Base>> Create(const Config& config, Args&&... args) const {
+    const Entry* entry = nullptr;
     {
       absl::MutexLock lock(&mutex_);
-      auto it = factories_.find(config.name());
-      if (it == factories_.end()) {
+      auto it = entries_.find(config.name());
+      if (it == entries_.end()) {
         return absl::NotFoundError(absl::StrCat("unknown ", Base::kKind, " '", config.name(),
                                                 "'; known ", Base::kKind, "s: ",
                                                 absl::StrJoin(NamesLocked(), ", ")));
       }
-      factory = it->second;
+      entry = &it->second;  // Entries are never removed.
     }
-    return factory(config);
+    absl::StatusOr<PluginOptions> options =
+        PluginOptions::Parse(Base::kKind, config.name(), entry->info.options,
+                             registry_internal::ParamsOf(config, 0));
+    if (!options.ok()) return options.status();
+    return entry->factory(config, *options, std::forward<Args>(args)...);
   }
 
   // Registry::Names lists the registered names in sorted order.
@@ -79,44 +116,41 @@ class Registry {
     return NamesLocked();
   }
 
+  // Registry::Plugins describes every registered plugin, sorted by name.
+  std::vector<PluginInfo> Plugins() const {
+    absl::MutexLock lock(&mutex_);
+    std::vector<PluginInfo> plugins;
+    for (const auto& entry : entries_) plugins.push_back(entry.second.info);
+    return plugins;
+  }
+
  private:
+  struct Entry {
+    PluginInfo info;
+    Factory factory;
+  };
+
   Registry() = default;
 
   std::vector<std::string> NamesLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     std::vector<std::string> names;
-    for (const auto& entry : factories_) names.push_back(entry.first);
+    for (const auto& entry : entries_) names.push_back(entry.first);
     return names;
   }
 
   mutable absl::Mutex mutex_;
-  std::map<std::string, Factory> factories_ ABSL_GUARDED_BY(mutex_);  // Sorted by name.
+  std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mutex_);  // Sorted by name.
 };
 
 // Registrar registers a factory when constructed; plugins create one as a static object.
 template <typename Base>
 struct Registrar {
-  Registrar(absl::string_view name, typename Registry<Base>::Factory factory) {
-    Registry<Base>::Global().Register(name, std::move(factory));
+  Registrar(absl::string_view name, std::string summary, typename Registry<Base>::Factory factory,
+            OptionList options = {}) {
+    Registry<Base>::Global().Register(name, std::move(summary), std::move(options),
+                                      std::move(factory));
   }
 };
-
-// RejectUnknownParams is for factories: InvalidArgument naming the first key of `params`
-// that is not in `known`, and listing the keys the plugin does take.
-template <typename Map>
-absl::Status RejectUnknownParams(absl::string_view kind, absl::string_view plugin,
-                                 const Map& params, std::vector<absl::string_view> known) {
-  for (const auto& entry : params) {
-    bool found = false;
-    for (absl::string_view name : known) found = found || name == entry.first;
-    if (!found) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          kind, " '", plugin, "' has no parameter '", entry.first, "'",
-          known.empty() ? std::string("; it takes none")
-                        : absl::StrCat("; it takes: ", absl::StrJoin(known, ", "))));
-    }
-  }
-  return absl::OkStatus();
-}
 
 }  // namespace parsweep
 

@@ -22,6 +22,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "proto/work.pb.h"
+#include <functional>
+#include <memory>
+
+#include "runtime/plugin/plugin_options.h"
 #include "runtime/plugin/registry.h"
 
 namespace parsweep {
@@ -37,6 +41,9 @@ struct ExportedWorkload {
 class Workload {
  public:
   using Config = WorkloadSpec;
+  using Factory =
+      std::function<absl::StatusOr<std::unique_ptr<Workload>>(const WorkloadSpec&,
+                                                              const PluginOptions&)>;
   static constexpr const char kKind[] = "workload";
 
   virtual ~Workload() = default;
@@ -74,10 +81,11 @@ class TypedWorkload : public Workload {
 }  // namespace parsweep
 
 // PARSWEEP_REGISTER_WORKLOAD registers a factory, callable as
-// absl::StatusOr<std::unique_ptr<Workload>>(const WorkloadSpec&), under `name`, so that a
-// spawned worker can rebuild the workload a parent exported.
+// absl::StatusOr<std::unique_ptr<Workload>>(const WorkloadSpec&, const PluginOptions&),
+// under `name`, so that a worker in another process can rebuild the workload a parent
+// exported. (Workloads take no options; their configuration is their own message.)
 #define PARSWEEP_REGISTER_WORKLOAD(name, factory)                             \
   static const ::parsweep::Registrar<::parsweep::Workload>                    \
-      parsweep_workload_registrar_##name(#name, factory)
+      parsweep_workload_registrar_##name(#name, "", factory)
 
 #endif  // PARSWEEP_RUNTIME_PLUGIN_WORKLOAD_H_

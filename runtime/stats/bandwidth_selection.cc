@@ -56,10 +56,7 @@ absl::StatusOr<Selection> LeaveOneOut(const Sweep& sweep, Executor& executor) {
     double sum = 0;
     for (uint64_t p = 0; p < m; ++p) {
       const WidthResult& r = report.results(static_cast<int>(p * num_widths + w));
-      // The held-out sample adds exactly 1 to its own accumulator; take it away before
-      // normalising, where a count stays exact.
-      const double total = (r.has_count() ? r.count() : r.sum()) - 1;
-      const double others = kernel.Density(total, n - 1, d, h);
+      ASSIGN_OR_RETURN(const double others, kernel.LeaveOneOutDensity(r, n, d));
       if (!(others > 0)) {
         sum = -std::numeric_limits<double>::infinity();
         break;

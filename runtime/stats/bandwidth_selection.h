@@ -10,9 +10,10 @@
 // Leave-one-out cross-validation scores each width h by the mean over samples s_i of
 // log p_{-i}(s_i), the density at s_i from the other n - 1 samples, and picks the best
 // score. It is a sweep of its own whose evaluation points are the samples, run on the same
-// executor; p_{-i}(s_i) is the accumulator at s_i less s_i's own contribution of 1,
-// normalised over n - 1 samples (exact for counting kernels; for summing kernels a sample
-// so isolated that the others add less than the rounding of 1 scores -infinity). With
+// executor; p_{-i}(s_i) is the kernel's LeaveOneOutDensity of its result at s_i (for
+// counting and summing kernels, the total less s_i's own contribution of 1, normalised over
+// n - 1 samples: exact for counts; for sums a sample so isolated that the others add less
+// than the rounding of 1 scores -infinity). With
 // more than kMaxLooPoints
 // samples, the mean is over kMaxLooPoints of them spread evenly through the data (each
 // density still uses every other sample). A width for which some sample has no neighbour

@@ -180,32 +180,17 @@ absl::StatusOr<TaskResult> Sweep::RunTask(const Task& task) const {
 
   const size_t num_points = task.point_end() - task.point_begin();
   const ConstMatrixView block = data_.samples.Rows(task.sample_begin(), task.sample_end());
+  const std::unique_ptr<Partial> partial = kernel_->NewPartial(num_points, num_widths);
+  const absl::Status status = kernel_->Accumulate(
+      block, points_.Rows(task.point_begin(), task.point_end()), widths, *partial);
+  if (!status.ok()) {
+    return absl::Status(status.code(),
+                        absl::StrCat("kernel '", spec_.kernel().name(), "' failed on task ",
+                                     task.index(), ": ", status.message()));
+  }
   TaskResult result;
   result.set_task_index(task.index());
-  Partial* partial = result.mutable_partial();
-  const bool counting = kernel_->accumulator() == AccumulatorKind::kCount;
-  if (counting) {
-    partial->mutable_counts()->Resize(num_points * num_widths, 0);
-  } else {
-    partial->mutable_sums()->Resize(num_points * num_widths, 0.0);
-  }
-  for (size_t p = 0; p < num_points; ++p) {
-    Accumulators slots;
-    if (counting) {
-      slots.counts = absl::MakeSpan(partial->mutable_counts()->mutable_data() + p * num_widths,
-                                    num_widths);
-    } else {
-      slots.sums = absl::MakeSpan(partial->mutable_sums()->mutable_data() + p * num_widths,
-                                  num_widths);
-    }
-    const absl::Status status =
-        kernel_->Accumulate(block, points_.row(task.point_begin() + p), widths, slots);
-    if (!status.ok()) {
-      return absl::Status(status.code(),
-                          absl::StrCat("kernel '", spec_.kernel().name(), "' failed on task ",
-                                       task.index(), ": ", status.message()));
-    }
-  }
+  result.set_partial(partial->Serialize());
   return result;
 }
 

@@ -73,7 +73,7 @@ absl::StatusOr<ExportedWorkload> SweepWorkload::Export() const {
   return *exported_;
 }
 
-absl::StatusOr<std::unique_ptr<Workload>> SweepWorkload::FromConfig(const WorkloadSpec& spec) {
+absl::StatusOr<std::unique_ptr<Workload>> SweepWorkload::FromConfig(const WorkloadSpec& spec, const PluginOptions&) {
   SweepWorkloadConfig config;
   if (!config.ParseFromString(spec.config())) {
     return absl::DataLossError("cannot parse the sweep workload's configuration");

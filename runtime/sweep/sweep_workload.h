@@ -41,7 +41,8 @@ class SweepWorkload : public TypedWorkload<Task, TaskResult> {
   absl::StatusOr<ExportedWorkload> Export() const override;
 
   // SweepWorkload::FromConfig rebuilds a sweep in a worker from Export()'s configuration.
-  static absl::StatusOr<std::unique_ptr<Workload>> FromConfig(const WorkloadSpec& spec);
+  static absl::StatusOr<std::unique_ptr<Workload>> FromConfig(const WorkloadSpec& spec,
+                                                               const PluginOptions& options);
 
  private:
   std::unique_ptr<const Sweep> owned_;

@@ -31,6 +31,16 @@ class TaskPlan {
   // TaskPlan::task is task `index`. Requires index < size().
   Task task(uint64_t index) const;
 
+  // Cells: the tasks over the same points and widths, which differ only in their samples
+  // and whose partials merge. Split by widths, each task is a cell of its own; split by
+  // samples, a cell is a group of points. A cell's tasks are consecutive.
+  uint64_t cells() const { return by_samples_ ? tasks_ / item_tasks_ : tasks_; }
+  // TaskPlan::cell_of is the cell of task `index`.
+  uint64_t cell_of(uint64_t index) const { return by_samples_ ? index / item_tasks_ : index; }
+  // TaskPlan::first_task is the first task of `cell`; tasks_in_cell how many it has.
+  uint64_t first_task(uint64_t cell) const { return by_samples_ ? cell * item_tasks_ : cell; }
+  uint64_t tasks_in_cell() const { return by_samples_ ? item_tasks_ : 1; }
+
  private:
   bool by_samples_;
   uint64_t items_;  // Widths or samples, by the split.
