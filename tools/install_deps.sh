@@ -7,8 +7,10 @@
 # installed outside the repository under ${XDG_CACHE_HOME:-$HOME/.cache}/parsweep/.
 # Idempotent: when everything is present it changes nothing and needs no network.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source .ci/lib.sh
+
+# .ci/lib.sh reads these two lines (the pin and the place), so keep their form.
+BUILDIFIER_VERSION=8.2.1
+BUILDIFIER_HOME="${XDG_CACHE_HOME:-$HOME/.cache}/parsweep/buildifier-$BUILDIFIER_VERSION"
 
 packages=(
   bazel-bootstrap
