@@ -22,7 +22,7 @@
 #include "google/protobuf/wrappers.pb.h"
 #include "runtime/plugin/executor.h"
 #include "runtime/scheduling/pool.h"
-#include "tests/toy_workloads.h"
+#include "runtime/testing/toy_workloads.h"
 
 namespace parsweep {
 namespace {

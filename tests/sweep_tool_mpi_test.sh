@@ -1,9 +1,9 @@
 #!/bin/bash
-# mpi_sweep_test: the sweep tool under mpirun with --executor=mpi gives serial's CSV, bit for
+# sweep_tool_mpi_test: the sweep tool under mpirun with --executor=mpi gives serial's CSV, bit for
 # bit, for both splits, both kernels, file data (broadcast or read by every rank) and a
 # grid; bad flags get serial's message; a worker rank killed mid-sweep ends the job with an
 # error naming the rank and its task, not a hang.
-# Usage: mpi_sweep_test.sh path/to/sweep
+# Usage: sweep_tool_mpi_test.sh path/to/sweep
 set -u
 sweep="$1"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"

@@ -1,7 +1,6 @@
 #include "executors/mpi/mpi_executor.h"
 
 #include <sched.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,14 +23,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "executors/mpi/mpi_messages.pb.h"
 #include "proto/work.pb.h"
+#include "runtime/base/fd_io.h"
+#include "runtime/base/fingerprint.h"
 #include "runtime/scheduling/batch.h"
 #include "runtime/process/child_processes.h"
 #include "runtime/plugin/registry.h"
 #include "runtime/base/status_macros.h"
-#include "runtime/sweep/sweep.h"
-#include "runtime/sweep/sweep_workload.h"
 #include "runtime/process/worker_entry.h"
 #include "runtime/plugin/workload.h"
 
@@ -45,15 +43,15 @@ namespace {
 
 constexpr char kName[] = "mpi";
 // Tags on MPI_COMM_WORLD (see "Wire" in mpi_executor.h).
-constexpr int kTagStart = 1;   // rank 0 -> worker: MpiStart
+constexpr int kTagStart = 1;   // rank 0 -> worker: WorkerStart
 constexpr int kTagBatch = 2;   // rank 0 -> worker: WorkBatch
 constexpr int kTagStop = 3;    // rank 0 -> worker: empty; finalise and exit
 constexpr int kTagReady = 4;   // worker -> rank 0: WorkerReady
 constexpr int kTagResult = 5;  // worker -> rank 0: WorkBatchResult
 // What a worker accepts from rank 0: a batch of tasks or a spec, never near this.
 constexpr size_t kWorkerMaxMessageBytes = size_t{1} << 30;
-// MPI counts are ints: broadcast the samples in pieces of at most this many doubles (1 GiB).
-constexpr size_t kBroadcastChunkDoubles = size_t{1} << 27;
+// MPI counts are ints: broadcast blobs in pieces of at most 1 GiB.
+constexpr size_t kBroadcastChunkBytes = size_t{1} << 30;
 // Rank 0 records its pid here, so that processes it starts know they are not rank 0.
 constexpr char kRankZeroPidVar[] = "PARSWEEP_MPI_RANK0_PID";
 
@@ -115,7 +113,7 @@ absl::Status SendMessage(const google::protobuf::MessageLite& message, int peer,
 // WaitForMessage returns once a message from `source` with `tag` can be received, its
 // envelope in `status`. MPI_Probe would busy-poll a core all the while (Open MPI spins),
 // which on a machine with as many ranks as cores takes a core from the workers: rank 0
-// waits for every reply, and idle workers wait between sweeps. So poll with MPI_Iprobe:
+// waits for every reply, and idle workers wait between runs. So poll with MPI_Iprobe:
 // for kSpinFor, yielding the core between polls, since a reply or the next batch often
 // follows within microseconds; then sleep between polls, doubling the pause up to
 // kMaxPollPause. A long wait then costs about 1% of a core, and a message waits at most
@@ -172,24 +170,15 @@ absl::StatusOr<Received> ReceiveMessage(int source, int tag, size_t limit) {
   return received;
 }
 
-// BroadcastSamples sends (rank 0) or receives (workers) rows x cols doubles at `data`.
-absl::Status BroadcastSamples(double* data, size_t count) {
-  for (size_t done = 0; done < count; done += kBroadcastChunkDoubles) {
-    const int piece = static_cast<int>(std::min(kBroadcastChunkDoubles, count - done));
+// BroadcastBytes sends (rank 0) or receives (workers) `size` bytes at `data`, in pieces
+// that fit MPI's int counts.
+absl::Status BroadcastBytes(char* data, size_t size) {
+  for (size_t done = 0; done < size; done += kBroadcastChunkBytes) {
+    const int piece = static_cast<int>(std::min(kBroadcastChunkBytes, size - done));
     RETURN_IF_ERROR(
-        MpiError(MPI_Bcast(data + done, piece, MPI_DOUBLE, 0, MPI_COMM_WORLD), "MPI_Bcast", 0));
+        MpiError(MPI_Bcast(data + done, piece, MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast", 0));
   }
   return absl::OkStatus();
-}
-
-uint64_t Fnv1a(const void* data, size_t bytes) {
-  const unsigned char* p = static_cast<const unsigned char*>(data);
-  uint64_t hash = 14695981039346656037ull;
-  for (size_t i = 0; i < bytes; ++i) {
-    hash ^= p[i];
-    hash *= 1099511628211ull;
-  }
-  return hash;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -278,14 +267,7 @@ void ReportActivity(int signal_number) {
   text.Append(AppendActivity(activity) ? " while " : " with no task running");
   text.Append(activity.c_str());
   text.Append("\n");
-  const char* out = text.c_str();
-  size_t left = text.size();
-  while (left > 0) {
-    const ssize_t written = write(STDERR_FILENO, out, left);
-    if (written <= 0) return;
-    out += written;
-    left -= static_cast<size_t>(written);
-  }
+  WriteFully(STDERR_FILENO, text.c_str(), text.size());  // Nothing to do if it fails.
 }
 
 // Stops every worker and finalises MPI; registered with atexit on rank 0.
@@ -330,88 +312,64 @@ absl::StatusOr<int> EnsureSession() {
 // ---------------------------------------------------------------------------------------
 // Workloads across machines.
 
-// ForRanks turns what a workload exported for a local process into what a rank on another
-// machine can rebuild (see "Data" in mpi_executor.h). For a sweep, `mapping` keeps rank 0's
-// samples mapped, and `broadcast_doubles` is their count when they must be broadcast (file
-// data without data_on_all_ranks), else 0.
-absl::StatusOr<WorkloadSpec> ForRanks(const ExportedWorkload& exported, bool data_on_all_ranks,
-                                      std::shared_ptr<const void>& mapping,
-                                      size_t& broadcast_doubles) {
-  broadcast_doubles = 0;
-  if (exported.inherited_fds.empty()) return exported.spec;
-  if (exported.spec.name() != "sweep") {
-    return absl::UnimplementedError(
-        absl::StrCat("executor '", kName, "': workload '", exported.spec.name(),
-                     "' exports file descriptors, which cannot reach other ranks"));
+// StartFor is what every worker rank is sent to rebuild `exported` (see "Data" in
+// mpi_executor.h); `broadcasts` receives the blobs to broadcast after it, in order.
+WorkerStart StartFor(const ExportedWorkload& exported, bool data_on_all_ranks,
+                     size_t max_reply_bytes, std::vector<absl::Span<const char>>& broadcasts) {
+  WorkerStart start;
+  *start.mutable_workload() = exported.spec;
+  start.set_max_reply_bytes(max_reply_bytes);
+  broadcasts.clear();
+  for (const ExportedBlob& blob : exported.blobs) {
+    BlobRef& ref = *start.add_blobs();
+    ref.set_name(blob.name);
+    ref.set_size(blob.bytes.size());
+    const bool reload =
+        blob.source == ExportedBlob::Source::kReproducible ||
+        (blob.source == ExportedBlob::Source::kSharedFile && data_on_all_ranks);
+    if (reload) {
+      ref.set_reload_fingerprint(Fingerprint64(blob.bytes));
+    } else {
+      ref.set_broadcast(true);
+      broadcasts.push_back(blob.bytes);
+    }
   }
-  SweepWorkloadConfig local;
-  if (!local.ParseFromString(exported.spec.config())) {
-    return absl::DataLossError("cannot parse the sweep workload's configuration");
-  }
-  const size_t count = local.rows() * local.cols();
-  const size_t bytes = count * sizeof(double);
-  void* mapped =
-      bytes == 0 ? nullptr : mmap(nullptr, bytes, PROT_READ, MAP_SHARED, local.samples_fd(), 0);
-  if (mapped == MAP_FAILED) {
-    return absl::InternalError(
-        absl::StrCat("mapping the exported samples: ", std::strerror(errno)));
-  }
-  mapping = std::shared_ptr<const void>(mapped, [bytes](const void* p) {
-    if (p != nullptr) munmap(const_cast<void*>(p), bytes);
-  });
-  MpiSweepConfig config;
-  *config.mutable_spec() = local.spec();
-  config.set_rows(local.rows());
-  config.set_cols(local.cols());
-  config.set_broadcast(local.spec().data().has_file() && !data_on_all_ranks);
-  if (config.broadcast()) {
-    broadcast_doubles = count;
-  } else {
-    config.set_samples_fnv1a(Fnv1a(mapped, bytes));
-  }
-  WorkloadSpec spec;
-  spec.set_name("mpi_sweep");
-  spec.set_config(config.SerializeAsString());
-  return spec;
+  return start;
 }
 
-// SameAsRankZeros checks that samples this rank loaded itself are rank 0's, bit for bit.
-absl::Status SameAsRankZeros(const Matrix& samples, const MpiSweepConfig& config) {
-  if (samples.rows() != config.rows() || samples.cols() != config.cols()) {
-    return absl::DataLossError(absl::StrCat("this rank's samples are ", samples.rows(), " x ",
-                                            samples.cols(), "; rank 0's are ", config.rows(), " x ",
-                                            config.cols()));
+// BuildWorkload rebuilds rank 0's workload on a worker rank: the blobs by broadcast (joined
+// whatever else fails, so that rank 0 never waits for this rank) or, for those marked to
+// reload, loaded by the workload itself and checked against rank 0's fingerprint.
+absl::StatusOr<std::unique_ptr<Workload>> BuildWorkload(const WorkerStart& start) {
+  WorkloadBlobs blobs;
+  absl::Status status;
+  for (const BlobRef& ref : start.blobs()) {
+    switch (ref.delivery_case()) {
+      case BlobRef::kBroadcast: {
+        // Whole doubles, so the bytes are aligned for any scalar a workload reads.
+        std::shared_ptr<double> buffer(new double[ref.size() / sizeof(double) + 1],
+                                       std::default_delete<double[]>());
+        char* bytes = reinterpret_cast<char*>(buffer.get());
+        status.Update(BroadcastBytes(bytes, ref.size()));
+        blobs.Add(ref.name(), absl::Span<const char>(bytes, ref.size()), buffer);
+        break;
+      }
+      case BlobRef::kReloadFingerprint:
+        blobs.AddUndelivered(ref.name(), ref.reload_fingerprint());
+        break;
+      default:
+        status.Update(absl::DataLossError(
+            absl::StrCat("blob '", ref.name(), "' cannot reach an MPI rank this way")));
+    }
   }
-  const uint64_t hash = Fnv1a(samples.data(), samples.rows() * samples.cols() * sizeof(double));
-  if (hash != config.samples_fnv1a()) {
-    return absl::DataLossError(
-        "this rank's samples differ from rank 0's (the data file or the generated data is "
-        "not bit-identical on this host)");
-  }
-  return absl::OkStatus();
-}
-
-// BuildMpiSweep is "mpi_sweep" on a worker rank: the samples by broadcast, or loaded here
-// and checked against rank 0's. A broadcast is joined whatever else fails, so that rank 0
-// never waits for this rank.
-absl::StatusOr<std::unique_ptr<Workload>> BuildMpiSweep(const MpiSweepConfig& config) {
-  std::unique_ptr<Sweep> sweep;
-  if (config.broadcast()) {
-    Matrix samples(config.rows(), config.cols());
-    RETURN_IF_ERROR(BroadcastSamples(samples.data(), config.rows() * config.cols()));
-    ASSIGN_OR_RETURN(sweep, Sweep::FromData(config.spec(), Dataset{std::move(samples), {}}));
-  } else {
-    ASSIGN_OR_RETURN(sweep, Sweep::Create(config.spec()));
-    RETURN_IF_ERROR(SameAsRankZeros(sweep->data().samples, config));
-  }
-  return std::unique_ptr<Workload>(
-      std::make_unique<SweepWorkload>(std::unique_ptr<const Sweep>(std::move(sweep))));
+  RETURN_IF_ERROR(status);
+  return Registry<Workload>::Global().Create(start.workload(), blobs);
 }
 
 // ---------------------------------------------------------------------------------------
 // Worker ranks.
 
-// Test hook (mpi_sweep_test.sh): the rank named by PARSWEEP_MPI_TEST_KILL_RANK kills
+// Test hook (tests/sweep_tool_mpi_test.sh): the rank named by PARSWEEP_MPI_TEST_KILL_RANK kills
 // itself with SIGKILL when its first batch arrives.
 bool KilledForTest(int rank) {
   const std::optional<int> victim = EnvInt("PARSWEEP_MPI_TEST_KILL_RANK");
@@ -436,22 +394,13 @@ int ServeRankZero(int rank) {
     if (!received.ok()) return AbortJob(rank, received.status().ToString());
     if (received->tag == kTagStop) break;
     if (received->tag == kTagStart) {
-      MpiStart start;
+      WorkerStart start;
       if (!start.ParseFromString(received->bytes)) {
         return AbortJob(rank, "a corrupt start message from rank 0");
       }
       max_reply_bytes = start.max_reply_bytes();
       workload.reset();
-      absl::StatusOr<std::unique_ptr<Workload>> built;
-      if (start.workload().name() == "mpi_sweep") {
-        MpiSweepConfig config;
-        if (!config.ParseFromString(start.workload().config())) {
-          return AbortJob(rank, "a corrupt mpi_sweep configuration from rank 0");
-        }
-        built = BuildMpiSweep(config);
-      } else {
-        built = Registry<Workload>::Global().Create(start.workload());
-      }
+      absl::StatusOr<std::unique_ptr<Workload>> built = BuildWorkload(start);
       if (built.ok()) workload = std::move(*built);
       WorkerReady ready;
       ready.set_code(static_cast<int>(built.status().code()));
@@ -549,21 +498,18 @@ class MpiExecutor final : public Executor {
     }
     started_ = false;
     ASSIGN_OR_RETURN(const ExportedWorkload exported, workload.Export());
-    std::shared_ptr<const void> samples;
-    size_t broadcast_doubles = 0;
-    MpiStart start;
-    ASSIGN_OR_RETURN(*start.mutable_workload(),
-                     ForRanks(exported, options_.data_on_all_ranks, samples, broadcast_doubles));
-    start.set_max_reply_bytes(options_.max_message_bytes);
+    std::vector<absl::Span<const char>> broadcasts;
+    const WorkerStart start = StartFor(exported, options_.data_on_all_ranks,
+                                       options_.max_message_bytes, broadcasts);
     // Every rank gets the workload, even those beyond `workers`, so that a broadcast is
     // collective over MPI_COMM_WORLD.
     const int size = TheSession().size;
     const std::string bytes = start.SerializeAsString();
     for (int rank = 1; rank < size; ++rank)
       RETURN_IF_ERROR(Fatal(SendBytes(bytes, rank, kTagStart)));
-    if (broadcast_doubles > 0) {
-      RETURN_IF_ERROR(Fatal(BroadcastSamples(
-          const_cast<double*>(static_cast<const double*>(samples.get())), broadcast_doubles)));
+    for (absl::Span<const char> blob : broadcasts) {
+      // MPI_Bcast's buffer is not const, but the root only reads it.
+      RETURN_IF_ERROR(Fatal(BroadcastBytes(const_cast<char*>(blob.data()), blob.size())));
     }
     absl::Status first_error;
     for (int rank = 1; rank < size; ++rank) {

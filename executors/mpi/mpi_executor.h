@@ -19,16 +19,16 @@
 // refuse (DataLoss) a message larger than their limit before allocating it. A worker whose
 // result would exceed rank 0's limit sends that batch's error instead.
 //
-// Data. A workload reaches the workers as a WorkloadSpec rebuilt there (Registry<Workload>),
-// as for the process executor's spawn method. Shared memory cannot cross machines, so
-// Start() turns the "sweep" workload (runtime/sweep/sweep_workload.h) into "mpi_sweep": the
-// SweepSpec and the sample shape. File data is broadcast from rank 0 (MPI_Bcast, in pieces
-// of at most 1 GiB). Generated data is regenerated from the spec's seed on each rank, and
-// with data_on_all_ranks=true each rank reads the file at the spec's path itself, which
-// must name the same file on every host; a rank that loads its samples itself checks them
-// against a 64-bit FNV-1a hash of rank 0's and fails Start() with DataLoss if they differ
-// by one bit (another libm, another file), so results stay serial's bit for bit.
-// Any other workload that exports file descriptors fails Start() with Unimplemented.
+// Data. A workload reaches the workers as its WorkloadSpec, rebuilt there
+// (Registry<Workload>), and its blobs (runtime/plugin/workload.h). Shared memory cannot
+// cross machines, so a blob is broadcast from rank 0 (MPI_Bcast, in pieces of at most 1
+// GiB) unless each rank can load the same bytes itself: a reproducible blob (data generated
+// from a seed) is always rebuilt by each rank, and a blob reloadable from a shared file is
+// rebuilt only with data_on_all_ranks=true (the path must name the same file on every host).
+// A rank that loads a blob itself checks it against rank 0's 64-bit fingerprint
+// (runtime/base/fingerprint.h) and fails Start() with DataLoss if they differ by one bit
+// (another libm, another file), so results stay serial's bit for bit. Every rank takes part
+// in Start(), those beyond `workers` too, so that a broadcast is collective.
 //
 // Scheduling is dynamic: Submit() sends a batch to an idle worker rank at once or queues
 // it; Next() waits for the next reply from any rank and hands that rank the
@@ -72,7 +72,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "proto/sweep.pb.h"
+#include "proto/executor.pb.h"
 #include "runtime/plugin/executor.h"
 
 namespace parsweep {

@@ -13,6 +13,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/delimited_message_util.h"
+#include "runtime/base/fd_io.h"
 #include "runtime/base/status_macros.h"
 
 namespace parsweep {
@@ -139,32 +140,14 @@ absl::StatusOr<std::string> EncodeFrame(const google::protobuf::MessageLite& mes
   return frame;
 }
 
-namespace {
-
-int WriteEverything(int fd, absl::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n > 0) {
-      bytes.remove_prefix(static_cast<size_t>(n));
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      return n < 0 ? errno : EIO;
-    }
-  }
-  return 0;
-}
-
-}  // namespace
-
 int WriteAll(int fd, absl::string_view bytes, Sigpipe sigpipe_handling) {
-  if (sigpipe_handling == Sigpipe::kIgnoredByProcess) return WriteEverything(fd, bytes);
+  if (sigpipe_handling == Sigpipe::kIgnoredByProcess) return WriteFully(fd, bytes.data(), bytes.size());
   sigset_t sigpipe;
   sigemptyset(&sigpipe);
   sigaddset(&sigpipe, SIGPIPE);
   sigset_t saved_mask;
   pthread_sigmask(SIG_BLOCK, &sigpipe, &saved_mask);
-  const int error = WriteEverything(fd, bytes);
+  const int error = WriteFully(fd, bytes.data(), bytes.size());
   if (error == EPIPE) {
     // The failed write queued a SIGPIPE for this thread; take it before unblocking. (One
     // that was already pending, blocked by the caller, merges with it: signals do not queue.)

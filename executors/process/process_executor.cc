@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "executors/process/frame_io.h"
+#include "executors/process/shared_memory.h"
 #include "executors/process/worker_loop.h"
 #include "executors/process/worker_process.h"
 #include "runtime/scheduling/batch.h"
@@ -90,7 +91,8 @@ class ProcessExecutor final : public Executor {
   const ProcessExecutorOptions options_;
   const Workload* workload_ = nullptr;  // Set from the start of Start(); the workers' workload.
   bool started_ = false;
-  std::optional<ExportedWorkload> exported_;  // Spawn: what the workers rebuild.
+  std::optional<WorkerStart> start_frame_;  // Spawn: what the workers rebuild.
+  std::vector<SealedFile> shared_blobs_;    // Spawn: the workload's blobs, inherited.
   SpawnCommand spawn_command_;
   std::vector<Slot> slots_;
   std::deque<Job> queue_;             // Submitted, not yet handed to a worker.
@@ -106,7 +108,7 @@ absl::Status ProcessExecutor::StartWorker(Slot& slot) {
     worker = WorkerProcess::Spawn(spawn_command_, options_.max_frame_bytes);
     if (worker.ok()) {
       ToWorker first;
-      *first.mutable_workload() = exported_->spec;
+      *first.mutable_start() = *start_frame_;
       if (absl::Status sent = (*worker)->Send(first); !sent.ok()) {
         (*worker)->ClosePipes();
         (*worker)->Reap(kExitGrace);
@@ -148,9 +150,25 @@ absl::Status ProcessExecutor::Start(const Workload& workload) {
                                        "worker, but it cannot be exported: ",
                                        exported.status().message()));
     }
-    exported_ = *std::move(exported);
+    WorkerStart start;
+    *start.mutable_workload() = exported->spec;
+    start.set_max_reply_bytes(options_.max_frame_bytes);
     spawn_command_.argv = ReadOwnCommandLine().value_or(std::vector<std::string>());
-    spawn_command_.inherited_fds = exported_->inherited_fds;
+    spawn_command_.inherited_fds.clear();
+    for (const ExportedBlob& blob : exported->blobs) {
+      absl::StatusOr<SealedFile> file = SealedFile::Create(blob.name, blob.bytes);
+      if (!file.ok()) {
+        shared_blobs_.clear();
+        return file.status();
+      }
+      BlobRef& ref = *start.add_blobs();
+      ref.set_name(blob.name);
+      ref.set_size(blob.bytes.size());
+      ref.set_inherited_fd(file->fd());
+      spawn_command_.inherited_fds.push_back(file->fd());
+      shared_blobs_.push_back(*std::move(file));
+    }
+    start_frame_ = std::move(start);
   }
   workload_ = &workload;
   absl::Status status;
@@ -272,7 +290,8 @@ void ProcessExecutor::HandleEvent(Slot& slot) {
     start_error_ =
         absl::Status(static_cast<absl::StatusCode>(frame.ready().code()),
                      absl::StrCat("worker pid ", pid, " could not build workload '",
-                                  exported_->spec.name(), "': ", frame.ready().message()));
+                                  start_frame_->workload().name(), "': ",
+                                  frame.ready().message()));
     slot.worker->ClosePipes();
     slot.worker->Reap(kExitGrace);
     slot = Slot();
@@ -342,7 +361,8 @@ void ProcessExecutor::StopWorkers() {
   outstanding_ = 0;
   started_ = false;
   workload_ = nullptr;
-  exported_.reset();
+  start_frame_.reset();
+  shared_blobs_.clear();
 }
 
 // Spawned workers are this binary, started again; this is where they take over main().

@@ -67,7 +67,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "proto/sweep.pb.h"
+#include "proto/executor.pb.h"
 #include "runtime/plugin/executor.h"
 
 namespace parsweep {

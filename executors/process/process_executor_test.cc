@@ -23,7 +23,7 @@
 #include "executors/process/worker_process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "proto/sweep.pb.h"
+#include "proto/executor.pb.h"
 #include "proto/work.pb.h"
 #include "runtime/plugin/executor.h"
 #include "runtime/plugin/registry.h"

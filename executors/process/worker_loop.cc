@@ -18,6 +18,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "executors/process/frame_io.h"
+#include "executors/process/shared_memory.h"
+#include "runtime/base/status_macros.h"
 #include "proto/work.pb.h"
 #include "runtime/scheduling/batch.h"
 #include "runtime/plugin/registry.h"
@@ -69,6 +71,33 @@ int ServeBatches(const Workload& workload, FrameInput& input, int reply_fd, pid_
   }
 }
 
+// BuildWorkload rebuilds the parent's workload from its registry, with its blobs mapped
+// from the shared-memory files this process inherited (each closed once mapped).
+absl::StatusOr<std::unique_ptr<Workload>> BuildWorkload(const WorkerStart& start) {
+  WorkloadBlobs blobs;
+  absl::Status status;
+  for (const BlobRef& ref : start.blobs()) {
+    if (ref.delivery_case() != BlobRef::kInheritedFd) {
+      status.Update(absl::DataLossError(
+          absl::StrCat("blob '", ref.name(), "' was not sent as shared memory")));
+      continue;
+    }
+    absl::StatusOr<std::shared_ptr<const char>> mapped =
+        ref.inherited_fd() > 2 && fcntl(ref.inherited_fd(), F_GETFD) != -1
+            ? MapReadOnly(ref.inherited_fd(), ref.size())
+            : absl::DataLossError(absl::StrCat("blob '", ref.name(), "' names descriptor ",
+                                               ref.inherited_fd(), ", which is not open"));
+    if (ref.inherited_fd() > 2) close(ref.inherited_fd());  // The mapping keeps the memory.
+    if (!mapped.ok()) {
+      status.Update(mapped.status());
+      continue;
+    }
+    blobs.Add(ref.name(), absl::Span<const char>(mapped->get(), ref.size()), *mapped);
+  }
+  RETURN_IF_ERROR(status);
+  return Registry<Workload>::Global().Create(start.workload(), blobs);
+}
+
 bool ParseFd(absl::string_view text, int& fd) {
   return absl::SimpleAtoi(text, &fd) && fd >= 0 && fcntl(fd, F_GETFD) != -1;
 }
@@ -108,8 +137,8 @@ std::optional<int> RunSpawnedWorkerIfRequested(int argc, char** argv) {
   absl::StatusOr<bool> got = input.Read(first);
   if (!got.ok() || !*got) return 1;  // The parent is gone, or not a process executor.
   absl::StatusOr<std::unique_ptr<Workload>> workload =
-      first.has_workload()
-          ? Registry<Workload>::Global().Create(first.workload())
+      first.has_start()
+          ? BuildWorkload(first.start())
           : absl::DataLossError("the first frame from the parent is not a workload");
   FromWorker ready;
   if (!workload.ok()) {

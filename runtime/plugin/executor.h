@@ -29,7 +29,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "proto/sweep.pb.h"
+#include "proto/executor.pb.h"
 #include "proto/work.pb.h"
 #include <functional>
 #include <memory>

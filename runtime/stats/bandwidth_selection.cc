@@ -42,7 +42,9 @@ absl::StatusOr<Selection> LeaveOneOut(const Sweep& sweep, Executor& executor) {
   // The held-out densities use the very samples of the sweep, borrowed, not copied.
   Dataset data;
   data.samples = Matrix::Borrow(samples.data(), n, d, std::make_shared<int>(0));
-  ASSIGN_OR_RETURN(std::unique_ptr<Sweep> loo, Sweep::FromData(std::move(spec), std::move(data)));
+  ASSIGN_OR_RETURN(std::unique_ptr<Sweep> loo, Sweep::FromData(std::move(spec), std::move(data),
+                                   sweep.data_from_spec() ? Sweep::DataOrigin::kFromSpec
+                                                          : Sweep::DataOrigin::kGiven));
   ASSIGN_OR_RETURN(Report report, RunSweep(*loo, executor));
 
   const Kernel& kernel = sweep.kernel();

@@ -124,33 +124,36 @@ absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Create(SweepSpec spec) {
   ASSIGN_OR_RETURN(std::unique_ptr<Kernel> kernel,
                    Registry<Kernel>::Global().Create(spec.kernel()));
   ASSIGN_OR_RETURN(Dataset data, LoadDataset(spec.data()));
-  return Assemble(std::move(spec), std::move(kernel), std::move(data));
+  return Assemble(std::move(spec), std::move(kernel), std::move(data), DataOrigin::kFromSpec);
 }
 
-absl::StatusOr<std::unique_ptr<Sweep>> Sweep::FromData(SweepSpec spec, Dataset data) {
+absl::StatusOr<std::unique_ptr<Sweep>> Sweep::FromData(SweepSpec spec, Dataset data,
+                                                       DataOrigin origin) {
   RETURN_IF_ERROR(ValidateWidths(spec));
   ASSIGN_OR_RETURN(std::unique_ptr<Kernel> kernel,
                    Registry<Kernel>::Global().Create(spec.kernel()));
-  return Assemble(std::move(spec), std::move(kernel), std::move(data));
+  return Assemble(std::move(spec), std::move(kernel), std::move(data), origin);
 }
 
 absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Assemble(SweepSpec spec,
                                                        std::unique_ptr<Kernel> kernel,
-                                                       Dataset data) {
+                                                       Dataset data, DataOrigin origin) {
   if (data.samples.rows() == 0 || data.samples.cols() == 0) {
     return absl::InvalidArgumentError("the dataset is empty");
   }
   RETURN_IF_ERROR(ValidateVolumes(spec, data.samples.cols()));
   ASSIGN_OR_RETURN(Matrix points, BuildPoints(spec, data.samples.cols()));
   return std::unique_ptr<Sweep>(
-      new Sweep(std::move(spec), std::move(kernel), std::move(data), std::move(points)));
+      new Sweep(std::move(spec), std::move(kernel), std::move(data), std::move(points), origin));
 }
 
-Sweep::Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matrix points)
+Sweep::Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matrix points,
+             DataOrigin origin)
     : spec_(std::move(spec)),
       kernel_(std::move(kernel)),
       data_(std::move(data)),
-      points_(std::move(points)) {}
+      points_(std::move(points)),
+      origin_(origin) {}
 
 absl::StatusOr<TaskResult> Sweep::RunTask(const Task& task) const {
   const size_t num_widths = task.width_indices_size();

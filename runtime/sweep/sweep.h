@@ -29,9 +29,15 @@ class Sweep {
   // missing file), with a message meant for the user.
   static absl::StatusOr<std::unique_ptr<Sweep>> Create(SweepSpec spec);
 
+  // Where the samples of FromData come from: `kFromSpec` when they are exactly what
+  // spec.data() describes (so a worker elsewhere may load them itself from the spec), else
+  // `kGiven`.
+  enum class DataOrigin { kGiven, kFromSpec };
+
   // Sweep::FromData is Create() with the data already loaded (for tests, and for a worker
   // that receives the samples instead of reading them).
-  static absl::StatusOr<std::unique_ptr<Sweep>> FromData(SweepSpec spec, Dataset data);
+  static absl::StatusOr<std::unique_ptr<Sweep>> FromData(
+      SweepSpec spec, Dataset data, DataOrigin origin = DataOrigin::kGiven);
 
   const SweepSpec& spec() const { return spec_; }
   const Kernel& kernel() const { return *kernel_; }
@@ -39,6 +45,8 @@ class Sweep {
   const Matrix& points() const { return points_; }
   size_t samples() const { return data_.samples.rows(); }
   size_t dims() const { return data_.samples.cols(); }
+  // Sweep::data_from_spec: the samples are what spec().data() describes.
+  bool data_from_spec() const { return origin_ == DataOrigin::kFromSpec; }
 
   // Sweep::RunTask computes one task's partial result. Thread-safe. InvalidArgument if the
   // task's indices are out of range; a kernel's error is returned with the kernel's name and
@@ -49,13 +57,15 @@ class Sweep {
   // Sweep::Assemble finishes Create() and FromData() once the widths are valid.
   static absl::StatusOr<std::unique_ptr<Sweep>> Assemble(SweepSpec spec,
                                                          std::unique_ptr<Kernel> kernel,
-                                                         Dataset data);
-  Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matrix points);
+                                                         Dataset data, DataOrigin origin);
+  Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matrix points,
+        DataOrigin origin);
 
   SweepSpec spec_;
   std::unique_ptr<Kernel> kernel_;
   Dataset data_;
   Matrix points_;
+  DataOrigin origin_;
 };
 
 }  // namespace parsweep
