@@ -253,8 +253,9 @@ class TamperingExecutor : public Executor {
     queue_.push_back(std::move(batch));
     return absl::OkStatus();
   }
-  absl::StatusOr<WorkBatchResult> Next() override {
-    if (last_) return *std::exchange(last_, std::nullopt);
+  void Cancel(uint64_t) override {}
+  absl::StatusOr<std::optional<WorkBatchResult>> Next(absl::Time) override {
+    if (last_) return std::exchange(last_, std::nullopt);
     if (queue_.empty()) return absl::FailedPreconditionError("no batch is outstanding");
     WorkBatch batch = std::move(queue_.front());
     queue_.pop_front();
@@ -269,7 +270,7 @@ class TamperingExecutor : public Executor {
       case Fault::kDuplicateBatch:
         break;
       case Fault::kDropBatch:
-        return Next();
+        return Next(absl::InfiniteFuture());
       case Fault::kMissingResponse:
         result.clear_responses();
         break;

@@ -20,6 +20,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "runtime/base/fd_io.h"
+#include "runtime/process/wait_status.h"
 
 extern char** environ;
 
@@ -486,15 +488,8 @@ std::string RenderValidLines(const LineChart& chart) {
 // Writing files and running the rasterizer.
 
 absl::Status WriteAll(int fd, absl::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return absl::ErrnoToStatus(errno, "write");
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return absl::OkStatus();
+  const int error = WriteFully(fd, data.data(), data.size());
+  return error == 0 ? absl::OkStatus() : absl::ErrnoToStatus(error, "write");
 }
 
 // An error whose message starts with `context`: "cannot write chart 'x.svg': No space...".
@@ -523,15 +518,6 @@ int AboveStdio(int fd) {
   const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
   ::close(fd);
   return moved;
-}
-
-std::string DescribeWaitStatus(int status) {
-  if (WIFEXITED(status)) return absl::StrCat("exited with status ", WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) {
-    return absl::StrCat("was killed by signal ", WTERMSIG(status), " (",
-                        strsignal(WTERMSIG(status)), ")");
-  }
-  return absl::StrCat("ended with wait status ", status);
 }
 
 std::string TempDir() {

@@ -27,6 +27,8 @@
 #include "runtime/base/fd_io.h"
 #include "runtime/base/fingerprint.h"
 #include "runtime/scheduling/batch.h"
+#include "runtime/scheduling/task_ledger.h"
+#include "runtime/scheduling/worker_backend.h"
 #include "runtime/process/child_processes.h"
 #include "runtime/plugin/registry.h"
 #include "runtime/base/status_macros.h"
@@ -121,19 +123,23 @@ absl::Status SendMessage(const google::protobuf::MessageLite& message, int peer,
 constexpr absl::Duration kSpinFor = absl::Milliseconds(1);
 constexpr absl::Duration kMaxPollPause = absl::Microseconds(100);
 
-absl::Status WaitForMessage(int source, int tag, MPI_Status& status) {
+// False if `deadline` passed first.
+absl::StatusOr<bool> WaitForMessage(int source, int tag, MPI_Status& status,
+                                    absl::Time deadline) {
   const absl::Time spin_until = absl::Now() + kSpinFor;
   absl::Duration pause = absl::Microseconds(2);
   while (true) {
     int ready = 0;
     const int code = MPI_Iprobe(source, tag, MPI_COMM_WORLD, &ready, &status);
     if (code != MPI_SUCCESS) return MpiError(code, "MPI_Iprobe", source);
-    if (ready) return absl::OkStatus();
-    if (absl::Now() < spin_until) {
+    if (ready) return true;
+    const absl::Time now = absl::Now();
+    if (now >= deadline) return false;
+    if (now < spin_until) {
       sched_yield();
       continue;
     }
-    absl::SleepFor(pause);
+    absl::SleepFor(std::min(pause, deadline - now));
     pause = std::min(2 * pause, kMaxPollPause);
   }
 }
@@ -145,12 +151,15 @@ struct Received {
   std::string bytes;
 };
 
-// ReceiveMessage waits for a message from `source` (or MPI_ANY_SOURCE) with `tag` (or
-// MPI_ANY_TAG) and receives it, refusing (DataLoss) one larger than `limit` bytes before
-// allocating it; that message is left unreceived, and the caller cannot go on.
-absl::StatusOr<Received> ReceiveMessage(int source, int tag, size_t limit) {
+// ReceiveMessageBy waits until `deadline` for a message from `source` (or MPI_ANY_SOURCE)
+// with `tag` (or MPI_ANY_TAG) and receives it (nullopt if none came), refusing (DataLoss)
+// one larger than `limit` bytes before allocating it; that message is left unreceived, and
+// the caller cannot go on.
+absl::StatusOr<std::optional<Received>> ReceiveMessageBy(int source, int tag, size_t limit,
+                                                         absl::Time deadline) {
   MPI_Status status;
-  RETURN_IF_ERROR(WaitForMessage(source, tag, status));
+  ASSIGN_OR_RETURN(const bool arrived, WaitForMessage(source, tag, status, deadline));
+  if (!arrived) return std::nullopt;
   int code = MPI_SUCCESS;
   int count = 0;
   code = MPI_Get_count(&status, MPI_BYTE, &count);
@@ -167,7 +176,14 @@ absl::StatusOr<Received> ReceiveMessage(int source, int tag, size_t limit) {
   code = MPI_Recv(received.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG,
                   MPI_COMM_WORLD, MPI_STATUS_IGNORE);
   if (code != MPI_SUCCESS) return MpiError(code, "MPI_Recv", status.MPI_SOURCE);
-  return received;
+  return std::optional<Received>(std::move(received));
+}
+
+// ReceiveMessage is ReceiveMessageBy with no deadline.
+absl::StatusOr<Received> ReceiveMessage(int source, int tag, size_t limit) {
+  ASSIGN_OR_RETURN(std::optional<Received> received,
+                   ReceiveMessageBy(source, tag, limit, absl::InfiniteFuture()));
+  return *std::move(received);
 }
 
 // BroadcastBytes sends (rank 0) or receives (workers) `size` bytes at `data`, in pieces
@@ -473,30 +489,28 @@ std::optional<int> MpiWorkerEntry(int argc, char** argv) {
 // ---------------------------------------------------------------------------------------
 // Rank 0's executor.
 
-class MpiExecutor final : public Executor {
+// The worker ranks as a WorkerBackend: slot i is rank i + 1. A rank is never lost (MPI
+// cannot survive one): a failure of the wire makes Wait() fail and the job unusable.
+class MpiBackend final : public WorkerBackend {
  public:
-  MpiExecutor(const MpiExecutorOptions& options, int workers)
+  MpiBackend(const MpiExecutorOptions& options, int workers)
       : options_(options), workers_(workers) {
     SetTerminationReporter(ReportActivity);
   }
 
-  ~MpiExecutor() override {
+  ~MpiBackend() override {
     // Leave every worker idle for the next executor or the stop at exit.
+    std::vector<WorkerEvent> ignored;
     while (AnyRankBusy()) {
-      if (!Receive().ok()) break;
+      if (!Receive(absl::InfiniteFuture(), ignored).ok()) break;
     }
     SetTerminationReporter(nullptr);
     TheSession().executor_alive = false;
   }
 
-  int parallelism() const override { return workers_; }
+  int slots() const override { return workers_; }
 
   absl::Status Start(const Workload& workload) override {
-    if (outstanding_ != 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("executor '", kName, "': Start() with batches outstanding"));
-    }
-    started_ = false;
     ASSIGN_OR_RETURN(const ExportedWorkload exported, workload.Export());
     std::vector<absl::Span<const char>> broadcasts;
     const WorkerStart start = StartFor(exported, options_.data_on_all_ranks,
@@ -505,8 +519,9 @@ class MpiExecutor final : public Executor {
     // collective over MPI_COMM_WORLD.
     const int size = TheSession().size;
     const std::string bytes = start.SerializeAsString();
-    for (int rank = 1; rank < size; ++rank)
+    for (int rank = 1; rank < size; ++rank) {
       RETURN_IF_ERROR(Fatal(SendBytes(bytes, rank, kTagStart)));
+    }
     for (absl::Span<const char> blob : broadcasts) {
       // MPI_Bcast's buffer is not const, but the root only reads it.
       RETURN_IF_ERROR(Fatal(BroadcastBytes(const_cast<char*>(blob.data()), blob.size())));
@@ -527,34 +542,30 @@ class MpiExecutor final : public Executor {
                                                 exported.spec.name(), "': ", ready.message()));
       }
     }
-    RETURN_IF_ERROR(first_error);
-    started_ = true;
+    return first_error;
+  }
+
+  absl::StatusOr<bool> Restart(int) override {
+    return absl::UnavailableError(absl::StrCat("executor '", kName, "': ranks cannot restart"));
+  }
+
+  absl::Status Send(int slot, const WorkBatch& batch) override {
+    const int rank = slot + 1;
+    RankActivity& activity = TheSession().activity[rank];
+    activity.first.store(FirstIndex(batch));
+    activity.last.store(batch.items().empty() ? 0 : batch.items(batch.items_size() - 1).index());
+    activity.busy.store(true);
+    const absl::Status sent = SendMessage(batch, rank, kTagBatch);
+    // A failed send breaks the job: remember it for the next Wait().
+    if (!sent.ok()) broken_ = Fatal(sent);
     return absl::OkStatus();
   }
 
-  absl::Status Submit(WorkBatch batch) override {
-    if (!started_) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("executor '", kName, "': Submit() before a successful Start()"));
-    }
-    ++outstanding_;
-    queue_.push_back(std::move(batch));
-    return Dispatch();
-  }
-
-  absl::StatusOr<WorkBatchResult> Next() override {
-    if (outstanding_ == 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("executor '", kName, "': Next() with no batch outstanding"));
-    }
-    while (done_.empty()) {
-      RETURN_IF_ERROR(Receive());
-      RETURN_IF_ERROR(Dispatch());
-    }
-    WorkBatchResult result = std::move(done_.front());
-    done_.pop_front();
-    --outstanding_;
-    return result;
+  absl::StatusOr<std::vector<WorkerEvent>> Wait(absl::Time deadline) override {
+    RETURN_IF_ERROR(broken_);
+    std::vector<WorkerEvent> events;
+    RETURN_IF_ERROR(Receive(deadline, events));
+    return events;
   }
 
  private:
@@ -564,7 +575,6 @@ class MpiExecutor final : public Executor {
   absl::Status Fatal(absl::Status status) {
     if (status.ok()) return status;
     TheSession().broken = true;
-    started_ = false;
     FixedText activity;
     if (!AppendActivity(activity)) return status;
     return absl::Status(status.code(),
@@ -582,29 +592,17 @@ class MpiExecutor final : public Executor {
     return false;
   }
 
-  // Sends queued batches to idle ranks.
-  absl::Status Dispatch() {
-    for (int rank = 1; rank <= workers_ && !queue_.empty(); ++rank) {
-      if (Busy(rank)) continue;
-      WorkBatch batch = std::move(queue_.front());
-      queue_.pop_front();
-      RankActivity& activity = TheSession().activity[rank];
-      activity.first.store(batch.items().empty() ? 0 : batch.items(0).index());
-      activity.last.store(batch.items().empty() ? 0 : batch.items(batch.items_size() - 1).index());
-      activity.busy.store(true);
-      RETURN_IF_ERROR(Fatal(SendMessage(batch, rank, kTagBatch)));
-    }
-    return absl::OkStatus();
-  }
-
-  // Receives one reply from any busy rank into done_. A batch's error gets the rank added.
-  absl::Status Receive() {
-    absl::StatusOr<Received> received =
-        ReceiveMessage(MPI_ANY_SOURCE, kTagResult, options_.max_message_bytes);
+  // Receives one reply from any busy rank, if one comes by `deadline`. A batch's error gets
+  // the rank added.
+  absl::Status Receive(absl::Time deadline, std::vector<WorkerEvent>& events) {
+    absl::StatusOr<std::optional<Received>> received =
+        ReceiveMessageBy(MPI_ANY_SOURCE, kTagResult, options_.max_message_bytes, deadline);
     RETURN_IF_ERROR(Fatal(received.status()));
-    const int rank = received->source;
+    if (!received->has_value()) return absl::OkStatus();
+    const int rank = (*received)->source;
     WorkBatchResult result;
-    if (rank < 1 || rank > workers_ || !Busy(rank) || !result.ParseFromString(received->bytes)) {
+    if (rank < 1 || rank > workers_ || !Busy(rank) ||
+        !result.ParseFromString((*received)->bytes)) {
       return Fatal(absl::DataLossError(absl::StrCat("executor '", kName, "': rank ", rank,
                                                     " sent an unexpected or corrupt reply")));
     }
@@ -612,16 +610,16 @@ class MpiExecutor final : public Executor {
     if (result.has_error()) {
       absl::StrAppend(result.mutable_error()->mutable_message(), " (on MPI rank ", rank, ")");
     }
-    done_.push_back(std::move(result));
+    WorkerEvent& event = events.emplace_back();
+    event.slot = rank - 1;
+    event.kind = WorkerEvent::Kind::kResult;
+    event.result = std::move(result);
     return absl::OkStatus();
   }
 
   const MpiExecutorOptions options_;
   const int workers_;
-  bool started_ = false;
-  std::deque<WorkBatch> queue_;
-  std::deque<WorkBatchResult> done_;
-  size_t outstanding_ = 0;  // Submitted, not yet returned by Next().
+  absl::Status broken_;
 };
 
 const bool kWorkerEntryRegistered = RegisterWorkerEntry(MpiWorkerEntry);
@@ -678,7 +676,8 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& 
   }
   const int workers = options.workers == 0 ? size - 1 : options.workers;
   TheSession().executor_alive = true;
-  return std::unique_ptr<Executor>(std::make_unique<MpiExecutor>(options, workers));
+  return std::unique_ptr<Executor>(std::make_unique<TaskLedger>(
+      std::make_unique<MpiBackend>(options, workers), LedgerOptions()));
 }
 
 }  // namespace

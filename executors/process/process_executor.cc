@@ -1,6 +1,7 @@
 #include "executors/process/process_executor.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include <algorithm>
@@ -22,6 +23,8 @@
 #include "executors/process/worker_loop.h"
 #include "executors/process/worker_process.h"
 #include "runtime/scheduling/batch.h"
+#include "runtime/scheduling/task_ledger.h"
+#include "runtime/scheduling/worker_backend.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/process/worker_entry.h"
 
@@ -36,112 +39,73 @@ constexpr absl::Duration kExitGrace = absl::Seconds(1);
 // How long workers may take to exit after their pipes close at shutdown.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(2);
 
-uint64_t FirstIndex(const WorkBatch& batch) {
-  return batch.items().empty() ? 0 : batch.items(0).index();
-}
-
-WorkBatchResult FailedResult(const WorkBatch& batch, const absl::Status& status) {
-  WorkBatchResult result;
-  result.set_id(batch.id());
-  SetError(FirstIndex(batch), status, result);
-  return result;
-}
-
-class ProcessExecutor final : public Executor {
+class ProcessBackend final : public WorkerBackend {
  public:
-  explicit ProcessExecutor(const ProcessExecutorOptions& options)
-      : options_(options), slots_(options.workers) {}
+  explicit ProcessBackend(const ProcessExecutorOptions& options)
+      : options_(options), workers_(options.workers) {}
 
-  ~ProcessExecutor() override { StopWorkers(); }
+  ~ProcessBackend() override { StopWorkers(); }
 
-  int parallelism() const override { return options_.workers; }
+  int slots() const override { return options_.workers; }
   absl::Status Start(const Workload& workload) override;
-  absl::Status Submit(WorkBatch batch) override;
-  absl::StatusOr<WorkBatchResult> Next() override;
+  absl::StatusOr<bool> Restart(int slot) override;
+  absl::Status Send(int slot, const WorkBatch& batch) override;
+  absl::StatusOr<std::vector<WorkerEvent>> Wait(absl::Time deadline) override;
+  void Kill(int slot) override;
 
  private:
-  struct Job {
-    WorkBatch batch;
-    int retries = 0;
-  };
-
-  // One worker's place. Idle: worker && ready && !job.
-  struct Slot {
-    std::unique_ptr<WorkerProcess> worker;  // Null when no worker could be started.
-    bool ready = false;                     // Spawned workers: the workload is built.
-    std::optional<Job> job;                 // The batch the worker is running.
+  struct Worker {
+    std::unique_ptr<WorkerProcess> process;  // Null when the slot holds none.
+    bool ready = false;                      // Spawned workers: the workload is built.
+    std::optional<uint64_t> batch;           // The id of the batch it runs.
   };
 
   bool spawn() const {
     return options_.start_method == ProcessExecutorOptions::StartMethod::kSpawn;
   }
-  bool Waiting(const Slot& slot) const { return slot.worker && (slot.job || !slot.ready); }
-
-  // Starts a worker in an empty slot; on failure records the error in start_error_.
-  absl::Status StartWorker(Slot& slot);
-  // Hands queued batches to idle workers.
-  void DispatchQueued();
-  // Waits until some worker has something to say, and handles it.
-  absl::Status Pump();
-  void HandleEvent(Slot& slot);
-  // Reaps a worker that died or misbehaved, settles its batch, and replaces it.
-  void LoseWorker(Slot& slot, const absl::Status& cause);
+  // Starts a worker process for the current workload.
+  absl::StatusOr<std::unique_ptr<WorkerProcess>> StartProcess();
+  // Waits up to `timeout_ms` (-1: no limit) for any worker to say something, and handles it.
+  absl::Status Poll(int timeout_ms, std::vector<WorkerEvent>& events);
+  void HandleReadable(int slot, std::vector<WorkerEvent>& events);
+  // Reaps a worker that died or misbehaved: the event that says so.
+  WorkerEvent Lose(int slot, const absl::Status& cause);
   void StopWorkers();
 
   const ProcessExecutorOptions options_;
-  const Workload* workload_ = nullptr;  // Set from the start of Start(); the workers' workload.
-  bool started_ = false;
+  const Workload* workload_ = nullptr;      // Fork: what the workers run.
   std::optional<WorkerStart> start_frame_;  // Spawn: what the workers rebuild.
   std::vector<SealedFile> shared_blobs_;    // Spawn: the workload's blobs, inherited.
   SpawnCommand spawn_command_;
-  std::vector<Slot> slots_;
-  std::deque<Job> queue_;             // Submitted, not yet handed to a worker.
-  std::deque<WorkBatchResult> done_;  // Finished, not yet returned by Next().
-  size_t outstanding_ = 0;            // Submitted, not yet returned by Next().
-  absl::Status start_error_;          // Why a worker last failed to start.
+  std::vector<Worker> workers_;
+  std::vector<WorkerEvent> pending_;  // Losses found by Send(), for the next Wait().
 };
 
-absl::Status ProcessExecutor::StartWorker(Slot& slot) {
-  slot = Slot();
-  absl::StatusOr<std::unique_ptr<WorkerProcess>> worker;
-  if (spawn()) {
-    worker = WorkerProcess::Spawn(spawn_command_, options_.max_frame_bytes);
-    if (worker.ok()) {
-      ToWorker first;
-      *first.mutable_start() = *start_frame_;
-      if (absl::Status sent = (*worker)->Send(first); !sent.ok()) {
-        (*worker)->ClosePipes();
-        (*worker)->Reap(kExitGrace);
-        worker = absl::UnavailableError(absl::StrCat("worker pid ", (*worker)->pid(), " ",
-                                                     (*worker)->DescribeEnd(),
-                                                     " before it took the workload"));
-      }
-    }
-  } else {
+absl::StatusOr<std::unique_ptr<WorkerProcess>> ProcessBackend::StartProcess() {
+  if (!spawn()) {
     const Workload& workload = *workload_;
-    worker = WorkerProcess::Fork(
+    return WorkerProcess::Fork(
         [&workload](int request_fd, int reply_fd) {
           return RunWorkerLoop(workload, request_fd, reply_fd);
         },
         options_.max_frame_bytes);
   }
-  if (!worker.ok()) {
-    start_error_ = worker.status();
-    return start_error_;
+  ASSIGN_OR_RETURN(std::unique_ptr<WorkerProcess> worker,
+                   WorkerProcess::Spawn(spawn_command_, options_.max_frame_bytes));
+  ToWorker first;
+  *first.mutable_start() = *start_frame_;
+  if (absl::Status sent = worker->Send(first); !sent.ok()) {
+    worker->ClosePipes();
+    worker->Reap(kExitGrace);
+    return absl::UnavailableError(absl::StrCat("worker pid ", worker->pid(), " ",
+                                               worker->DescribeEnd(),
+                                               " before it took the workload"));
   }
-  slot.worker = *std::move(worker);
-  slot.ready = !spawn();
-  return absl::OkStatus();
+  return worker;
 }
 
-absl::Status ProcessExecutor::Start(const Workload& workload) {
-  if (outstanding_ > 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("Start() with ", outstanding_,
-                     " batches outstanding; take their results with Next() first"));
-  }
+absl::Status ProcessBackend::Start(const Workload& workload) {
   StopWorkers();
-  start_error_ = absl::OkStatus();
   if (spawn()) {
     absl::StatusOr<ExportedWorkload> exported = workload.Export();
     if (!exported.ok()) {
@@ -158,7 +122,7 @@ absl::Status ProcessExecutor::Start(const Workload& workload) {
     for (const ExportedBlob& blob : exported->blobs) {
       absl::StatusOr<SealedFile> file = SealedFile::Create(blob.name, blob.bytes);
       if (!file.ok()) {
-        shared_blobs_.clear();
+        StopWorkers();
         return file.status();
       }
       BlobRef& ref = *start.add_blobs();
@@ -172,194 +136,164 @@ absl::Status ProcessExecutor::Start(const Workload& workload) {
   }
   workload_ = &workload;
   absl::Status status;
-  for (Slot& slot : slots_) {
-    status = StartWorker(slot);
-    if (!status.ok()) break;
+  for (Worker& worker : workers_) {
+    absl::StatusOr<std::unique_ptr<WorkerProcess>> process = StartProcess();
+    if (!process.ok()) {
+      status = process.status();
+      break;
+    }
+    worker.process = *std::move(process);
+    worker.ready = !spawn();
   }
   // Spawned workers say whether they could build the workload.
-  while (status.ok() && std::any_of(slots_.begin(), slots_.end(),
-                                    [this](const Slot& slot) { return Waiting(slot); })) {
-    status = Pump();
-  }
-  for (const Slot& slot : slots_) {
-    if (status.ok() && !slot.worker) status = start_error_;
-  }
-  if (!status.ok()) {
-    StopWorkers();
-    return status;
-  }
-  started_ = true;
-  return absl::OkStatus();
-}
-
-absl::Status ProcessExecutor::Submit(WorkBatch batch) {
-  if (!started_) return absl::FailedPreconditionError("Submit() before a successful Start()");
-  queue_.push_back(Job{std::move(batch), 0});
-  ++outstanding_;
-  DispatchQueued();
-  return absl::OkStatus();
-}
-
-absl::StatusOr<WorkBatchResult> ProcessExecutor::Next() {
-  if (outstanding_ == 0) return absl::FailedPreconditionError("Next() with no batch outstanding");
-  bool restarted = false;
-  while (done_.empty()) {
-    DispatchQueued();
-    if (std::none_of(slots_.begin(), slots_.end(),
-                     [this](const Slot& slot) { return Waiting(slot); })) {
-      // Batches are queued and no worker is left to run them: try once to start new ones.
-      if (restarted) {
-        return absl::UnavailableError(
-            absl::StrCat("no worker process can be started: ", start_error_.message()));
+  while (status.ok() && std::any_of(workers_.begin(), workers_.end(),
+                                    [](const Worker& w) { return w.process && !w.ready; })) {
+    std::vector<WorkerEvent> events;
+    status = Poll(-1, events);
+    for (const WorkerEvent& event : events) {
+      if (!status.ok()) break;
+      if (event.kind == WorkerEvent::Kind::kStartFailed) status = event.cause;
+      if (event.kind == WorkerEvent::Kind::kLost) {
+        status = absl::UnavailableError(
+            absl::StrCat(event.worker, " ", event.end, " before it was ready"));
       }
-      restarted = true;
-      for (Slot& slot : slots_) {
-        if (!slot.worker) StartWorker(slot).IgnoreError();  // Recorded in start_error_.
-      }
-      continue;
-    }
-    RETURN_IF_ERROR(Pump());
-  }
-  WorkBatchResult result = std::move(done_.front());
-  done_.pop_front();
-  --outstanding_;
-  return result;
-}
-
-void ProcessExecutor::DispatchQueued() {
-  size_t i = 0;
-  while (i < slots_.size() && !queue_.empty()) {
-    Slot& slot = slots_[i];
-    if (!slot.worker || !slot.ready || slot.job) {
-      ++i;
-      continue;
-    }
-    slot.job = std::move(queue_.front());
-    queue_.pop_front();
-    // Lend the batch to the frame rather than copy it; the slot keeps it for a retry.
-    ToWorker frame;
-    frame.mutable_batch()->Swap(&slot.job->batch);
-    const absl::Status sent = slot.worker->Send(frame);
-    frame.mutable_batch()->Swap(&slot.job->batch);
-    if (absl::IsInvalidArgument(sent)) {  // Too large to send; the worker is fine.
-      done_.push_back(FailedResult(slot.job->batch, sent));
-      slot.job.reset();
-    } else if (!sent.ok()) {
-      LoseWorker(slot, sent);  // The slot may hold a fresh worker now: look at it again.
-    } else {
-      ++i;
     }
   }
+  if (!status.ok()) StopWorkers();
+  return status;
 }
 
-absl::Status ProcessExecutor::Pump() {
+absl::StatusOr<bool> ProcessBackend::Restart(int slot) {
+  Worker& worker = workers_.at(slot);
+  ASSIGN_OR_RETURN(worker.process, StartProcess());
+  worker.ready = !spawn();
+  worker.batch.reset();
+  return worker.ready;
+}
+
+absl::Status ProcessBackend::Send(int slot, const WorkBatch& batch) {
+  Worker& worker = workers_.at(slot);
+  ToWorker frame;
+  *frame.mutable_batch() = batch;
+  const absl::Status sent = worker.process->Send(frame);
+  if (absl::IsInvalidArgument(sent)) return sent;  // Too large to send; the worker is fine.
+  worker.batch = batch.id();
+  if (!sent.ok()) pending_.push_back(Lose(slot, sent));
+  return sent;
+}
+
+absl::StatusOr<std::vector<WorkerEvent>> ProcessBackend::Wait(absl::Time deadline) {
+  std::vector<WorkerEvent> events = std::move(pending_);
+  pending_.clear();
+  if (!events.empty()) return events;
+  int timeout_ms = -1;
+  if (deadline != absl::InfiniteFuture()) {
+    const absl::Duration left = std::max(deadline - absl::Now(), absl::ZeroDuration());
+    timeout_ms = static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 1 << 30));
+  }
+  RETURN_IF_ERROR(Poll(timeout_ms, events));
+  return events;
+}
+
+void ProcessBackend::Kill(int slot) {
+  Worker& worker = workers_.at(slot);
+  if (worker.process && !worker.process->reaped()) kill(worker.process->pid(), SIGKILL);
+}
+
+absl::Status ProcessBackend::Poll(int timeout_ms, std::vector<WorkerEvent>& events) {
   // Idle workers are watched too, so that one that dies or talks out of turn is replaced
   // before it is given a batch.
   std::vector<pollfd> fds;
-  std::vector<Slot*> polled;
-  for (Slot& slot : slots_) {
-    if (!slot.worker) continue;
-    fds.push_back({slot.worker->reply_fd(), POLLIN, 0});
-    polled.push_back(&slot);
+  std::vector<int> slots;
+  for (int slot = 0; slot < static_cast<int>(workers_.size()); ++slot) {
+    if (!workers_[slot].process) continue;
+    fds.push_back({workers_[slot].process->reply_fd(), POLLIN, 0});
+    slots.push_back(slot);
   }
+  if (fds.empty()) return absl::OkStatus();
   int ready;
   do {
-    ready = poll(fds.data(), fds.size(), -1);
+    ready = poll(fds.data(), fds.size(), timeout_ms);
   } while (ready < 0 && errno == EINTR);
   if (ready < 0) return absl::InternalError(absl::StrCat("poll() failed: ", std::strerror(errno)));
   for (size_t i = 0; i < fds.size(); ++i) {
-    // A slot whose worker was replaced meanwhile is asked too; its new worker has nothing
-    // to say yet, which Receive() reports without blocking.
-    if (fds[i].revents != 0 && polled[i]->worker) HandleEvent(*polled[i]);
+    if (fds[i].revents != 0 && workers_[slots[i]].process) HandleReadable(slots[i], events);
   }
-  DispatchQueued();
   return absl::OkStatus();
 }
 
-void ProcessExecutor::HandleEvent(Slot& slot) {
-  absl::StatusOr<std::optional<FromWorker>> reply = slot.worker->Receive();
-  if (!reply.ok()) return LoseWorker(slot, reply.status());
+void ProcessBackend::HandleReadable(int slot, std::vector<WorkerEvent>& events) {
+  Worker& worker = workers_[slot];
+  absl::StatusOr<std::optional<FromWorker>> reply = worker.process->Receive();
+  if (!reply.ok()) {
+    events.push_back(Lose(slot, reply.status()));
+    return;
+  }
   if (!reply->has_value()) return;
   FromWorker& frame = **reply;
-  const pid_t pid = slot.worker->pid();
-  if (!slot.ready && frame.has_ready()) {
+  const pid_t pid = worker.process->pid();
+  if (!worker.ready && frame.has_ready()) {
     if (frame.ready().code() == 0) {
-      slot.ready = true;
+      worker.ready = true;
+      events.push_back(WorkerEvent{slot, WorkerEvent::Kind::kReady});
       return;
     }
-    start_error_ =
+    WorkerEvent& failed = events.emplace_back();
+    failed.slot = slot;
+    failed.kind = WorkerEvent::Kind::kStartFailed;
+    failed.cause =
         absl::Status(static_cast<absl::StatusCode>(frame.ready().code()),
                      absl::StrCat("worker pid ", pid, " could not build workload '",
-                                  start_frame_->workload().name(), "': ",
-                                  frame.ready().message()));
-    slot.worker->ClosePipes();
-    slot.worker->Reap(kExitGrace);
-    slot = Slot();
+                                  start_frame_->workload().name(), "': ", frame.ready().message()));
+    worker.process->ClosePipes();
+    worker.process->Reap(kExitGrace);
+    worker = Worker();
     return;
   }
-  if (slot.job && frame.has_result() && frame.result().id() == slot.job->batch.id()) {
-    done_.push_back(std::move(*frame.mutable_result()));
-    slot.job.reset();
+  if (worker.batch && frame.has_result() && frame.result().id() == *worker.batch) {
+    WorkerEvent& done = events.emplace_back();
+    done.slot = slot;
+    done.kind = WorkerEvent::Kind::kResult;
+    done.result = std::move(*frame.mutable_result());
+    worker.batch.reset();
     return;
   }
-  LoseWorker(slot, absl::DataLossError(absl::StrCat("worker pid ", pid,
-                                                    " sent a frame it was not asked for (",
-                                                    frame.has_ready()    ? "ready"
-                                                    : frame.has_result() ? "result"
-                                                                         : "empty",
-                                                    ")")));
+  events.push_back(Lose(slot, absl::DataLossError(absl::StrCat(
+                                  "worker pid ", pid, " sent a frame it was not asked for (",
+                                  frame.has_ready()    ? "ready"
+                                  : frame.has_result() ? "result"
+                                                       : "empty",
+                                  ")"))));
 }
 
-void ProcessExecutor::LoseWorker(Slot& slot, const absl::Status& cause) {
+WorkerEvent ProcessBackend::Lose(int slot, const absl::Status& cause) {
+  Worker& worker = workers_[slot];
   const bool corrupt = absl::IsDataLoss(cause);
-  const bool was_ready = slot.ready;
-  WorkerProcess& worker = *slot.worker;
-  const pid_t pid = worker.pid();
-  worker.ClosePipes();
+  WorkerProcess& process = *worker.process;
+  process.ClosePipes();
   // A worker whose pipe reached EOF is exiting; one that sent garbage may be running on.
-  worker.Reap(corrupt ? absl::ZeroDuration() : kExitGrace);
-  const std::string end = worker.DescribeEnd();
-  std::optional<Job> job = std::move(slot.job);
-  slot = Slot();
-
-  if (job && corrupt) {
-    // Not retried: a reply that was corrupt once may well be corrupt again.
-    done_.push_back(FailedResult(
-        job->batch, absl::DataLossError(absl::StrCat(cause.message(), " (the worker ", end,
-                                                     "); the batch starting at item ",
-                                                     FirstIndex(job->batch), " is lost"))));
-  } else if (job && job->retries < options_.max_retries) {
-    ++job->retries;
-    queue_.push_front(*std::move(job));
-  } else if (job) {
-    done_.push_back(FailedResult(
-        job->batch, absl::UnavailableError(absl::StrCat(
-                        "worker pid ", pid, " ", end, " while running the batch starting at item ",
-                        FirstIndex(job->batch), ", after ", job->retries, " retries"))));
-  }
-  if (!was_ready) {
-    // Dying before it was ready is a start failure; starting another would likely fail the
-    // same way, so leave that to Next() when no worker is left.
-    start_error_ =
-        absl::UnavailableError(absl::StrCat("worker pid ", pid, " ", end, " before it was ready"));
-    return;
-  }
-  StartWorker(slot).IgnoreError();  // Recorded in start_error_; Next() reports it if needed.
+  process.Reap(corrupt ? absl::ZeroDuration() : kExitGrace);
+  WorkerEvent event;
+  event.slot = slot;
+  event.kind = WorkerEvent::Kind::kLost;
+  event.cause = cause;
+  event.worker = absl::StrCat("worker pid ", process.pid());
+  event.end = process.DescribeEnd();
+  event.retryable = !corrupt;
+  worker = Worker();
+  return event;
 }
 
-void ProcessExecutor::StopWorkers() {
-  std::vector<WorkerProcess*> workers;
-  for (Slot& slot : slots_) {
-    if (!slot.worker) continue;
-    slot.worker->ClosePipes();  // Each worker reads EOF and exits.
-    workers.push_back(slot.worker.get());
+void ProcessBackend::StopWorkers() {
+  std::vector<WorkerProcess*> processes;
+  for (Worker& worker : workers_) {
+    if (!worker.process) continue;
+    worker.process->ClosePipes();  // Each worker reads EOF and exits.
+    processes.push_back(worker.process.get());
   }
-  WorkerProcess::ReapAll(workers, kShutdownGrace);
-  for (Slot& slot : slots_) slot = Slot();
-  queue_.clear();
-  done_.clear();
-  outstanding_ = 0;
-  started_ = false;
+  WorkerProcess::ReapAll(processes, kShutdownGrace);
+  for (Worker& worker : workers_) worker = Worker();
+  pending_.clear();
   workload_ = nullptr;
   start_frame_.reset();
   shared_blobs_.clear();
@@ -403,7 +337,10 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateProcessExecutor(const ExecutorSp
                                                                const PluginOptions& parsed) {
   ASSIGN_OR_RETURN(const ProcessExecutorOptions options,
                    ProcessExecutorOptionsFrom(spec, parsed));
-  return std::unique_ptr<Executor>(std::make_unique<ProcessExecutor>(options));
+  LedgerOptions ledger;
+  ledger.max_retries = options.max_retries;
+  return std::unique_ptr<Executor>(
+      std::make_unique<TaskLedger>(std::make_unique<ProcessBackend>(options), ledger));
 }
 
 }  // namespace

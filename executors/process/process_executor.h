@@ -4,11 +4,13 @@
 // Parameters (ExecutorSpec): `workers` (0: one per core); params `start_method` = fork
 // (default) | spawn, `max_retries` (default 2) and `max_frame_bytes` (default 64 MiB).
 //
-// Scheduling is dynamic: Submit() writes a batch to an idle worker at once or queues it;
-// Next() waits with poll() for any busy worker's reply, and hands the worker the next queued
-// batch. Frames on the pipes are protobuf's varint-delimited ToWorker / FromWorker messages
-// (see frame_io.h). Replies are read without blocking, so a slow worker never holds up the
-// others, and a reply larger than `max_frame_bytes` is refused before it is buffered.
+// The executor is a TaskLedger (runtime/scheduling/task_ledger.h) over this file's backend:
+// the ledger schedules dynamically (an idle worker gets the next batch), retries and
+// cancels; the backend starts worker processes, writes a batch to one and waits with poll()
+// for any worker's reply. Frames on the pipes are protobuf's varint-delimited ToWorker /
+// FromWorker messages (see frame_io.h). Replies are read without blocking, so a slow worker
+// never holds up the others, and a reply larger than `max_frame_bytes` is refused before it
+// is buffered.
 //
 // Faults. A worker that dies (its pipe reaches EOF, or a write to it fails) is reaped and
 // replaced, and its batch runs again on another worker, at most `max_retries` times; after
@@ -18,9 +20,8 @@
 // worker that sends a corrupt or oversized frame, or ends inside a frame, is killed with
 // SIGKILL and its batch fails with DataLoss, without retry. Errors a workload returns, and
 // exceptions it throws (as Internal), are its batch's error as on every executor. A worker
-// that cannot be started, or dies before it is ready, is not replaced at once; when no
-// worker is left for the queued batches, Next() tries once to start them all again and
-// otherwise returns Unavailable with the reason (the batches stay queued).
+// that cannot be started, or dies before it is ready, is not replaced at once (the ledger
+// decides; see task_ledger.h).
 //
 // Start methods:
 //  - fork: each worker is a fork() of the caller and runs the workload object it inherited,
@@ -34,9 +35,10 @@
 //  - spawn: each worker is this binary started again (/proc/self/exe, same argv), with the
 //    environment variable PARSWEEP_PROCESS_WORKER naming its pipes; main() must call
 //    RunWorkerIfRequested() first (runtime/process/worker_entry.h). The workload is rebuilt in the
-//    worker from Export() (called once per Start) through Registry<Workload>, with the
-//    exported descriptors inherited under the same numbers, so the workload must be
-//    registered with PARSWEEP_REGISTER_WORKLOAD. Safe in a multi-threaded process. Start()
+//    worker from Export() (called once per Start) through Registry<Workload>, with each of
+//    its blobs copied once into a sealed shared-memory file the workers inherit and map
+//    read-only (shared_memory.h), so the workload must be registered with
+//    PARSWEEP_REGISTER_WORKLOAD. Safe in a multi-threaded process. Start()
 //    waits until every worker has built the workload, and returns the worker's error (an
 //    unknown workload name, say) if one could not.
 //  - Both: workers die with the thread that started them (PR_SET_PDEATHSIG = SIGKILL) and

@@ -26,6 +26,7 @@
 #include "absl/time/clock.h"
 #include "executors/process/worker_loop.h"
 #include "runtime/process/child_processes.h"
+#include "runtime/process/wait_status.h"
 #include "runtime/base/status_macros.h"
 
 namespace parsweep {
@@ -176,16 +177,6 @@ absl::Status CheckSingleThreaded() {
       threads > 0 ? absl::StrCat(threads, " threads") : std::string("an unknown number of threads"),
       ": a forked worker would inherit locks held by the other threads that nothing ever "
       "releases; use start_method=spawn"));
-}
-
-std::string DescribeWaitStatus(int wait_status) {
-  if (WIFEXITED(wait_status)) return absl::StrCat("exited with status ", WEXITSTATUS(wait_status));
-  if (WIFSIGNALED(wait_status)) {
-    const int signal_number = WTERMSIG(wait_status);
-    return absl::StrCat("killed by signal ", signal_number, " (", strsignal(signal_number), ")",
-                        WCOREDUMP(wait_status) ? ", core dumped" : "");
-  }
-  return absl::StrCat("ended with wait status ", wait_status);
 }
 
 WorkerProcess::WorkerProcess(pid_t pid, int request_fd, int reply_fd, size_t max_frame_bytes)

@@ -58,10 +58,6 @@ absl::StatusOr<std::vector<std::string>> ReadOwnCommandLine();
 // locks that the other threads hold and that nothing in the child will ever release.
 absl::Status CheckSingleThreaded();
 
-// DescribeWaitStatus says how a process ended, from waitpid's status: "exited with status
-// 3", "killed by signal 9 (Killed)".
-std::string DescribeWaitStatus(int wait_status);
-
 class WorkerProcess {
  public:
   // ChildMain is the forked child's body; its value is the child's exit status.
@@ -120,7 +116,7 @@ class WorkerProcess {
   // WorkerProcess::reaped is true once the child has been waited for.
   bool reaped() const { return reaped_; }
 
-  // WorkerProcess::DescribeEnd says how the reaped child ended (see DescribeWaitStatus).
+  // WorkerProcess::DescribeEnd says how the reaped child ended (runtime/process/wait_status.h).
   std::string DescribeEnd() const;
 
  private:

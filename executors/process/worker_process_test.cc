@@ -212,11 +212,6 @@ TEST(SpawnTest, RefusesInAWorkerWhoseMainDidNotTakeOver) {
   EXPECT_THAT(worker.status().message(), HasSubstr("RunWorkerIfRequested()"));
 }
 
-TEST(DescribeWaitStatusTest, SaysHowAProcessEnded) {
-  EXPECT_EQ(DescribeWaitStatus(W_EXITCODE(3, 0)), "exited with status 3");
-  EXPECT_EQ(DescribeWaitStatus(W_EXITCODE(0, SIGKILL)), "killed by signal 9 (Killed)");
-  EXPECT_EQ(DescribeWaitStatus(W_EXITCODE(0, SIGSEGV)), "killed by signal 11 (Segmentation fault)");
-}
 
 TEST(ReadOwnCommandLineTest, StartsWithThisProgram) {
   absl::StatusOr<std::vector<std::string>> argv = ReadOwnCommandLine();

@@ -3,44 +3,53 @@
 // reference for their results.
 #include <deque>
 #include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "runtime/scheduling/batch.h"
 #include "runtime/plugin/executor.h"
+#include "runtime/scheduling/batch.h"
+#include "runtime/scheduling/task_ledger.h"
+#include "runtime/scheduling/worker_backend.h"
 
 namespace parsweep {
 namespace {
 
-class SerialExecutor : public Executor {
+// One slot, whose worker is the caller: a sent batch runs in the next Wait().
+class SerialBackend : public WorkerBackend {
  public:
-  int parallelism() const override { return 1; }
+  int slots() const override { return 1; }
 
   absl::Status Start(const Workload& workload) override {
-    if (!queue_.empty()) {
-      return absl::FailedPreconditionError("Start() while batches are outstanding");
-    }
     workload_ = &workload;
     return absl::OkStatus();
   }
 
-  absl::Status Submit(WorkBatch batch) override {
-    if (workload_ == nullptr) return absl::FailedPreconditionError("Submit() before Start()");
-    queue_.push_back(std::move(batch));
+  absl::StatusOr<bool> Restart(int) override { return true; }  // Never lost.
+
+  absl::Status Send(int, const WorkBatch& batch) override {
+    pending_ = batch;
     return absl::OkStatus();
   }
 
-  absl::StatusOr<WorkBatchResult> Next() override {
-    if (queue_.empty()) return absl::FailedPreconditionError("no batch is outstanding");
-    WorkBatch batch = std::move(queue_.front());
-    queue_.pop_front();
-    return RunBatch(*workload_, batch);
+  absl::StatusOr<std::vector<WorkerEvent>> Wait(absl::Time) override {
+    std::vector<WorkerEvent> events;
+    if (pending_) {
+      WorkerEvent& event = events.emplace_back();
+      event.slot = 0;
+      event.kind = WorkerEvent::Kind::kResult;
+      event.result = RunBatch(*workload_, *pending_);
+      pending_.reset();
+    }
+    return events;
   }
 
  private:
   const Workload* workload_ = nullptr;
-  std::deque<WorkBatch> queue_;
+  std::optional<WorkBatch> pending_;
 };
 
 absl::StatusOr<std::unique_ptr<Executor>> CreateSerialExecutor(const ExecutorSpec& spec,
@@ -50,7 +59,8 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateSerialExecutor(const ExecutorSpe
         "the serial executor runs on one thread; --workers=", spec.workers(),
         " needs a parallel executor such as threads or process"));
   }
-  return std::make_unique<SerialExecutor>();
+  return std::unique_ptr<Executor>(
+      std::make_unique<TaskLedger>(std::make_unique<SerialBackend>(), LedgerOptions()));
 }
 
 }  // namespace

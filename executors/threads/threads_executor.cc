@@ -1,6 +1,7 @@
-// threads: a fixed pool of worker threads sharing the caller's memory. Batches wait in one
-// queue under a mutex; an idle thread takes the next, so uneven batches balance. Results
-// wait in a second queue until Next() takes them.
+// threads: a fixed pool of worker threads sharing the caller's memory, one ledger slot each
+// (runtime/scheduling/task_ledger.h schedules: an idle thread gets the next batch, so uneven
+// batches balance). A thread's batch waits in its mailbox; finished results wait in one queue
+// until the ledger's Wait() takes them.
 //
 // The lock is std::mutex rather than absl::Mutex on purpose: Debian's Abseil is built
 // without ThreadSanitizer instrumentation, so TSan cannot see absl::Mutex's ordering and
@@ -9,29 +10,36 @@
 //
 // The threads start at the first Start(), not at construction, so that creating the
 // executor does not make the process multi-threaded before, say, a fork; they run until
-// the executor is destroyed, which lets queued work finish and joins them.
+// the executor is destroyed, which lets running batches finish and joins them.
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "runtime/scheduling/batch.h"
+#include "absl/time/clock.h"
 #include "runtime/plugin/executor.h"
+#include "runtime/scheduling/batch.h"
+#include "runtime/scheduling/task_ledger.h"
+#include "runtime/scheduling/worker_backend.h"
 
 namespace parsweep {
 namespace {
 
-class ThreadsExecutor : public Executor {
+class ThreadsBackend : public WorkerBackend {
  public:
-  explicit ThreadsExecutor(int workers) : workers_(workers) {}
+  explicit ThreadsBackend(int workers) : workers_(workers), mailboxes_(workers) {}
 
-  ~ThreadsExecutor() override {
+  ~ThreadsBackend() override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
@@ -40,58 +48,71 @@ class ThreadsExecutor : public Executor {
     for (std::thread& thread : threads_) thread.join();
   }
 
-  int parallelism() const override { return workers_; }
+  int slots() const override { return workers_; }
 
   absl::Status Start(const Workload& workload) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (outstanding_ > 0) {
-      return absl::FailedPreconditionError("Start() while batches are outstanding");
-    }
-    workload_ = &workload;
-    while (static_cast<int>(threads_.size()) < workers_) {
-      threads_.emplace_back([this] { WorkerLoop(); });
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Submit(WorkBatch batch) override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (workload_ == nullptr) return absl::FailedPreconditionError("Submit() before Start()");
-      pending_.push_back(std::move(batch));
-      ++outstanding_;
+      workload_ = &workload;  // The ledger starts only with no batch running.
     }
-    work_available_.notify_one();
+    while (static_cast<int>(threads_.size()) < workers_) {
+      const int slot = static_cast<int>(threads_.size());
+      try {
+        threads_.emplace_back([this, slot] { WorkerLoop(slot); });
+      } catch (const std::system_error& error) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "executor 'threads': cannot start thread ", slot + 1, " of ", workers_, ": ",
+            error.what()));
+      }
+    }
     return absl::OkStatus();
   }
 
-  absl::StatusOr<WorkBatchResult> Next() override {
+  absl::StatusOr<bool> Restart(int) override { return true; }  // Threads are never lost.
+
+  absl::Status Send(int slot, const WorkBatch& batch) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      mailboxes_[slot] = batch;
+    }
+    work_available_.notify_all();
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<WorkerEvent>> Wait(absl::Time deadline) override {
     std::unique_lock<std::mutex> lock(mutex_);
-    if (outstanding_ == 0) return absl::FailedPreconditionError("no batch is outstanding");
-    result_available_.wait(lock, [this] { return !done_.empty(); });
-    WorkBatchResult result = std::move(done_.front());
-    done_.pop_front();
-    --outstanding_;
-    return result;
+    const auto ready = [this] { return !done_.empty(); };
+    if (deadline == absl::InfiniteFuture()) {
+      result_available_.wait(lock, ready);
+    } else {
+      result_available_.wait_until(lock, absl::ToChronoTime(deadline), ready);
+    }
+    std::vector<WorkerEvent> events(std::make_move_iterator(done_.begin()),
+                                    std::make_move_iterator(done_.end()));
+    done_.clear();
+    return events;
   }
 
  private:
-  void WorkerLoop() {
+  void WorkerLoop(int slot) {
     while (true) {
       WorkBatch batch;
       const Workload* workload;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        work_available_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
-        if (pending_.empty()) return;  // Stopping, and nothing left to run.
-        batch = std::move(pending_.front());
-        pending_.pop_front();
+        work_available_.wait(lock, [&] { return stopping_ || mailboxes_[slot].has_value(); });
+        if (!mailboxes_[slot]) return;  // Stopping, and nothing left to run.
+        batch = *std::move(mailboxes_[slot]);
+        mailboxes_[slot].reset();
         workload = workload_;
       }
-      WorkBatchResult result = RunBatch(*workload, batch);
+      WorkerEvent event;
+      event.slot = slot;
+      event.kind = WorkerEvent::Kind::kResult;
+      event.result = RunBatch(*workload, batch);
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        done_.push_back(std::move(result));
+        done_.push_back(std::move(event));
       }
       result_available_.notify_one();
     }
@@ -100,12 +121,11 @@ class ThreadsExecutor : public Executor {
   const int workers_;
   std::vector<std::thread> threads_;  // Touched only by Start() and the destructor.
   std::mutex mutex_;
-  std::condition_variable work_available_;    // pending_ grew, or stopping_ was set.
+  std::condition_variable work_available_;    // A mailbox filled, or stopping_ was set.
   std::condition_variable result_available_;  // done_ grew.
   const Workload* workload_ ABSL_GUARDED_BY(mutex_) = nullptr;
-  std::deque<WorkBatch> pending_ ABSL_GUARDED_BY(mutex_);
-  std::deque<WorkBatchResult> done_ ABSL_GUARDED_BY(mutex_);
-  int outstanding_ ABSL_GUARDED_BY(mutex_) = 0;  // Submitted, not yet returned by Next().
+  std::vector<std::optional<WorkBatch>> mailboxes_ ABSL_GUARDED_BY(mutex_);
+  std::deque<WorkerEvent> done_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
@@ -119,7 +139,8 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateThreadsExecutor(const ExecutorSp
   const int workers = spec.workers() > 0
                           ? static_cast<int>(spec.workers())
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  return std::make_unique<ThreadsExecutor>(workers);
+  return std::unique_ptr<Executor>(std::make_unique<TaskLedger>(
+      std::make_unique<ThreadsBackend>(workers), LedgerOptions()));
 }
 
 }  // namespace

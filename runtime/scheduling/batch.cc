@@ -35,6 +35,17 @@ absl::Status ErrorStatus(const WorkError& error) {
   return absl::Status(code, error.message());
 }
 
+uint64_t FirstIndex(const WorkBatch& batch) {
+  return batch.items().empty() ? 0 : batch.items(0).index();
+}
+
+WorkBatchResult FailedResult(const WorkBatch& batch, const absl::Status& status) {
+  WorkBatchResult result;
+  result.set_id(batch.id());
+  SetError(FirstIndex(batch), status, result);
+  return result;
+}
+
 WorkBatchResult RunBatch(const Workload& workload, const WorkBatch& batch) {
   const absl::Time start = absl::Now();
   WorkBatchResult result;

@@ -23,6 +23,13 @@ void SetError(uint64_t index, const absl::Status& status, WorkBatchResult& resul
 // ErrorStatus turns a WorkError back into an absl::Status.
 absl::Status ErrorStatus(const WorkError& error);
 
+// FirstIndex is the index of a batch's first item (0 for an empty batch).
+uint64_t FirstIndex(const WorkBatch& batch);
+
+// FailedResult is the result of `batch` when it failed as a whole with `status`: no
+// responses, the error on its first item.
+WorkBatchResult FailedResult(const WorkBatch& batch, const absl::Status& status);
+
 }  // namespace parsweep
 
 #endif  // PARSWEEP_RUNTIME_SCHEDULING_BATCH_H_

@@ -22,6 +22,7 @@ struct Pool::Job {
   std::vector<std::string> responses;  // Ordered jobs.
   std::deque<Completed> arrived;       // Unordered jobs, not yet taken by Stream::Next.
   bool taken = false;                  // The caller has had the outcome.
+  bool cancelled = false;              // Its handle was dropped: nothing more is wanted.
 
   bool finished() const { return completed == count || !error.ok(); }
 };
@@ -51,11 +52,27 @@ Pool::Pool(Executor& executor, PoolOptions options)
                          : 2 * std::max(1, executor.parallelism())) {}
 
 Pool::~Pool() {
-  // The executor must not be left with batches of a pool that no longer exists.
+  // The executor must not be left with batches of a pool that no longer exists: cancel what
+  // has not started and wait for the rest.
+  for (const auto& [id, flight] : in_flight_) Abandon(*flight.job);
   while (!in_flight_.empty()) {
     absl::StatusOr<WorkBatchResult> result = executor_.Next();
     if (!result.ok()) break;
     in_flight_.erase(result->id());
+  }
+}
+
+void Pool::Abandon(Job& job) {
+  if (job.cancelled) return;
+  job.cancelled = true;
+  job.make_request = nullptr;  // Never called again; what it captured may be gone.
+  job.responses.clear();
+  job.arrived.clear();
+  unsubmitted_.erase(std::remove_if(unsubmitted_.begin(), unsubmitted_.end(),
+                                    [&job](const std::shared_ptr<Job>& j) { return j.get() == &job; }),
+                     unsubmitted_.end());
+  for (const auto& [id, flight] : in_flight_) {
+    if (flight.job.get() == &job) executor_.Cancel(id);
   }
 }
 
@@ -87,7 +104,7 @@ uint64_t Pool::ChunkFor(const Job& job) const {
 absl::Status Pool::Fill() {
   while (static_cast<int>(in_flight_.size()) < max_in_flight_ && !unsubmitted_.empty()) {
     std::shared_ptr<Job> job = unsubmitted_.front();
-    if (!job->error.ok() || job->next_unsubmitted == job->count) {
+    if (job->cancelled || !job->error.ok() || job->next_unsubmitted == job->count) {
       unsubmitted_.pop_front();
       continue;
     }
@@ -109,8 +126,8 @@ absl::Status Pool::Fill() {
   return absl::OkStatus();
 }
 
-absl::Status Pool::Step() {
-  absl::StatusOr<WorkBatchResult> result = executor_.Next();
+absl::StatusOr<bool> Pool::Step(absl::Time deadline) {
+  absl::StatusOr<std::optional<WorkBatchResult>> result = executor_.Next(deadline);
   if (!result.ok()) {
     // The executor cannot go on: every batch it held is lost, and so is every job.
     for (auto& [id, flight] : in_flight_) {
@@ -119,17 +136,24 @@ absl::Status Pool::Step() {
     in_flight_.clear();
     return result.status();
   }
-  auto it = in_flight_.find(result->id());
+  if (!result->has_value()) return false;
+  RETURN_IF_ERROR(Deliver(**std::move(result)));
+  return true;
+}
+
+absl::Status Pool::Deliver(WorkBatchResult result) {
+  auto it = in_flight_.find(result.id());
   if (it == in_flight_.end()) {
     return absl::InternalError(
-        absl::StrCat("executor returned batch ", result->id(), ", which is not outstanding"));
+        absl::StrCat("executor returned batch ", result.id(), ", which is not outstanding"));
   }
   const InFlight flight = std::move(it->second);
   in_flight_.erase(it);
   Job& job = *flight.job;
+  if (job.cancelled) return absl::OkStatus();  // Nobody wants it any more.
 
-  const uint64_t answered = static_cast<uint64_t>(result->responses_size());
-  const bool failed = result->has_error();
+  const uint64_t answered = static_cast<uint64_t>(result.responses_size());
+  const bool failed = result.has_error();
   if (answered > flight.count || (!failed && answered != flight.count)) {
     job.error = absl::InternalError(absl::StrCat("executor returned ", answered,
                                                  " responses for a batch of ", flight.count));
@@ -137,16 +161,16 @@ absl::Status Pool::Step() {
   }
   ++stats_.batches;
   stats_.requests += answered;
-  stats_.compute_seconds += result->compute_seconds();
+  stats_.compute_seconds += result.compute_seconds();
   if (!failed && answered > 0) {
-    const double per_request = result->compute_seconds() / static_cast<double>(answered);
+    const double per_request = result.compute_seconds() / static_cast<double>(answered);
     seconds_per_request_ = seconds_per_request_
                                ? (1 - kSmoothing) * *seconds_per_request_ + kSmoothing * per_request
                                : per_request;
   }
   if (!job.error.ok()) return absl::OkStatus();  // The caller already has an error.
   for (uint64_t i = 0; i < answered; ++i) {
-    std::string& response = *result->mutable_responses(static_cast<int>(i));
+    std::string& response = *result.mutable_responses(static_cast<int>(i));
     if (job.ordered) {
       job.responses[flight.first + i] = std::move(response);
     } else {
@@ -154,7 +178,7 @@ absl::Status Pool::Step() {
     }
   }
   job.completed += answered;
-  if (failed) job.error = ErrorStatus(result->error());
+  if (failed) job.error = ErrorStatus(result.error());
   return absl::OkStatus();
 }
 
@@ -164,7 +188,7 @@ absl::Status Pool::WaitUntil(const std::function<bool()>& done) {
     if (in_flight_.empty()) {
       return absl::InternalError("the pool is waiting for a result, but nothing is running");
     }
-    RETURN_IF_ERROR(Step());
+    RETURN_IF_ERROR(Step(absl::InfiniteFuture()).status());
     RETURN_IF_ERROR(Fill());
   }
   return absl::OkStatus();
@@ -190,7 +214,47 @@ absl::StatusOr<std::string> Pool::Future::Get() {
   return std::move(responses[0]);
 }
 
-bool Pool::Future::ready() const { return job_->finished(); }
+bool Pool::Future::Poll() {
+  Job& job = *job_;
+  while (!job.finished()) {
+    if (!pool_->Fill().ok() || pool_->in_flight_.empty()) break;
+    absl::StatusOr<bool> stepped = pool_->Step(absl::Now());  // Only what has finished.
+    if (!stepped.ok() || !*stepped) break;
+  }
+  return job.finished();
+}
+
+Pool::Future::Future(Future&& other) noexcept
+    : pool_(other.pool_), job_(std::move(other.job_)) {}
+
+Pool::Future& Pool::Future::operator=(Future&& other) noexcept {
+  if (this != &other) {
+    if (job_ != nullptr) pool_->Abandon(*job_);
+    pool_ = other.pool_;
+    job_ = std::move(other.job_);
+  }
+  return *this;
+}
+
+Pool::Future::~Future() {
+  if (job_ != nullptr) pool_->Abandon(*job_);
+}
+
+Pool::Stream::Stream(Stream&& other) noexcept
+    : pool_(other.pool_), job_(std::move(other.job_)) {}
+
+Pool::Stream& Pool::Stream::operator=(Stream&& other) noexcept {
+  if (this != &other) {
+    if (job_ != nullptr) pool_->Abandon(*job_);
+    pool_ = other.pool_;
+    job_ = std::move(other.job_);
+  }
+  return *this;
+}
+
+Pool::Stream::~Stream() {
+  if (job_ != nullptr) pool_->Abandon(*job_);
+}
 
 absl::StatusOr<std::optional<Pool::Completed>> Pool::Stream::Next() {
   Job& job = *job_;

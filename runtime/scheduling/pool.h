@@ -10,10 +10,14 @@
 // creating requests only as batches are formed: a sweep of a million widths never queues a
 // million tasks.
 //
-// Work advances while the caller waits on the pool (Apply, Map, Future::Get, Stream::Next);
-// batches already handed to workers run in the background meanwhile. A Pool is used from
-// one thread and must outlive its futures and streams. It starts the executor on the
-// workload when created and waits for every outstanding batch when destroyed.
+// Work advances while the caller waits on the pool (Apply, Map, Future::Get, Stream::Next)
+// or polls it (Future::Poll); batches already handed to workers run in the background
+// meanwhile. Dropping a Future or a Stream before its end cancels what it still has
+// outstanding: its requests not yet made are never made (so its request function, and what
+// that captures, is never called again), its queued batches never run, and the results of
+// its running ones are dropped. A Pool is used from one thread and must outlive its futures
+// and streams. It starts the executor on the workload when created; when destroyed it
+// cancels what is outstanding and waits for the batches still running.
 //
 // Example:
 //   ASSIGN_OR_RETURN(std::unique_ptr<Pool> pool, Pool::Create(executor, cube));
@@ -74,27 +78,38 @@ class Pool {
     std::string response;
   };
 
-  // Future: the results of ApplyAsync (one response) or MapAsync (all, in order).
+  // Future: the results of ApplyAsync (one response) or MapAsync (all, in order). Movable;
+  // destroying one that has not delivered cancels its outstanding work.
   class Future {
    public:
-    // Future::Get waits for every response (or the first error) and returns them in
+    Future(Future&& other) noexcept;
+    Future& operator=(Future&& other) noexcept;
+    ~Future();
+
+    // Future::GetAll waits for every response (or the first error) and returns them in
     // request order. May be called once.
     absl::StatusOr<std::vector<std::string>> GetAll();
     // Future::Get is GetAll() for ApplyAsync's single response.
     absl::StatusOr<std::string> Get();
-    // Future::ready: Get() would not wait.
-    bool ready() const;
+    // Future::Poll collects the results of every batch that has finished, without waiting,
+    // and says whether Get() would now return without waiting.
+    bool Poll();
 
    private:
     friend class Pool;
     Future(Pool* pool, std::shared_ptr<Job> job) : pool_(pool), job_(std::move(job)) {}
     Pool* pool_;
-    std::shared_ptr<Job> job_;
+    std::shared_ptr<Job> job_;  // Null once moved from.
   };
 
-  // Stream: responses in completion order.
+  // Stream: responses in completion order. Movable; destroying one before its end cancels
+  // its outstanding work.
   class Stream {
    public:
+    Stream(Stream&& other) noexcept;
+    Stream& operator=(Stream&& other) noexcept;
+    ~Stream();
+
     // Stream::Next returns the next completed request, nullopt after the last one, or the
     // first error (after which the stream is over).
     absl::StatusOr<std::optional<Completed>> Next();
@@ -103,7 +118,7 @@ class Pool {
     friend class Pool;
     Stream(Pool* pool, std::shared_ptr<Job> job) : pool_(pool), job_(std::move(job)) {}
     Pool* pool_;
-    std::shared_ptr<Job> job_;
+    std::shared_ptr<Job> job_;  // Null once moved from.
   };
 
   // Pool::Create starts `executor` on `workload`; both must outlive the pool.
@@ -146,8 +161,12 @@ class Pool {
   uint64_t ChunkFor(const Job& job) const;
   // Hands batches to the executor up to the in-flight bound.
   absl::Status Fill();
-  // Waits for one batch and delivers it to its job.
-  absl::Status Step();
+  // Waits for one batch (until `deadline`) and delivers it to its job; false if none came.
+  absl::StatusOr<bool> Step(absl::Time deadline);
+  // Delivers a finished batch to its job.
+  absl::Status Deliver(WorkBatchResult result);
+  // Cancels what `job` still has outstanding; its handle is gone.
+  void Abandon(Job& job);
   // Steps until `done()`.
   absl::Status WaitUntil(const std::function<bool()>& done);
 

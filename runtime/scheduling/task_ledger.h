@@ -1,0 +1,96 @@
+// TaskLedger: the bookkeeping every executor needs, written once. It is an Executor
+// (runtime/plugin/executor.h) over a WorkerBackend (worker_backend.h): the backend only
+// starts workers, sends a batch to one and reports what came back; the ledger keeps one
+// record per batch (queued or running where, since when, how often retried) and decides:
+//  - dispatch: queued batches go to idle workers, retries first;
+//  - losses: a batch whose worker was lost runs again on a fresh worker, at most
+//    LedgerOptions::max_retries times, after which its result is an Unavailable error naming
+//    the worker, how it ended, the batch's first item and the retries. A worker lost for a
+//    corrupt reply fails its batch with DataLoss at once. A lost worker is replaced; one that
+//    dies before it is ready is not (it would likely die again), until no worker is left for
+//    the queued batches, when every empty slot is started once more and otherwise Next()
+//    returns Unavailable with the reason;
+//  - cancellation: a queued batch that is cancelled never runs and yields Cancelled;
+//  - results: exactly one per submitted batch, in completion order.
+// Each running batch's record holds its start time, which is where per-batch deadlines and
+// heartbeats (a backend event) attach: see WorkerBackend::Kill.
+//
+// Thread safety: as Executor says, one thread at a time.
+//
+// Example:
+//   return std::unique_ptr<Executor>(std::make_unique<TaskLedger>(
+//       std::make_unique<ProcessBackend>(options), LedgerOptions{.max_retries = 2}));
+#ifndef PARSWEEP_RUNTIME_SCHEDULING_TASK_LEDGER_H_
+#define PARSWEEP_RUNTIME_SCHEDULING_TASK_LEDGER_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "proto/work.pb.h"
+#include "runtime/plugin/executor.h"
+#include "runtime/plugin/workload.h"
+#include "runtime/scheduling/worker_backend.h"
+
+namespace parsweep {
+
+struct LedgerOptions {
+  // Times a batch whose worker was lost runs again before it fails.
+  int max_retries = 0;
+};
+
+class TaskLedger final : public Executor {
+ public:
+  TaskLedger(std::unique_ptr<WorkerBackend> backend, LedgerOptions options);
+  ~TaskLedger() override;
+
+  int parallelism() const override { return backend_->slots(); }
+  absl::Status Start(const Workload& workload) override;
+  absl::Status Submit(WorkBatch batch) override;
+  absl::StatusOr<std::optional<WorkBatchResult>> Next(absl::Time deadline) override;
+  using Executor::Next;
+  void Cancel(uint64_t id) override;
+
+ private:
+  enum class SlotState { kEmpty, kStarting, kIdle, kBusy };
+  struct Slot {
+    SlotState state = SlotState::kEmpty;
+    uint64_t batch = 0;  // kBusy: the batch it runs.
+    absl::Time since;    // kBusy: when the batch was sent.
+  };
+  struct Record {
+    WorkBatch batch;
+    int retries = 0;
+    bool running = false;
+  };
+
+  // Hands queued batches to idle slots.
+  void Dispatch();
+  void Handle(const WorkerEvent& event);
+  // Starts a worker in an empty slot; a failure is kept in start_error_.
+  void StartSlot(int slot);
+  // Settles the batch of a slot whose worker was lost, and replaces the worker.
+  void Lost(int slot, const WorkerEvent& event);
+  void Finish(uint64_t id, WorkBatchResult result);
+  bool AnyWorkerActive() const;
+
+  std::unique_ptr<WorkerBackend> backend_;
+  const LedgerOptions options_;
+  bool started_ = false;
+  std::vector<Slot> slots_;
+  absl::flat_hash_map<uint64_t, Record> records_;  // Queued or running.
+  std::deque<uint64_t> queue_;                     // Not yet sent; retries in front.
+  std::deque<WorkBatchResult> done_;               // Finished, not yet returned by Next().
+  absl::Status start_error_;                       // Why a worker last failed to start.
+};
+
+}  // namespace parsweep
+
+#endif  // PARSWEEP_RUNTIME_SCHEDULING_TASK_LEDGER_H_
