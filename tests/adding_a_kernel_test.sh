@@ -23,3 +23,17 @@ for executor in serial "threads --workers=2" "process --workers=2 --start_method
   [[ "$ball" == "$hypercube" ]] || fail "parzen_ball on $executor: counts differ from the hypercube's"
 done
 echo "parzen_ball: found by name, counts equal to the hypercube's in 1-D on every executor"
+
+# knn_example's partial is the k nearest distances, neither a count nor a sum: the runtime
+# merges it without knowing, and every executor and split prints the same CSV.
+"$with_example" --list | grep -q '^  knn_example: ' || fail "--list does not show knn_example"
+knn() { "$with_example" --kernel=knn_example --widths=1,2,5,10,50 --grid=-1:1:4 --format=csv "$@"; }
+reference=$(knn)
+for executor in "threads --workers=2" "process --workers=2" "process --workers=2 --start_method=spawn"; do
+  for split in "--split=widths --chunk=1" "--split=samples --chunk=700"; do
+    # shellcheck disable=SC2086  # $executor and $split hold flags.
+    [[ "$(knn --executor=$executor $split)" == "$reference" ]] \
+      || fail "knn_example on $executor $split differs from serial"
+  done
+done
+echo "knn_example: found by name, the same CSV on every executor and split"

@@ -113,7 +113,9 @@ TEST(AllPluginsTest, EveryExecutorGivesSerialsAnswersForEveryKernelAndSplit) {
           for (int i = 0; i < report.results_size(); ++i) {
             const WidthResult& got = report.results(i);
             const WidthResult& want = reference.results(i);
-            if (chunk > 0) EXPECT_EQ(got.density(), same_plan.results(i).density());
+            if (chunk > 0) {
+              EXPECT_EQ(got.density(), same_plan.results(i).density());
+            }
             SCOPED_TRACE(kernel + " on " + executor.ShortDebugString() + ", split " +
                          Split_Name(split) +
                          ", chunk " + std::to_string(chunk) + ", width " +

@@ -245,6 +245,67 @@ TEST_P(PoolTest, AMillionRequestsAreNotAllMadeAtOnce) {
   EXPECT_EQ(made, 1000000u);
 }
 
+// A dropped Stream cancels what it still has outstanding: no request is made after the
+// drop (its request function may capture what no longer exists: here the function reads a
+// vector that is freed right after, which AddressSanitizer would catch), and the pool goes on
+// with the next call.
+TEST_P(PoolTest, DroppingAStreamCancelsItsOutstandingWork) {
+  PoolOptions options;
+  options.chunksize = 1;
+  ASSERT_NO_FATAL_FAILURE(Open("counter", options));
+  auto made = std::make_shared<uint64_t>(0);
+  uint64_t made_at_drop = 0;
+  {
+    auto numbers = std::make_unique<std::vector<Int64Value>>(Numbers(1, 100000));
+    const std::vector<Int64Value>* requests = numbers.get();
+    Pool::Stream stream = pool_->Unordered(requests->size(), [requests, made](uint64_t i) {
+      ++*made;
+      return (*requests)[i].SerializeAsString();
+    });
+    absl::StatusOr<std::optional<Pool::Completed>> first = stream.Next();
+    ASSERT_TRUE(first.ok()) << first.status();
+    ASSERT_TRUE(first->has_value());
+    made_at_drop = *made;
+    EXPECT_LT(made_at_drop, 100000u);
+    // The stream goes first, then what its function reads.
+  }
+  absl::StatusOr<std::vector<Int64Value>> next = pool_->Map<Int64Value>(Numbers(1, 50));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(Values(*next).back(), 50);
+  EXPECT_EQ(*made, made_at_drop) << "requests were made after the stream was dropped";
+}
+
+TEST_P(PoolTest, DroppingAFutureCancelsItsOutstandingWork) {
+  PoolOptions options;
+  options.chunksize = 1;
+  ASSERT_NO_FATAL_FAILURE(Open("counter", options));
+  std::vector<std::string> requests;
+  for (const Int64Value& x : Numbers(1, 20000)) requests.push_back(x.SerializeAsString());
+  {
+    Pool::Future future = pool_->MapAsync(std::move(requests));
+    future.Poll();  // Some batches go out, and some may finish; none is waited for.
+  }
+  absl::StatusOr<std::vector<Int64Value>> again = pool_->Map<Int64Value>(Numbers(1, 3));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_THAT(Values(*again), ElementsAre(1, 2, 3));
+  // Far fewer than the 20,000 requests of the dropped future ran.
+  EXPECT_LT(pool_->stats().requests, 20000u);
+}
+
+TEST_P(PoolTest, PollAdvancesWithoutWaitingUntilTheFutureIsDone) {
+  ASSERT_NO_FATAL_FAILURE(Open("cube"));
+  Int64Value three;
+  three.set_value(3);
+  Pool::Future future = pool_->ApplyAsync(three.SerializeAsString());
+  while (!future.Poll()) {
+  }
+  absl::StatusOr<std::string> cubed = future.Get();
+  ASSERT_TRUE(cubed.ok()) << cubed.status();
+  Int64Value value;
+  ASSERT_TRUE(value.ParseFromString(*cubed));
+  EXPECT_EQ(value.value(), 27);
+}
+
 std::vector<ExecutorCase> Executors() {
   std::vector<ExecutorCase> cases = {{"serial", "serial", 0, ""},
                                      {"threads", "threads", 2, ""}};

@@ -36,6 +36,27 @@ std::vector<pid_t> ChildrenOf(pid_t parent) {
   return children;
 }
 
+// The threads of `pid`, from /proc/<pid>/status; 0 if it cannot be read.
+int ThreadsOf(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::atoi(line.c_str() + 8);
+  }
+  return 0;
+}
+
+// Checks `done` every millisecond for up to `seconds`: waiting on the condition itself.
+template <typename Predicate>
+bool WaitFor(Predicate done, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return done();
+}
+
 pid_t StartSweep(const std::vector<std::string>& flags) {
   std::vector<std::string> args = {SweepBinary()};
   args.insert(args.end(), flags.begin(), flags.end());
@@ -81,17 +102,20 @@ TEST_P(SweepSignalsTest, WorkersEndAndTheToolExitsWith128PlusTheSignal) {
   const pid_t sweep = StartSweep(flags);
   ASSERT_GT(sweep, 0);
 
-  // Wait until the sweep is under way: its workers exist (processes) or a moment passed.
+  // Wait until the sweep is under way: its two workers exist, as child processes or as
+  // threads beside the main one.
   std::vector<pid_t> workers;
-  for (int i = 0; i < 1000 && workers.size() < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (c.executor != "process") {
-      if (i == 50) break;  // Threads: no children to wait for; half a second in.
-      continue;
-    }
-    workers = ChildrenOf(sweep);
+  const bool started = WaitFor(
+      [&] {
+        if (c.executor != "process") return ThreadsOf(sweep) >= 3;
+        workers = ChildrenOf(sweep);
+        return workers.size() >= 2;
+      },
+      10);
+  ASSERT_TRUE(started) << "the workers did not start";
+  if (c.executor == "process") {
+    ASSERT_EQ(workers.size(), 2u);
   }
-  if (c.executor == "process") ASSERT_EQ(workers.size(), 2u) << "workers did not start";
 
   ASSERT_EQ(kill(sweep, c.signal_number), 0);
   const int status = WaitWithTimeout(sweep, 20);

@@ -216,8 +216,10 @@ absl::StatusOr<std::string> Pool::Future::Get() {
 
 bool Pool::Future::Poll() {
   Job& job = *job_;
-  while (!job.finished()) {
-    if (!pool_->Fill().ok() || pool_->in_flight_.empty()) break;
+  if (job.finished() || !pool_->Fill().ok()) return job.finished();
+  // At most the batches out now: an executor that runs batches only when asked (serial)
+  // would otherwise run the whole job here.
+  for (size_t budget = pool_->in_flight_.size(); budget > 0 && !job.finished(); --budget) {
     absl::StatusOr<bool> stepped = pool_->Step(absl::Now());  // Only what has finished.
     if (!stepped.ok() || !*stepped) break;
   }

@@ -91,8 +91,10 @@ class Pool {
     absl::StatusOr<std::vector<std::string>> GetAll();
     // Future::Get is GetAll() for ApplyAsync's single response.
     absl::StatusOr<std::string> Get();
-    // Future::Poll collects the results of every batch that has finished, without waiting,
-    // and says whether Get() would now return without waiting.
+    // Future::Poll hands out batches up to the in-flight bound and collects the results of
+    // those that have finished, without waiting (an executor with no workers of its own,
+    // serial, runs at most the batches out at the call), and says whether Get() would now
+    // return without waiting.
     bool Poll();
 
    private:
