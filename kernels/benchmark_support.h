@@ -12,15 +12,15 @@
 #ifndef PARSWEEP_KERNELS_BENCHMARK_SUPPORT_H_
 #define PARSWEEP_KERNELS_BENCHMARK_SUPPORT_H_
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "runtime/plugin/kernel.h"
 #include "runtime/data/matrix.h"
+#include "runtime/plugin/kernel.h"
 
 namespace parsweep {
 
@@ -39,8 +39,7 @@ std::vector<double> BenchmarkWidths(size_t count);
 // empty) over all of BenchmarkSamples(state.range(0)) at the origin, for
 // BenchmarkWidths(state.range(1)), into a fresh partial each time (as a task does). Reports
 // items = samples x widths, and bytes = the samples read once.
-void RunKernelBenchmark(benchmark::State& state, const std::string& name,
-                        const std::string& param);
+void RunKernelBenchmark(benchmark::State& state, const std::string& name, const std::string& param);
 
 // SlotFunction is a kernel's internal loop for one point, adding one T per width.
 template <typename T>

@@ -69,8 +69,7 @@ class SlotPartial final : public Partial {
   absl::Status Parse(absl::string_view bytes) override {
     if (bytes.size() != values_.size() * sizeof(T)) {
       return absl::DataLossError(absl::StrCat("a partial of ", bytes.size(), " bytes; expected ",
-                                              values_.size(), " values of ", sizeof(T),
-                                              " bytes"));
+                                              values_.size(), " values of ", sizeof(T), " bytes"));
     }
     std::memcpy(values_.data(), bytes.data(), bytes.size());
     return absl::OkStatus();
@@ -97,8 +96,7 @@ class SlotKernel : public Kernel {
 
   // SlotKernel::Describe fills what a result reports of a slot: the density, and the count
   // (T = uint64_t) or the sum (T = double). Kernels may add more.
-  virtual void Describe(T total, uint64_t n, size_t dims, double width,
-                        WidthResult& result) const {
+  virtual void Describe(T total, uint64_t n, size_t dims, double width, WidthResult& result) const {
     result.set_density(Density(static_cast<double>(total), n, dims, width));
     if constexpr (std::is_same_v<T, uint64_t>) {
       result.set_count(static_cast<double>(total));

@@ -36,8 +36,8 @@ template <typename T>
 std::vector<T> AccumulateAt(const Kernel& kernel, ConstMatrixView samples,
                             absl::Span<const double> point, absl::Span<const double> widths) {
   const std::unique_ptr<Partial> partial = kernel.NewPartial(1, widths.size());
-  const absl::Status status = kernel.Accumulate(
-      samples, ConstMatrixView(point.data(), 1, point.size()), widths, *partial);
+  const absl::Status status =
+      kernel.Accumulate(samples, ConstMatrixView(point.data(), 1, point.size()), widths, *partial);
   EXPECT_TRUE(status.ok()) << status;
   const absl::Span<const T> slots = static_cast<const SlotPartial<T>&>(*partial).values();
   return std::vector<T>(slots.begin(), slots.end());

@@ -80,9 +80,9 @@ std::vector<ExecutorSpec> ExecutorVariants() {
 #else
       // Open MPI does not support fork() once MPI is initialised (the mpi variant runs
       // first); spawn covers processes there.
-      const std::vector<const char*> methods =
-          InMpiJob() ? std::vector<const char*>{"spawn"}
-                        : std::vector<const char*>{"fork", "spawn"};
+      const std::vector<const char*> methods = InMpiJob()
+                                                   ? std::vector<const char*>{"spawn"}
+                                                   : std::vector<const char*>{"fork", "spawn"};
 #endif
       for (const char* method : methods) {
         (*spec.mutable_params())["start_method"] = method;
@@ -117,8 +117,7 @@ TEST(AllPluginsTest, EveryExecutorGivesSerialsAnswersForEveryKernelAndSplit) {
               EXPECT_EQ(got.density(), same_plan.results(i).density());
             }
             SCOPED_TRACE(kernel + " on " + executor.ShortDebugString() + ", split " +
-                         Split_Name(split) +
-                         ", chunk " + std::to_string(chunk) + ", width " +
+                         Split_Name(split) + ", chunk " + std::to_string(chunk) + ", width " +
                          std::to_string(want.width()));
             EXPECT_EQ(got.width(), want.width());
             EXPECT_EQ(got.has_count(), want.has_count());
@@ -129,8 +128,7 @@ TEST(AllPluginsTest, EveryExecutorGivesSerialsAnswersForEveryKernelAndSplit) {
             } else {
               // Another plan adds the same n positive terms in another grouping: they
               // differ by at most n * DBL_EPSILON relative to the sum.
-              EXPECT_NEAR(got.density(), want.density(),
-                          kSamples * DBL_EPSILON * want.density());
+              EXPECT_NEAR(got.density(), want.density(), kSamples * DBL_EPSILON * want.density());
             }
           }
         }

@@ -95,8 +95,8 @@ TEST_P(FaultMatrixTest, SameAnswerOrAClearErrorAndTheExecutorGoesOn) {
   const absl::StatusOr<Report> want = RunSweep(**sweep, *serial);
   ASSERT_TRUE(want.ok()) << want.status();
 
-  const std::string cell = absl::StrCat(executor_case.label, "_", FaultPlan::Stage_Name(stage),
-                                        "_", FaultPlan::Action_Name(action));
+  const std::string cell = absl::StrCat(executor_case.label, "_", FaultPlan::Stage_Name(stage), "_",
+                                        FaultPlan::Action_Name(action));
   const TaskPlan plan(**sweep, executor_case.workers);
   ASSERT_EQ(plan.size(), 8u);
   FaultPlan fault;
@@ -145,9 +145,9 @@ TEST_P(FaultMatrixTest, SameAnswerOrAClearErrorAndTheExecutorGoesOn) {
       break;
     case FaultPlan::THROW:
       EXPECT_EQ(got.status().code(), absl::StatusCode::kInternal);
-      EXPECT_THAT(got.status().message(), HasSubstr(absl::StrCat(
-                                              "threw an exception: injected exception at ",
-                                              FaultPlan::Stage_Name(stage))));
+      EXPECT_THAT(got.status().message(),
+                  HasSubstr(absl::StrCat("threw an exception: injected exception at ",
+                                         FaultPlan::Stage_Name(stage))));
       break;
     case FaultPlan::CORRUPT:
       // A garbled request does not parse as a Task; a garbled result does not parse, or its
@@ -197,8 +197,7 @@ std::vector<Cell> Cells() {
 INSTANTIATE_TEST_SUITE_P(EveryExecutor, FaultMatrixTest, ::testing::ValuesIn(Cells()),
                          [](const ::testing::TestParamInfo<Cell>& info) {
                            return absl::StrCat(std::get<0>(info.param).label, "_",
-                                               FaultPlan::Stage_Name(std::get<1>(info.param)),
-                                               "_",
+                                               FaultPlan::Stage_Name(std::get<1>(info.param)), "_",
                                                FaultPlan::Action_Name(std::get<2>(info.param)));
                          });
 

@@ -37,8 +37,7 @@ struct Setup {
 
 // Executors by benchmark argument: 0 serial, 1 threads, 2 process (fork), 3 process (spawn),
 // 4 mpi (only under mpirun).
-const char* const kLabels[] = {"serial", "threads:2", "process:2 fork", "process:2 spawn",
-                               "mpi:2"};
+const char* const kLabels[] = {"serial", "threads:2", "process:2 fork", "process:2 spawn", "mpi:2"};
 const char* const kNames[] = {"serial", "threads", "process", "process", "mpi"};
 
 void ExecutorArgs(benchmark::internal::Benchmark* benchmark) {

@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "executors/mpi/mpi_executor.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
-#include "absl/strings/str_cat.h"
 #include "runtime/plugin/executor.h"
 #include "runtime/testing/toy_workloads.h"
 
@@ -307,8 +307,7 @@ TEST_P(PoolTest, PollAdvancesWithoutWaitingUntilTheFutureIsDone) {
 }
 
 std::vector<ExecutorCase> Executors() {
-  std::vector<ExecutorCase> cases = {{"serial", "serial", 0, ""},
-                                     {"threads", "threads", 2, ""}};
+  std::vector<ExecutorCase> cases = {{"serial", "serial", 0, ""}, {"threads", "threads", 2, ""}};
   const std::vector<std::string> names = Registry<Executor>::Global().Names();
   // Under mpirun (executors/mpi:mpi_pool_test) the mpi executor has worker ranks.
   const bool under_mpirun = InMpiJob();

@@ -25,9 +25,9 @@
 
 #include "absl/status/status.h"
 #include "benchmark/benchmark.h"
-#include "runtime/plugin/executor.h"
-#include "runtime/data/gaussian.h"
 #include "kernels/slot_kernel.h"
+#include "runtime/data/gaussian.h"
+#include "runtime/plugin/executor.h"
 #include "runtime/plugin/kernel.h"
 #include "runtime/scheduling/pool.h"
 #include "runtime/sweep/sweep.h"
@@ -52,8 +52,7 @@ PARSWEEP_REGISTER_KERNEL(empty_for_benchmark, "does nothing (dispatch cost)",
                                std::make_unique<EmptyKernel>());
                          });
 
-const char* const kExecutorLabels[] = {"serial", "threads:2", "process:2 fork",
-                                       "process:2 spawn"};
+const char* const kExecutorLabels[] = {"serial", "threads:2", "process:2 fork", "process:2 spawn"};
 
 ExecutorSpec ExecutorFor(int which) {
   ExecutorSpec spec;
@@ -94,9 +93,8 @@ void RunSweepBenchmark(benchmark::State& state, int executor, uint64_t n, int nu
   absl::StatusOr<std::unique_ptr<Executor>> created =
       Registry<Executor>::Global().Create(spec.executor());
   if (!sweep.ok() || !created.ok()) {
-    state.SkipWithError(std::string(sweep.ok() ? created.status().message()
-                                               : sweep.status().message())
-                            .c_str());
+    state.SkipWithError(
+        std::string(sweep.ok() ? created.status().message() : sweep.status().message()).c_str());
     return;
   }
   const SweepWorkload workload(**sweep);
@@ -169,9 +167,9 @@ void BM_EmptyTasks(benchmark::State& state) {
   KernelSpec empty;
   empty.set_name("empty_for_benchmark");
   RunSweepBenchmark(state, static_cast<int>(state.range(0)), 1, 1000, SPLIT_WIDTHS, 1, empty);
-  state.counters["per_task"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * 1000,
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_task"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * 1000,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_EmptyTasks)->DenseRange(0, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -3,19 +3,19 @@
 #include "runtime/sweep/sweep_runner.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <tuple>
-#include <cmath>
-#include <memory>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "runtime/scheduling/batch.h"
-#include "runtime/plugin/executor.h"
 #include "kernels/slot_kernel.h"
+#include "runtime/plugin/executor.h"
 #include "runtime/plugin/kernel.h"
+#include "runtime/scheduling/batch.h"
 #include "runtime/sweep/sweep.h"
 #include "runtime/sweep/task_planner.h"
 
@@ -24,8 +24,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-SweepSpec MakeSpec(std::vector<double> widths, Split split, uint64_t chunk,
-                   uint64_t n = 5000) {
+SweepSpec MakeSpec(std::vector<double> widths, Split split, uint64_t chunk, uint64_t n = 5000) {
   SweepSpec spec;
   spec.mutable_kernel()->set_name("parzen_hypercube");
   *spec.mutable_widths() = {widths.begin(), widths.end()};
@@ -75,11 +74,10 @@ TEST(SweepRunnerTest, SplittingByWidthsOrBySamplesGivesIdenticalCounts) {
     EXPECT_EQ(Counts(*report), Counts(*reference)) << "widths per task: " << chunk;
   }
   for (uint64_t chunk : {1, 7, 999, 5000, 100000}) {
-    absl::StatusOr<Report> report =
-        RunSerial(MakeSpec(TutorialWidths(), SPLIT_SAMPLES, chunk));
+    absl::StatusOr<Report> report = RunSerial(MakeSpec(TutorialWidths(), SPLIT_SAMPLES, chunk));
     ASSERT_TRUE(report.ok()) << report.status();
-    EXPECT_EQ(report->tasks(), (5000 + std::min<uint64_t>(chunk, 5000) - 1) /
-                                   std::min<uint64_t>(chunk, 5000));
+    EXPECT_EQ(report->tasks(),
+              (5000 + std::min<uint64_t>(chunk, 5000) - 1) / std::min<uint64_t>(chunk, 5000));
     EXPECT_EQ(Counts(*report), Counts(*reference)) << "samples per task: " << chunk;
   }
 }
@@ -304,7 +302,8 @@ TEST(SweepRunnerTest, AnExecutorsFaultyResultsAreErrorsNotWrongNumbers) {
       {TamperingExecutor::Fault::kDuplicateBatch, "which is not outstanding"},
       {TamperingExecutor::Fault::kDropBatch, "no batch is outstanding"},
       {TamperingExecutor::Fault::kMissingResponse, "0 responses for a batch of 1"},
-      {TamperingExecutor::Fault::kWrongSize, "task 5 returned a partial that does not fit its task"},
+      {TamperingExecutor::Fault::kWrongSize,
+       "task 5 returned a partial that does not fit its task"},
       {TamperingExecutor::Fault::kWrongTask, "result for task 0 as task 5"},
   };
   for (const auto& c : cases) {
@@ -358,9 +357,9 @@ TEST(SweepRunnerTest, AKernelsErrorNamesTheKernelAndTheTaskOnEveryExecutor) {
     failing.mutable_kernel()->set_name("failing_for_test");
     absl::StatusOr<Report> report = RunOn(failing, **executor);
     EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_THAT(std::string(report.status().message()),
-                testing::MatchesRegex(
-                    "kernel 'failing_for_test' failed on task 1[01]: widths above 1.*"));
+    EXPECT_THAT(
+        std::string(report.status().message()),
+        testing::MatchesRegex("kernel 'failing_for_test' failed on task 1[01]: widths above 1.*"));
 
     absl::StatusOr<Report> good = RunOn(MakeSpec(TutorialWidths(), SPLIT_WIDTHS, 1), **executor);
     ASSERT_TRUE(good.ok()) << good.status();

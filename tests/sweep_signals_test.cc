@@ -96,8 +96,8 @@ class SweepSignalsTest : public testing::TestWithParam<SignalCase> {};
 TEST_P(SweepSignalsTest, WorkersEndAndTheToolExitsWith128PlusTheSignal) {
   ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
   const SignalCase& c = GetParam();
-  std::vector<std::string> flags = {"--executor=" + c.executor, "--workers=2",
-                                    "--n=2000000", "--widths=0.01:3:4000", "--chunk=1"};
+  std::vector<std::string> flags = {"--executor=" + c.executor, "--workers=2", "--n=2000000",
+                                    "--widths=0.01:3:4000", "--chunk=1"};
   if (!c.start_method.empty()) flags.push_back("--start_method=" + c.start_method);
   const pid_t sweep = StartSweep(flags);
   ASSERT_GT(sweep, 0);
@@ -131,16 +131,18 @@ TEST_P(SweepSignalsTest, WorkersEndAndTheToolExitsWith128PlusTheSignal) {
   EXPECT_EQ(errno, ECHILD);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Executors, SweepSignalsTest,
-    testing::Values(SignalCase{"process", "fork", SIGINT}, SignalCase{"process", "spawn", SIGINT},
-                    SignalCase{"process", "fork", SIGTERM},
-                    SignalCase{"process", "spawn", SIGTERM}, SignalCase{"threads", "", SIGINT}),
-    [](const testing::TestParamInfo<SignalCase>& info) {
-      return info.param.executor + (info.param.start_method.empty() ? "" : "_") +
-             info.param.start_method +
-             (info.param.signal_number == SIGINT ? "_sigint" : "_sigterm");
-    });
+INSTANTIATE_TEST_SUITE_P(Executors, SweepSignalsTest,
+                         testing::Values(SignalCase{"process", "fork", SIGINT},
+                                         SignalCase{"process", "spawn", SIGINT},
+                                         SignalCase{"process", "fork", SIGTERM},
+                                         SignalCase{"process", "spawn", SIGTERM},
+                                         SignalCase{"threads", "", SIGINT}),
+                         [](const testing::TestParamInfo<SignalCase>& info) {
+                           return info.param.executor +
+                                  (info.param.start_method.empty() ? "" : "_") +
+                                  info.param.start_method +
+                                  (info.param.signal_number == SIGINT ? "_sigint" : "_sigterm");
+                         });
 
 }  // namespace
 }  // namespace parsweep

@@ -78,8 +78,7 @@ std::string WriteFile(const std::string& name, const std::string& contents) {
 // process's environment. Both pipes are drained together so that a child filling one of them
 // cannot deadlock against us; a child still running after kTimeout is killed and the test
 // fails instead of hanging.
-Outcome RunSweep(const std::vector<std::string>& args,
-                 const std::vector<std::string>& env = {}) {
+Outcome RunSweep(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
   Outcome outcome;
   const char* srcdir = std::getenv("TEST_SRCDIR");
   if (srcdir == nullptr) {
@@ -133,8 +132,8 @@ Outcome RunSweep(const std::vector<std::string>& args,
 
   const auto deadline = std::chrono::steady_clock::now() + kTimeout;
   auto millis_left = [&deadline] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               deadline - std::chrono::steady_clock::now())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now())
         .count();
   };
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
@@ -335,9 +334,9 @@ TEST(SweepToolTest, PluginOptionsComeFromTheGenericFlagsAndAreChecked) {
   const Outcome fused = RunSweep({"--format=csv"});
   ASSERT_TRUE(ExitedWith(naive, 0)) << Describe(naive);
   EXPECT_EQ(naive.out, fused.out);  // Counts are exact either way.
-  const Outcome spawned = RunSweep(
-      {"--executor=process", "--workers=2", "--executor_options=start_method=spawn, max_retries=1",
-       "--format=csv"});
+  const Outcome spawned =
+      RunSweep({"--executor=process", "--workers=2",
+                "--executor_options=start_method=spawn, max_retries=1", "--format=csv"});
   ASSERT_TRUE(ExitedWith(spawned, 0)) << Describe(spawned);
   EXPECT_EQ(spawned.out, fused.out);
   ExpectCleanFailure({"--kernel_options=algorithm=fast"},
@@ -376,16 +375,17 @@ TEST(SweepToolTest, RejectsBadGeneratedDataFlags) {
 }
 
 TEST(SweepToolTest, RejectsUnknownNamesAndModes) {
-  ExpectCleanFailure({"--kernel=nope"}, "unknown kernel 'nope'; known kernels: parzen_gaussian, parzen_hypercube");
-  ExpectCleanFailure({"--executor=nope"}, "unknown executor 'nope'; known executors: mpi, process, serial, threads");
+  ExpectCleanFailure({"--kernel=nope"},
+                     "unknown kernel 'nope'; known kernels: parzen_gaussian, parzen_hypercube");
+  ExpectCleanFailure({"--executor=nope"},
+                     "unknown executor 'nope'; known executors: mpi, process, serial, threads");
   ExpectCleanFailure({"--format=xml"}, "--format='xml': must be table, csv or json");
   ExpectCleanFailure({"--split=rows"}, "--split='rows': must be widths or samples");
 }
 
 TEST(SweepToolTest, RejectsUnusableDataFiles) {
   const std::string missing = absl::StrCat(TestTmpDir(), "/no_such_file.csv");
-  ExpectCleanFailure({"--data=" + missing},
-                     absl::StrCat("cannot open data file '", missing, "'"));
+  ExpectCleanFailure({"--data=" + missing}, absl::StrCat("cannot open data file '", missing, "'"));
   ExpectCleanFailure({"--data=" + WriteFile("empty.csv", "")}, "no rows of numbers");
   ExpectCleanFailure({"--data=" + WriteFile("header_only.csv", "x,y\n")}, "no rows of numbers");
   ExpectCleanFailure({"--data=" + WriteFile("ragged.csv", "1,2\n3\n")},
@@ -439,8 +439,8 @@ TEST(SweepToolTest, RejectsPositionalArgument) {
 // Samples in 2-D, chosen to sit inside, outside and exactly on the window's edge at the
 // widths the tests use.
 const std::vector<std::vector<double>>& Samples() {
-  static const auto* samples = new std::vector<std::vector<double>>{
-      {0, 0}, {0.25, -0.25}, {0.3, 0.1}, {-0.1, 0.6}, {1, 1}};
+  static const auto* samples =
+      new std::vector<std::vector<double>>{{0, 0}, {0.25, -0.25}, {0.3, 0.1}, {-0.1, 0.6}, {1, 1}};
   return *samples;
 }
 
@@ -493,17 +493,16 @@ TEST(SweepToolTest, CountsSamplesFromADataFileWithOrWithoutHeader) {
         WriteFile(header ? "samples_header.csv" : "samples.csv", SamplesCsv(header));
     ExpectCountsFromSamples(RunSweep({"--data=" + data, "--widths=0.5,1,1.2,2"}), {0, 0},
                             {0.5, 1, 1.2, 2});
-    ExpectCountsFromSamples(
-        RunSweep({"--data=" + data, "--widths=0.5,1,2", "--point=0.5,0.5"}), {0.5, 0.5},
-        {0.5, 1, 2});
+    ExpectCountsFromSamples(RunSweep({"--data=" + data, "--widths=0.5,1,2", "--point=0.5,0.5"}),
+                            {0.5, 0.5}, {0.5, 1, 2});
   }
 }
 
 TEST(SweepToolTest, RelativeDataPathIsTakenFromBuildWorkingDirectory) {
   const std::string name = "relative_samples.csv";
   WriteFile(name, SamplesCsv(/*header=*/true));
-  const Outcome outcome = RunSweep({"--data=" + name, "--widths=0.5,1"},
-                                   {"BUILD_WORKING_DIRECTORY=" + TestTmpDir()});
+  const Outcome outcome =
+      RunSweep({"--data=" + name, "--widths=0.5,1"}, {"BUILD_WORKING_DIRECTORY=" + TestTmpDir()});
   ExpectCountsFromSamples(outcome, {0, 0}, {0.5, 1});
   EXPECT_THAT(outcome.out, HasSubstr(absl::StrCat("from ", TestTmpDir(), "/", name)));
 

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -47,12 +48,11 @@ constexpr double kMaxMagnitude = 1e100;
 
 // DejaVu Sans advance widths of ' ' to '~', in thousandths of an em, rounded up.
 constexpr int kAsciiWidths[95] = {
-    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337,
-    636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531,
-    1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787,
-    603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500,
-    500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,
-    635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361,  318, 337, 636, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632,
+    575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635,  611, 732, 684, 989, 685,
+    611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352,  635, 634, 278, 278, 579,
+    278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592,  525, 636, 337, 636, 838,
 };
 
 // A coordinate or length, to 0.1 px.
@@ -86,8 +86,7 @@ void AppendText(std::string& out, double x, double y, absl::string_view text,
                     " paint-order=\"stroke\"");
   }
   if (o.rotate != 0) {
-    absl::StrAppend(&out, " transform=\"rotate(", Num(o.rotate), " ", Num(x), " ", Num(y),
-                    ")\"");
+    absl::StrAppend(&out, " transform=\"rotate(", Num(o.rotate), " ", Num(x), " ", Num(y), ")\"");
   }
   absl::StrAppend(&out, ">", XmlEscape(text), "</text>\n");
 }
@@ -103,25 +102,22 @@ void AppendTitle(std::string& out, double center, double baseline, const std::st
   AppendText(out, center, baseline, title, o);
 }
 
-void AppendLine(std::string& out, double x1, double y1, double x2, double y2,
-                const char* color, double width, const char* dash = nullptr,
-                const char* css_class = nullptr) {
+void AppendLine(std::string& out, double x1, double y1, double x2, double y2, const char* color,
+                double width, const char* dash = nullptr, const char* css_class = nullptr) {
   absl::StrAppend(&out, "<line");
   if (css_class != nullptr) absl::StrAppend(&out, " class=\"", css_class, "\"");
-  absl::StrAppend(&out, " x1=\"", Num(x1), "\" y1=\"", Num(y1), "\" x2=\"", Num(x2),
-                  "\" y2=\"", Num(y2), "\" stroke=\"", color, "\" stroke-width=\"",
-                  Num(width), "\"");
+  absl::StrAppend(&out, " x1=\"", Num(x1), "\" y1=\"", Num(y1), "\" x2=\"", Num(x2), "\" y2=\"",
+                  Num(y2), "\" stroke=\"", color, "\" stroke-width=\"", Num(width), "\"");
   if (dash != nullptr) absl::StrAppend(&out, " stroke-dasharray=\"", dash, "\"");
   absl::StrAppend(&out, "/>\n");
 }
 
 std::string SvgOpen(double width, double height) {
   const std::string w = Num(std::ceil(width)), h = Num(std::ceil(height));
-  return absl::StrCat("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"", w,
-                      "\" height=\"", h, "\" viewBox=\"0 0 ", w, " ", h,
-                      "\" font-family=\"", kFontFamily, "\">\n",
-                      "<rect class=\"background\" x=\"0\" y=\"0\" width=\"", w,
-                      "\" height=\"", h, "\" fill=\"white\"/>\n");
+  return absl::StrCat("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"", w, "\" height=\"", h,
+                      "\" viewBox=\"0 0 ", w, " ", h, "\" font-family=\"", kFontFamily, "\">\n",
+                      "<rect class=\"background\" x=\"0\" y=\"0\" width=\"", w, "\" height=\"", h,
+                      "\" fill=\"white\"/>\n");
 }
 
 // Baseline of a text row whose top is `top`: the ascent of DejaVu Sans is about 0.93 em.
@@ -142,8 +138,8 @@ std::string ErrorSvg(const absl::Status& status) {
 
 absl::Status CheckValue(double v, absl::string_view what) {
   if (!std::isfinite(v) || std::abs(v) > kMaxMagnitude) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        what, " is ", v, "; values must be finite and at most 1e100 in magnitude"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " is ", v, "; values must be finite and at most 1e100 in magnitude"));
   }
   return absl::OkStatus();
 }
@@ -219,13 +215,10 @@ std::string RenderValidBars(const BarChart& chart) {
   constexpr double kLabelGap = 8, kValueGap = 6;
   const double left =
       kPad + std::max(max_label_w > 0 ? max_label_w + kLabelGap : 0.0, first_tick_w / 2);
-  double right = kPad + std::max(max_value_w > 0 ? max_value_w + kValueGap : 0.0,
-                                 last_tick_w / 2);
+  double right = kPad + std::max(max_value_w > 0 ? max_value_w + kValueGap : 0.0, last_tick_w / 2);
   double plot_w = 480;
-  plot_w = GrowForCenteredText(plot_w, ApproxTextWidth(chart.title, kTitleSize, true), left,
-                               right);
-  plot_w = GrowForCenteredText(plot_w, ApproxTextWidth(chart.axis_title, kLabelSize), left,
-                               right);
+  plot_w = GrowForCenteredText(plot_w, ApproxTextWidth(chart.title, kTitleSize, true), left, right);
+  plot_w = GrowForCenteredText(plot_w, ApproxTextWidth(chart.axis_title, kLabelSize), left, right);
 
   // Vertical layout: title, reference label, bars, tick labels, axis title.
   double y = kPad;
@@ -283,17 +276,17 @@ std::string RenderValidBars(const BarChart& chart) {
   for (size_t i = 0; i < n; ++i) {
     const Bar& bar = chart.bars[i];
     const double top = plot_top + i * kRow + (kRow - kBarHeight) / 2;
-    absl::StrAppend(&out, "<rect class=\"bar\" x=\"", Num(left), "\" y=\"", Num(top),
-                    "\" width=\"", Num(x_of(bar.value) - left), "\" height=\"",
-                    Num(kBarHeight), "\" fill=\"", kBarColor, "\"/>\n");
+    absl::StrAppend(&out, "<rect class=\"bar\" x=\"", Num(left), "\" y=\"", Num(top), "\" width=\"",
+                    Num(x_of(bar.value) - left), "\" height=\"", Num(kBarHeight), "\" fill=\"",
+                    kBarColor, "\"/>\n");
   }
   // Axes.
   AppendLine(out, left, plot_top, left, plot_bottom, kAxisColor, 1, nullptr, "axis");
   AppendLine(out, left, plot_bottom, left + plot_w, plot_bottom, kAxisColor, 1, nullptr, "axis");
   // Reference line, under the texts.
   if (chart.reference) {
-    AppendLine(out, reference_x, plot_top - (has_reference_label ? 4 : 0), reference_x,
-               plot_bottom, kReferenceColor, 1.5, "5 4", "reference");
+    AppendLine(out, reference_x, plot_top - (has_reference_label ? 4 : 0), reference_x, plot_bottom,
+               kReferenceColor, 1.5, "5 4", "reference");
     if (has_reference_label) {
       TextOptions o;
       o.anchor = reference_anchor;
@@ -351,14 +344,12 @@ std::string RenderValidLines(const LineChart& chart) {
                x_axis.labels.empty() ? 0 : ApproxTextWidth(x_axis.labels.front(), kTickSize) / 2);
   const double legend_w = has_legend ? 2 * kLegendPad + kSwatch + 8 + max_name_w : 0;
   const double right =
-      kPad + std::max(has_legend ? kLegendGap + legend_w : 0.0,
-                      x_axis.labels.empty() ? 0
-                                            : ApproxTextWidth(x_axis.labels.back(), kTickSize) / 2);
+      kPad +
+      std::max(has_legend ? kLegendGap + legend_w : 0.0,
+               x_axis.labels.empty() ? 0 : ApproxTextWidth(x_axis.labels.back(), kTickSize) / 2);
   double plot_w = 520;
-  plot_w = GrowForCenteredText(plot_w, ApproxTextWidth(chart.title, kTitleSize, true), left,
-                               right);
-  plot_w = GrowForCenteredText(plot_w, ApproxTextWidth(chart.x_title, kLabelSize), left,
-                               right);
+  plot_w = GrowForCenteredText(plot_w, ApproxTextWidth(chart.title, kTitleSize, true), left, right);
+  plot_w = GrowForCenteredText(plot_w, ApproxTextWidth(chart.x_title, kLabelSize), left, right);
 
   // Vertical layout: title | plot | x tick labels | x title.
   double top = kPad;
@@ -377,9 +368,7 @@ std::string RenderValidLines(const LineChart& chart) {
   const double height = std::max(top + plot_h + bottom, top + legend_h + kPad);
   const double plot_bottom = top + plot_h;
 
-  auto x_of = [&](double x) {
-    return left + (x - x_axis.lo) / (x_axis.hi - x_axis.lo) * plot_w;
-  };
+  auto x_of = [&](double x) { return left + (x - x_axis.lo) / (x_axis.hi - x_axis.lo) * plot_w; };
   auto y_of = [&](double y) {
     return plot_bottom - (y - y_axis.lo) / (y_axis.hi - y_axis.lo) * plot_h;
   };
@@ -396,8 +385,7 @@ std::string RenderValidLines(const LineChart& chart) {
     o.size = kTickSize;
     o.anchor = "middle";
     o.css_class = "tick";
-    AppendText(out, x, Baseline(plot_bottom + kTickLength + 2, kTickSize), x_axis.labels[i],
-               o);
+    AppendText(out, x, Baseline(plot_bottom + kTickLength + 2, kTickSize), x_axis.labels[i], o);
   }
   for (size_t i = 0; i < y_axis.ticks.size(); ++i) {
     const double y = y_of(y_axis.ticks[i]);
@@ -431,8 +419,8 @@ std::string RenderValidLines(const LineChart& chart) {
     }
     if (s.style == SeriesStyle::kPointsAndLine || s.x.size() == 1) {
       for (size_t j = 0; j < s.x.size(); ++j) {
-        absl::StrAppend(&out, "<circle cx=\"", Num(x_of(s.x[j])), "\" cy=\"",
-                        Num(y_of(s.y[j])), "\" r=\"3.5\" fill=\"", color,
+        absl::StrAppend(&out, "<circle cx=\"", Num(x_of(s.x[j])), "\" cy=\"", Num(y_of(s.y[j])),
+                        "\" r=\"3.5\" fill=\"", color,
                         "\" stroke=\"white\" stroke-width=\"1\"/>\n");
       }
     }
@@ -450,15 +438,15 @@ std::string RenderValidLines(const LineChart& chart) {
       const char* color = kPalette[i % (sizeof(kPalette) / sizeof(kPalette[0]))];
       const double y = top + kLegendPad + i * kLegendRow + kLegendRow / 2 - 2;
       const double sx = x0 + kLegendPad;
-      absl::StrAppend(&out, "<g class=\"legend-entry\" fill=\"none\" stroke=\"", color,
-                      "\">\n");
+      absl::StrAppend(&out, "<g class=\"legend-entry\" fill=\"none\" stroke=\"", color, "\">\n");
       if (s.style != SeriesStyle::kPointsAndLine || s.x.size() > 1) {
         absl::StrAppend(&out, "<line x1=\"", Num(sx), "\" y1=\"", Num(y), "\" x2=\"",
                         Num(sx + kSwatch), "\" y2=\"", Num(y), "\"", stroke(s.style), "/>\n");
       }
       if (s.style == SeriesStyle::kPointsAndLine || s.x.size() == 1) {
         absl::StrAppend(&out, "<circle cx=\"", Num(sx + kSwatch / 2), "\" cy=\"", Num(y),
-                        "\" r=\"3.5\" fill=\"", color, "\" stroke=\"white\" stroke-width=\"1\"/>\n");
+                        "\" r=\"3.5\" fill=\"", color,
+                        "\" stroke=\"white\" stroke-width=\"1\"/>\n");
       }
       absl::StrAppend(&out, "</g>\n");
       TextOptions o;
@@ -471,8 +459,7 @@ std::string RenderValidLines(const LineChart& chart) {
     TextOptions o;
     o.anchor = "middle";
     o.css_class = "axis-title";
-    AppendText(out, center, Baseline(plot_bottom + x_title_offset, kLabelSize), chart.x_title,
-               o);
+    AppendText(out, center, Baseline(plot_bottom + x_title_offset, kLabelSize), chart.x_title, o);
   }
   if (!chart.y_title.empty()) {
     TextOptions o;
@@ -573,15 +560,14 @@ absl::Status RunRasterizer(const std::string& rsvg, const std::string& svg_path,
   return absl::InternalError(message);
 }
 
-absl::Status WritePng(const std::string& svg, const std::string& path,
-                      const std::string& rsvg) {
+absl::Status WritePng(const std::string& svg, const std::string& path, const std::string& rsvg) {
   const std::string context = absl::StrCat("cannot write PNG '", path, "'");
   std::string temp = TempDir() + "/parsweep-chart-XXXXXX";
   const int temp_fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (temp_fd < 0) {
-    return Annotate(absl::ErrnoToStatus(errno, absl::StrCat("cannot create a temporary file in ",
-                                                            TempDir())),
-                    context);
+    return Annotate(
+        absl::ErrnoToStatus(errno, absl::StrCat("cannot create a temporary file in ", TempDir())),
+        context);
   }
   absl::Status status = WriteAll(temp_fd, svg);
   if (::close(temp_fd) != 0 && status.ok()) status = absl::ErrnoToStatus(errno, "close");
@@ -650,9 +636,8 @@ absl::Status Validate(const LineChart& chart) {
     const Series& s = chart.series[i];
     const std::string what = absl::StrCat("line chart: series ", i, " ('", s.name, "')");
     if (s.x.size() != s.y.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(what, " has ", s.x.size(),
-                                                     " x values and ", s.y.size(),
-                                                     " y values"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, " has ", s.x.size(), " x values and ", s.y.size(), " y values"));
     }
     if (s.x.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " has no points"));
     for (size_t j = 0; j < s.x.size(); ++j) {
@@ -740,13 +725,16 @@ std::string FormatTick(double value, double step) {
   }
   std::string s = absl::StrFormat("%.*f", decimals, value);
   if (s.find_first_not_of("-0.") == std::string::npos && s[0] == '-') s.erase(0, 1);  // -0
-  if (decimals == 0 && std::abs(value) >= 10000) {
-    const size_t digits_start = s[0] == '-' ? 1 : 0;
-    for (int i = static_cast<int>(s.size()) - 3; i > static_cast<int>(digits_start); i -= 3) {
-      s.insert(static_cast<size_t>(i), ",");
-    }
-  }
+  if (decimals == 0 && std::abs(value) >= 10000) return GroupThousands(std::move(s));
   return s;
+}
+
+std::string GroupThousands(std::string integer) {
+  const int digits_start = !integer.empty() && integer[0] == '-' ? 1 : 0;
+  for (int i = static_cast<int>(integer.size()) - 3; i > digits_start; i -= 3) {
+    integer.insert(static_cast<size_t>(i), ",");
+  }
+  return integer;
 }
 
 double ApproxTextWidth(absl::string_view text, double font_size, bool bold) {
@@ -766,11 +754,21 @@ std::string XmlEscape(absl::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
           out += ' ';

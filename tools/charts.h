@@ -45,10 +45,10 @@ struct Bar {
 // BarChart is a horizontal bar chart whose value axis starts at 0.
 struct BarChart {
   std::string title;
-  std::string axis_title;             // Under the x axis.
-  std::vector<Bar> bars;              // Drawn top to bottom in this order; at least one.
-  std::optional<double> reference;    // A dashed vertical line at this value (finite, >= 0).
-  std::string reference_label;        // Written above the bars at the reference line.
+  std::string axis_title;           // Under the x axis.
+  std::vector<Bar> bars;            // Drawn top to bottom in this order; at least one.
+  std::optional<double> reference;  // A dashed vertical line at this value (finite, >= 0).
+  std::string reference_label;      // Written above the bars at the reference line.
 };
 
 // SeriesStyle is how a series is drawn. A series of one point is always drawn as a point.
@@ -103,6 +103,10 @@ absl::Status WriteChart(const std::string& svg, const std::string& path);
 // narrow to tell apart from it, under 1e-9 of their magnitude) the range is widened by 10%
 // of |lo| on each side, or by 1 when lo is 0. Empty if lo > hi or either is not finite.
 std::vector<double> NiceTicks(double lo, double hi, int max_ticks);
+
+// GroupThousands puts a comma between each group of three digits of an integer's text:
+// "-1234567" -> "-1,234,567".
+std::string GroupThousands(std::string integer);
 
 // FormatTick writes a tick value with as many decimals as `step` needs ("0.25" for step
 // 0.05, "10" for step 2) and thousands separators from 10,000 up ("1,000,000").

@@ -16,8 +16,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
@@ -39,11 +39,8 @@ struct Element {
 };
 
 std::string Unescape(std::string s) {
-  return absl::StrReplaceAll(s, {{"&lt;", "<"},
-                                 {"&gt;", ">"},
-                                 {"&quot;", "\""},
-                                 {"&apos;", "'"},
-                                 {"&amp;", "&"}});
+  return absl::StrReplaceAll(
+      s, {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}});
 }
 
 // ParseXml is a small, strict parser for the subset of XML that the renderer writes:
@@ -63,8 +60,7 @@ std::vector<Element> ParseXml(const std::string& xml) {
     if (xml[i] != '<') {
       const size_t end = xml.find('<', i);
       const std::string text = xml.substr(i, end == std::string::npos ? end : end - i);
-      for (size_t amp = text.find('&'); amp != std::string::npos;
-           amp = text.find('&', amp + 1)) {
+      for (size_t amp = text.find('&'); amp != std::string::npos; amp = text.find('&', amp + 1)) {
         const std::string rest = text.substr(amp);
         if (!absl::StartsWith(rest, "&amp;") && !absl::StartsWith(rest, "&lt;") &&
             !absl::StartsWith(rest, "&gt;") && !absl::StartsWith(rest, "&quot;") &&
@@ -157,16 +153,16 @@ struct Extent {
 
 Extent TextExtent(const Element& text) {
   const double x = Attr(text, "x");
-  const double w = ApproxTextWidth(text.text, Attr(text, "font-size"),
-                                   text.attributes.count("font-weight") > 0);
+  const double w =
+      ApproxTextWidth(text.text, Attr(text, "font-size"), text.attributes.count("font-weight") > 0);
   const std::string anchor = text.attributes.at("text-anchor");
   if (anchor == "end") return {x - w, x};
   if (anchor == "middle") return {x - w / 2, x + w / 2};
   return {x, x + w};
 }
 
-// Checks that `svg` is well formed, has no NaN or infinity in its attributes, and that every horizontal
-// text lies inside it; returns its elements.
+// Checks that `svg` is well formed, has no NaN or infinity in its attributes, and that every
+// horizontal text lies inside it; returns its elements.
 std::vector<Element> CheckSvg(const std::string& svg) {
   EXPECT_TRUE(absl::StartsWith(svg, "<svg ")) << svg.substr(0, 40);
   std::vector<Element> elements = ParseXml(svg);
@@ -198,9 +194,9 @@ BarChart TimesChart() {
   BarChart chart;
   chart.title = "Serial vs. parallel: Parzen-window sweep";
   chart.axis_title = "wall time (ms), 100 widths x 10,000 samples, 2-D, median of 5 runs";
-  chart.bars = {{"serial", 12.1, "12.1 ms"},   {"process:2", 7.0, "7.0 ms"},
-                {"process:3", 6.5, "6.5 ms"},  {"process:4", 6.9, "6.9 ms"},
-                {"process:6", 8.2, "8.2 ms"},  {"threads:2", 6.3, "6.3 ms"}};
+  chart.bars = {{"serial", 12.1, "12.1 ms"},  {"process:2", 7.0, "7.0 ms"},
+                {"process:3", 6.5, "6.5 ms"}, {"process:4", 6.9, "6.9 ms"},
+                {"process:6", 8.2, "8.2 ms"}, {"threads:2", 6.3, "6.3 ms"}};
   chart.reference = 12.1;
   chart.reference_label = "serial 12.1 ms";
   return chart;
@@ -226,8 +222,7 @@ TEST(NiceTicksTest, RoundStepsCoveringTheRange) {
   EXPECT_THAT(NiceTicks(0, 10, 11), ElementsAre(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
   EXPECT_THAT(NiceTicks(0, 12.1, 7), ElementsAre(0, 5, 10, 15));
   EXPECT_THAT(NiceTicks(0.1, 1.2, 8), ElementsAre(0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2));
-  EXPECT_THAT(NiceTicks(0.1416, 0.17, 8),
-              ElementsAre(0.14, 0.145, 0.15, 0.155, 0.16, 0.165, 0.17));
+  EXPECT_THAT(NiceTicks(0.1416, 0.17, 8), ElementsAre(0.14, 0.145, 0.15, 0.155, 0.16, 0.165, 0.17));
   EXPECT_THAT(NiceTicks(-3, 7, 6), ElementsAre(-5, 0, 5, 10));
   EXPECT_THAT(NiceTicks(-3, 7, 8), ElementsAre(-4, -2, 0, 2, 4, 6, 8));
 }
@@ -283,6 +278,14 @@ TEST(NiceTicksTest, PropertiesOverManyRanges) {
       }
     }
   }
+}
+
+TEST(GroupThousandsTest, CommasBetweenGroupsOfThreeDigits) {
+  EXPECT_EQ(GroupThousands("0"), "0");
+  EXPECT_EQ(GroupThousands("999"), "999");
+  EXPECT_EQ(GroupThousands("1000"), "1,000");
+  EXPECT_EQ(GroupThousands("10000000"), "10,000,000");
+  EXPECT_EQ(GroupThousands("-123456"), "-123,456");
 }
 
 TEST(FormatTickTest, DecimalsFromTheStepAndThousandsSeparators) {
@@ -370,8 +373,8 @@ TEST(BarChartTest, LeftMarginGrowsWithTheLongestLabel) {
   ASSERT_FALSE(long_labels.empty());
   const double short_left = Attr(Select(short_labels, "rect", "bar")[0], "x");
   const double long_left = Attr(Select(long_labels, "rect", "bar")[0], "x");
-  EXPECT_GT(long_left - short_left, ApproxTextWidth(chart.bars[3].label, 13) -
-                                        ApproxTextWidth("process:2", 13) - 1);
+  EXPECT_GT(long_left - short_left,
+            ApproxTextWidth(chart.bars[3].label, 13) - ApproxTextWidth("process:2", 13) - 1);
   // Labels end left of the bars; value texts start right of their bar's end.
   const std::vector<Element> bars = Select(long_labels, "rect", "bar");
   for (const Element& label : Select(long_labels, "text", "label")) {
@@ -389,8 +392,9 @@ TEST(BarChartTest, TwelveBarsWithLongLabelsAndValueTextsStayInside) {
   chart.title = "T";
   chart.axis_title = "wall time (ms)";
   for (int i = 0; i < 12; ++i) {
-    chart.bars.push_back({absl::StrCat("process:", i + 1, " spawn --split=samples --chunk=", 100 * i),
-                          1000.0 * (i + 1), absl::StrCat(1000 * (i + 1), ".0 ms (WWWWWW)")});
+    chart.bars.push_back(
+        {absl::StrCat("process:", i + 1, " spawn --split=samples --chunk=", 100 * i),
+         1000.0 * (i + 1), absl::StrCat(1000 * (i + 1), ".0 ms (WWWWWW)")});
   }
   chart.reference = 500;
   chart.reference_label = "serial reference at 500 ms, the longest label of them all";
@@ -399,8 +403,8 @@ TEST(BarChartTest, TwelveBarsWithLongLabelsAndValueTextsStayInside) {
 }
 
 TEST(BarChartTest, EdgeValues) {
-  const std::vector<std::vector<double>> cases = {
-      {5}, {0}, {0, 0, 0}, {3, 3, 3}, {0.001, 1e6}, {0.001}, {1e6, 0, 2.5}};
+  const std::vector<std::vector<double>> cases = {{5},          {0},     {0, 0, 0},    {3, 3, 3},
+                                                  {0.001, 1e6}, {0.001}, {1e6, 0, 2.5}};
   for (const std::vector<double>& values : cases) {
     BarChart chart;
     for (double v : values) chart.bars.push_back({"b", v, absl::StrCat(v, " ms")});
@@ -581,8 +585,7 @@ TEST(LineChartTest, ValidateRejectsBadSeries) {
   EXPECT_THAT(Validate(chart).message(), HasSubstr("no points"));
   chart.series = {{"a", {1, 2}, {1, std::nan("")}, SeriesStyle::kLine}};
   EXPECT_THAT(Validate(chart).message(), HasSubstr("series 0 ('a') point 1 y"));
-  chart.series = {{"a", {1, -std::numeric_limits<double>::infinity()}, {1, 2},
-                   SeriesStyle::kLine}};
+  chart.series = {{"a", {1, -std::numeric_limits<double>::infinity()}, {1, 2}, SeriesStyle::kLine}};
   EXPECT_EQ(Validate(chart).code(), absl::StatusCode::kInvalidArgument);
   const std::string svg = RenderSvg(chart);
   EXPECT_THAT(svg, HasSubstr("cannot draw chart"));
@@ -628,7 +631,7 @@ TEST(WriteChartTest, UnwritablePathNamesIt) {
 }
 
 // Skips the test unless rsvg-convert is on PATH.
-#define SKIP_WITHOUT_RSVG()                                              \
+#define SKIP_WITHOUT_RSVG()                                               \
   do {                                                                    \
     if (!CheckChartPath("x.png").ok()) GTEST_SKIP() << "no rsvg-convert"; \
   } while (false)
@@ -657,8 +660,8 @@ TEST(WriteChartTest, ConverterFailureIsReportedAndLeavesNoFile) {
   EXPECT_THAT(status.message(), HasSubstr(path));
   EXPECT_THAT(status.message(), HasSubstr("rsvg-convert exited with status"));
   EXPECT_FALSE(Exists(path));
-  const absl::Status no_dir = WriteChart(RenderSvg(TimesChart()),
-                                         ::testing::TempDir() + "/no such dir/x.png");
+  const absl::Status no_dir =
+      WriteChart(RenderSvg(TimesChart()), ::testing::TempDir() + "/no such dir/x.png");
   EXPECT_EQ(no_dir.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(no_dir.message(), HasSubstr("no such dir/x.png"));
 }

@@ -13,9 +13,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "runtime/base/status_macros.h"
 #include "runtime/plugin/executor.h"
 #include "runtime/scheduling/pool.h"
-#include "runtime/base/status_macros.h"
 #include "runtime/sweep/sweep_workload.h"
 
 namespace parsweep {
@@ -109,8 +109,8 @@ std::string AgreementWith(const Report& reference, const Report& report, bool* a
     }
     if (a.has_count()) {
       if (a.count() != b.count()) {
-        return absl::StrCat("DIFFERENT: count ", b.count(), " at h = ", b.width(),
-                            ", serial has ", a.count());
+        return absl::StrCat("DIFFERENT: count ", b.count(), " at h = ", b.width(), ", serial has ",
+                            a.count());
       }
     } else if (a.density() != b.density()) {
       exact = false;
@@ -130,8 +130,8 @@ std::string AgreementWith(const Report& reference, const Report& report, bool* a
 }
 
 absl::StatusOr<Comparison> CompareExecutors(const Sweep& sweep,
-                                            const std::vector<ExecutorChoice>& choices,
-                                            int repeat, const ProgressFn& progress) {
+                                            const std::vector<ExecutorChoice>& choices, int repeat,
+                                            const ProgressFn& progress) {
   if (repeat < 1) {
     return absl::InvalidArgumentError(absl::StrCat("--repeat=", repeat, ": must be >= 1"));
   }
@@ -176,10 +176,9 @@ absl::StatusOr<Comparison> CompareExecutors(const Sweep& sweep,
 }
 
 std::string FormatComparison(const Comparison& comparison) {
-  std::string out = absl::StrFormat(
-      "%-18s %7s %10s %10s %10s %10s %8s %10s %13s  %s\n", "executor", "workers",
-      "start (ms)", "min (ms)", "median", "max (ms)", "speedup", "efficiency",
-      "overhead/task", "results");
+  std::string out = absl::StrFormat("%-18s %7s %10s %10s %10s %10s %8s %10s %13s  %s\n", "executor",
+                                    "workers", "start (ms)", "min (ms)", "median", "max (ms)",
+                                    "speedup", "efficiency", "overhead/task", "results");
   if (comparison.timings.empty()) return out;
   const ExecutorTiming& serial = comparison.timings.front();
   const double serial_median = serial.median();
@@ -187,13 +186,12 @@ std::string FormatComparison(const Comparison& comparison) {
   for (const ExecutorTiming& t : comparison.timings) {
     const double speedup = t.median() > 0 ? serial_median / t.median() : 0;
     const double overhead =
-        t.tasks > 0 ? (t.workers * t.median() - serial_median) / static_cast<double>(t.tasks)
-                    : 0;
-    absl::StrAppendFormat(&out, "%-18s %7d %10.2f %10.3f %10.3f %10.3f %7.2fx %9.0f%% %10.1f us  %s\n",
+        t.tasks > 0 ? (t.workers * t.median() - serial_median) / static_cast<double>(t.tasks) : 0;
+    absl::StrAppendFormat(&out,
+                          "%-18s %7d %10.2f %10.3f %10.3f %10.3f %7.2fx %9.0f%% %10.1f us  %s\n",
                           t.choice.label, t.workers, t.startup_seconds * 1e3, t.min() * 1e3,
                           t.median() * 1e3, t.max() * 1e3, speedup,
-                          100.0 * speedup / std::max(1, t.workers), overhead * 1e6,
-                          t.agreement);
+                          100.0 * speedup / std::max(1, t.workers), overhead * 1e6, t.agreement);
     all_agree = all_agree && t.agrees;
   }
   absl::StrAppendFormat(

@@ -36,8 +36,8 @@ struct ExecutorChoice {
 
 // ParseExecutorList parses a comma-separated list of NAME[:WORKERS[:START_METHOD]].
 // `base` supplies split and chunk, and mpi entries its data_on_all_ranks; `start_method`
-// (if not empty) is the default for process entries. Serial is put first if the list lacks it, since speedups are relative
-// to it. InvalidArgument for a malformed entry.
+// (if not empty) is the default for process entries. Serial is put first if the list lacks it,
+// since speedups are relative to it. InvalidArgument for a malformed entry.
 absl::StatusOr<std::vector<ExecutorChoice>> ParseExecutorList(absl::string_view text,
                                                               const ExecutorSpec& base,
                                                               const std::string& start_method);
@@ -64,8 +64,8 @@ struct Comparison {
 
 // CompareExecutors runs `sweep` on each choice; errors name the executor.
 absl::StatusOr<Comparison> CompareExecutors(const Sweep& sweep,
-                                            const std::vector<ExecutorChoice>& choices,
-                                            int repeat, const ProgressFn& progress = nullptr);
+                                            const std::vector<ExecutorChoice>& choices, int repeat,
+                                            const ProgressFn& progress = nullptr);
 
 // AgreementWith describes how `report` compares with `reference`: "identical" when every
 // count (or density) is equal; for summing kernels, densities within the rounding of a

@@ -63,8 +63,7 @@ Report CountReport(std::vector<double> counts) {
 
 TEST(AgreementTest, CountsMustBeIdentical) {
   bool agrees;
-  EXPECT_EQ(AgreementWith(CountReport({1, 2, 3}), CountReport({1, 2, 3}), &agrees),
-            "identical");
+  EXPECT_EQ(AgreementWith(CountReport({1, 2, 3}), CountReport({1, 2, 3}), &agrees), "identical");
   EXPECT_TRUE(agrees);
   EXPECT_THAT(AgreementWith(CountReport({1, 2, 3}), CountReport({1, 2, 4}), &agrees),
               HasSubstr("DIFFERENT: count 4"));

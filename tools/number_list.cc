@@ -6,8 +6,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -34,8 +34,8 @@ absl::StatusOr<double> ParseNumber(absl::string_view field, absl::string_view wh
 absl::Status CheckWidths(const std::vector<double>& widths, absl::string_view text) {
   for (double h : widths) {
     if (!(h > 0.0)) {
-      return absl::InvalidArgumentError(absl::StrCat("--widths '", text, "': width ", h,
-                                                " is not positive; widths must be > 0"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--widths '", text, "': width ", h, " is not positive; widths must be > 0"));
     }
   }
   return absl::OkStatus();
@@ -85,9 +85,8 @@ absl::StatusOr<std::vector<double>> ParseWidths(absl::string_view text) {
     uint64_t count;
     if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(parts[2]), &count) || count == 0 ||
         count > kMaxLinspaceCount) {
-      return absl::InvalidArgumentError(absl::StrCat(what, ": count '", parts[2],
-                                                "' must be a whole number from 1 to ",
-                                                kMaxLinspaceCount));
+      return absl::InvalidArgumentError(absl::StrCat(
+          what, ": count '", parts[2], "' must be a whole number from 1 to ", kMaxLinspaceCount));
     }
     widths = Linspace(*start, *stop, count);
   } else {

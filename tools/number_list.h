@@ -16,8 +16,7 @@ namespace parsweep {
 // ParseNumberList parses comma-separated finite numbers ("1, 2.5,-3e2"). InvalidArgument,
 // naming `what` and the offending field, for an empty list, an empty field, a field that is
 // not a number, NaN or infinity.
-absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view text,
-                                                    absl::string_view what);
+absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view text, absl::string_view what);
 
 // ParseWidths parses window widths: a list "0.1,0.5,1", or "start:stop:count" for `count`
 // evenly spaced widths from start to stop inclusive (numpy's linspace). Every width must be

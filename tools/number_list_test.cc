@@ -41,9 +41,8 @@ TEST(WidthsTest, ParsesARangeLikeLinspace) {
 }
 
 TEST(WidthsTest, RejectsBadWidthsWithTheInput) {
-  const char* const bad[] = {"0", "-1", "0.1,-0.2", "nan", "inf", "abc", "",
-                             "1:2",  "1:2:3:4", "1:2:0", "1:2:x", "1:2:-3", "-1:1:3",
-                             "1:2:1e99"};
+  const char* const bad[] = {"0",   "-1",      "0.1,-0.2", "nan",   "inf",    "abc",    "",
+                             "1:2", "1:2:3:4", "1:2:0",    "1:2:x", "1:2:-3", "-1:1:3", "1:2:1e99"};
   for (const char* text : bad) {
     absl::StatusOr<std::vector<double>> widths = ParseWidths(text);
     EXPECT_EQ(widths.status().code(), absl::StatusCode::kInvalidArgument) << text;

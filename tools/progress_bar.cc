@@ -31,8 +31,7 @@ ProgressBar ProgressBar::ForStderr() {
 ProgressBar::ProgressBar(std::FILE* out, bool enabled, absl::Duration delay)
     : out_(out), enabled_(enabled), delay_(delay), start_(absl::Now()) {}
 
-std::string ProgressBar::Render(uint64_t done, uint64_t total, absl::Duration elapsed,
-                                int width) {
+std::string ProgressBar::Render(uint64_t done, uint64_t total, absl::Duration elapsed, int width) {
   const double fraction = total == 0 ? 1.0 : static_cast<double>(done) / total;
   const int filled = static_cast<int>(std::floor(fraction * width));
   std::string bar(static_cast<size_t>(filled), '#');
@@ -43,8 +42,8 @@ std::string ProgressBar::Render(uint64_t done, uint64_t total, absl::Duration el
   } else if (done >= total) {
     eta = "0:00";
   }
-  return absl::StrFormat("[%s] %d/%d tasks, %3.0f%%, %s left", bar, done, total,
-                         100.0 * fraction, eta);
+  return absl::StrFormat("[%s] %d/%d tasks, %3.0f%%, %s left", bar, done, total, 100.0 * fraction,
+                         eta);
 }
 
 void ProgressBar::Update(uint64_t done, uint64_t total) {

@@ -52,9 +52,8 @@ std::string DescribeData(const Report& report) {
   bool zero_mean = true;
   for (double m : source.mean()) zero_mean = zero_mean && m == 0.0;
   const std::string mean = zero_mean ? "0" : absl::StrJoin(source.mean(), ", ");
-  const std::string cov = IsIdentity(source)
-                              ? "I"
-                              : absl::StrCat("[", absl::StrJoin(source.covariance(), ", "), "]");
+  const std::string cov =
+      IsIdentity(source) ? "I" : absl::StrCat("[", absl::StrJoin(source.covariance(), ", "), "]");
   return absl::StrFormat("%d samples of N(mean %s, cov %s) in %d-D, seed %d", report.samples(),
                          mean, cov, report.dims(), source.seed());
 }
@@ -115,7 +114,8 @@ std::string FormatTable(const Report& report) {
         absl::StrAppendFormat(&out,
                               "closest to the true density: h = %s (density %.9f, "
                               "error %+.2e)\n",
-                              FormatWidth(r->width()), r->density(), r->density() - r->true_density());
+                              FormatWidth(r->width()), r->density(),
+                              r->density() - r->true_density());
         break;
       }
     }
@@ -136,8 +136,9 @@ std::string FormatTable(const Report& report) {
     absl::StrAppendFormat(&out, "\n... and %d more points: --format=csv or json has them all.\n",
                           spec.points_size() - shown);
   }
-  absl::StrAppend(&out, any_count ? "\ndensity = k / (n * h^d)."
-                                   : "\ndensity = (1/n) sum_i K_h(x - s_i), the kernel scaled to width h.");
+  absl::StrAppend(
+      &out, any_count ? "\ndensity = k / (n * h^d)."
+                      : "\ndensity = (1/n) sum_i K_h(x - s_i), the kernel scaled to width h.");
   if (any_count) {
     absl::StrAppendFormat(&out,
                           " The tutorial divides by h instead of h^d: its column is the "
@@ -159,8 +160,7 @@ std::string FormatTable(const Report& report) {
 std::string FormatCsv(const Report& report) {
   std::string out = "point,";
   for (uint32_t j = 1; j <= report.dims(); ++j) absl::StrAppend(&out, "x", j, ",");
-  absl::StrAppend(&out,
-                  "width,count,density,expected_density,true_density,tutorial_density\n");
+  absl::StrAppend(&out, "width,count,density,expected_density,true_density,tutorial_density\n");
   auto optional = [](bool has, double value) {
     return has ? absl::StrFormat("%.17g", value) : std::string();
   };
@@ -170,8 +170,7 @@ std::string FormatCsv(const Report& report) {
       absl::StrAppendFormat(&coords, "%.17g,", x);
     }
     absl::StrAppendFormat(&out, "%d,%s%.17g,%s,%.17g,%s,%s,%s\n", r.point_index(), coords,
-                          r.width(),
-                          optional(r.has_count(), r.count()), r.density(),
+                          r.width(), optional(r.has_count(), r.count()), r.density(),
                           optional(r.has_expected_density(), r.expected_density()),
                           optional(r.has_true_density(), r.true_density()),
                           optional(r.has_tutorial_density(), r.tutorial_density()));
@@ -187,8 +186,8 @@ absl::StatusOr<std::string> FormatJson(const Report& report) {
   std::string json;
   const auto status = google::protobuf::util::MessageToJsonString(report, &json, options);
   if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("cannot print the report as JSON: ",
-                                            status.ToString()));
+    return absl::InternalError(
+        absl::StrCat("cannot print the report as JSON: ", status.ToString()));
   }
   return json;
 }

@@ -23,20 +23,20 @@
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "runtime/stats/bandwidth_selection.h"
-#include "runtime/process/child_processes.h"
+#include "runtime/base/status_macros.h"
 #include "runtime/plugin/executor.h"
 #include "runtime/plugin/kernel.h"
 #include "runtime/plugin/registry.h"
-#include "runtime/base/status_macros.h"
+#include "runtime/process/child_processes.h"
+#include "runtime/process/worker_entry.h"
+#include "runtime/stats/bandwidth_selection.h"
 #include "runtime/sweep/sweep.h"
 #include "runtime/sweep/sweep_runner.h"
-#include "runtime/process/worker_entry.h"
 #include "tools/charts.h"
 #include "tools/compare.h"
 #include "tools/progress_bar.h"
@@ -144,8 +144,8 @@ absl::Status ParseOptionAssignments(absl::string_view flag, absl::string_view te
         absl::StrSplit(assignment, absl::MaxSplits('=', 1));
     const absl::string_view name = absl::StripAsciiWhitespace(parts.first);
     if (name.empty() || !absl::StrContains(assignment, '=')) {
-      return absl::InvalidArgumentError(absl::StrCat("--", flag, ": '", assignment,
-                                                     "' is not name=value"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, ": '", assignment, "' is not name=value"));
     }
     options[std::string(name)] = std::string(absl::StripAsciiWhitespace(parts.second));
   }
@@ -162,8 +162,8 @@ absl::StatusOr<SweepOptions> OptionsFromFlags(bool compare) {
         "--executor_options applies to one executor; with --compare use the entries' own "
         "form (process:4:spawn) and --start_method, --max_retries, --data_on_all_ranks");
   }
-  RETURN_IF_ERROR(ParseOptionAssignments(
-      "executor_options", absl::GetFlag(FLAGS_executor_options), options.executor_params));
+  RETURN_IF_ERROR(ParseOptionAssignments("executor_options", absl::GetFlag(FLAGS_executor_options),
+                                         options.executor_params));
   options.kernel = absl::GetFlag(FLAGS_kernel);
   if (const auto algorithm = absl::GetFlag(FLAGS_algorithm)) {
     options.kernel_params["algorithm"] = *algorithm;
@@ -208,24 +208,20 @@ absl::Status WriteCharts(const std::string& path, const Report& report,
   return absl::OkStatus();
 }
 
-absl::Status RunComparison(const Sweep& sweep, const std::string& list,
-                           const std::string& plot) {
-  const std::string start_method =
-      absl::GetFlag(FLAGS_start_method).value_or("");
+absl::Status RunComparison(const Sweep& sweep, const std::string& list, const std::string& plot) {
+  const std::string start_method = absl::GetFlag(FLAGS_start_method).value_or("");
   ASSIGN_OR_RETURN(std::vector<ExecutorChoice> choices,
                    ParseExecutorList(list, sweep.spec().executor(), start_method));
   ProgressBar bar = ProgressBar::ForStderr();
-  ASSIGN_OR_RETURN(Comparison comparison,
-                   CompareExecutors(sweep, choices, absl::GetFlag(FLAGS_repeat),
-                                    [&bar](uint64_t done, uint64_t total) {
-                                      bar.Update(done, total);
-                                    }));
+  ASSIGN_OR_RETURN(
+      Comparison comparison,
+      CompareExecutors(sweep, choices, absl::GetFlag(FLAGS_repeat),
+                       [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }));
   bar.Finish();
   const Report& report = comparison.serial_report;
   std::cout << "parsweep compare: kernel " << report.spec().kernel().name() << ", "
             << WorkloadSummary(report) << ", split by "
-            << (report.spec().executor().split() == SPLIT_SAMPLES ? "samples" : "widths")
-            << "\n\n"
+            << (report.spec().executor().split() == SPLIT_SAMPLES ? "samples" : "widths") << "\n\n"
             << FormatSystemInfo(ReadSystemInfo()) << "\n"
             << FormatComparison(comparison);
   if (!plot.empty()) RETURN_IF_ERROR(WriteCharts(plot, report, &comparison));
@@ -323,7 +319,8 @@ int main(int argc, char** argv) {
   parsweep::ExpandBareCompare(argc, argv);
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
-    std::fprintf(stderr, "sweep: error: unexpected argument '%s' (flags take the form --name=value)\n",
+    std::fprintf(stderr,
+                 "sweep: error: unexpected argument '%s' (flags take the form --name=value)\n",
                  positional[1]);
     return 2;
   }

@@ -3,12 +3,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "runtime/base/status_macros.h"
 #include "runtime/data/dataset.h"
 #include "tools/number_list.h"
-#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {
@@ -18,8 +18,8 @@ absl::Status BuildGaussian(const SweepOptions& options, GaussianSource& source) 
   if (n <= 0) return absl::InvalidArgumentError(absl::StrCat("--n=", n, ": must be positive"));
   const int dims = options.dims.value_or(kDefaultDims);
   if (dims <= 0 || dims > kMaxGeneratedDims) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--dims=", dims, ": must be from 1 to ", kMaxGeneratedDims, " for generated data"));
+    return absl::InvalidArgumentError(absl::StrCat("--dims=", dims, ": must be from 1 to ",
+                                                   kMaxGeneratedDims, " for generated data"));
   }
   const size_t d = static_cast<size_t>(dims);
   source.set_n(static_cast<uint64_t>(n));
@@ -29,8 +29,8 @@ absl::Status BuildGaussian(const SweepOptions& options, GaussianSource& source) 
   if (options.mean) {
     ASSIGN_OR_RETURN(mean, ParseNumberList(*options.mean, "--mean"));
     if (mean.size() != d) {
-      return absl::InvalidArgumentError(absl::StrCat("--mean has ", mean.size(),
-                                                     " entries but --dims=", dims));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--mean has ", mean.size(), " entries but --dims=", dims));
     }
   }
   std::vector<double> cov(d * d, 0.0);
@@ -92,8 +92,8 @@ absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
                            : options.cov  ? "--cov"
                                           : nullptr;
     if (conflict != nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          conflict, " describes generated data and cannot be used with --data"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(conflict, " describes generated data and cannot be used with --data"));
     }
     FileSource& file = *spec.mutable_data()->mutable_file();
     file.set_path(options.data);  // The format goes by the ending: .npy, else CSV.

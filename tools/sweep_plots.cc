@@ -9,13 +9,6 @@
 namespace parsweep {
 namespace {
 
-// 10000 -> "10,000".
-std::string WithThousands(uint64_t value) {
-  std::string digits = absl::StrCat(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return digits;
-}
-
 // Seconds in the unit that keeps the numbers readable.
 struct TimeUnit {
   double scale;
@@ -31,8 +24,9 @@ TimeUnit UnitFor(double seconds) {
 }  // namespace
 
 std::string WorkloadSummary(const Report& report) {
-  return absl::StrCat(report.spec().widths_size(), " widths x ", WithThousands(report.samples()),
-                      " samples, ", report.dims(), "-D");
+  return absl::StrCat(report.spec().widths_size(), " widths x ",
+                      GroupThousands(absl::StrCat(report.samples())), " samples, ", report.dims(),
+                      "-D");
 }
 
 BarChart ComparisonChart(const Comparison& comparison) {
@@ -56,8 +50,7 @@ BarChart ComparisonChart(const Comparison& comparison) {
 LineChart DensityChart(const Report& report, uint32_t point_index) {
   LineChart chart;
   chart.title = absl::StrCat("Density estimate against window width (",
-                             report.spec().kernel().name(), ", ",
-                             WorkloadSummary(report), ")");
+                             report.spec().kernel().name(), ", ", WorkloadSummary(report), ")");
   chart.x_title = "window width h";
   chart.y_title = "density at the point";
   Series estimate{"estimate k / (n h^d)", {}, {}, SeriesStyle::kPointsAndLine};

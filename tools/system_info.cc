@@ -21,8 +21,7 @@ namespace {
 
 std::string Compiler() {
 #if defined(__clang__)
-  return absl::StrCat("Clang ", __clang_major__, ".", __clang_minor__, ".",
-                      __clang_patchlevel__);
+  return absl::StrCat("Clang ", __clang_major__, ".", __clang_minor__, ".", __clang_patchlevel__);
 #elif defined(__GNUC__)
   return absl::StrCat("GCC ", __GNUC__, ".", __GNUC_MINOR__, ".", __GNUC_PATCHLEVEL__);
 #else
@@ -93,11 +92,11 @@ SystemInfo ReadSystemInfo() {
 }
 
 std::string FormatSystemInfo(const SystemInfo& info) {
-  return absl::StrCat("compiler  : ", info.compiler, "\n",                             //
-                      "build     : ", info.build, "\n",                                //
-                      "system    : ", info.os, " ", info.release, "\n",                //
-                      "machine   : ", info.machine, ", ", info.bits, "-bit\n",         //
-                      "processor : ", info.cpu_model, "\n",                            //
+  return absl::StrCat("compiler  : ", info.compiler, "\n",                      //
+                      "build     : ", info.build, "\n",                         //
+                      "system    : ", info.os, " ", info.release, "\n",         //
+                      "machine   : ", info.machine, ", ", info.bits, "-bit\n",  //
+                      "processor : ", info.cpu_model, "\n",                     //
                       "CPU count : ", info.cores, "\n");
 }
 

@@ -11,14 +11,14 @@
 namespace parsweep {
 
 struct SystemInfo {
-  std::string compiler;    // "GCC 12.2.0"
-  std::string build;       // "opt (-O2 or higher, NDEBUG)", sanitizers if any
-  std::string os;          // uname sysname
-  std::string release;     // uname release
-  std::string machine;     // uname machine, "x86_64"
-  std::string cpu_model;   // /proc/cpuinfo "model name", or "unknown"
-  int cores = 0;           // Logical processors available to this process.
-  int bits = 0;            // Pointer size in bits.
+  std::string compiler;   // "GCC 12.2.0"
+  std::string build;      // "opt (-O2 or higher, NDEBUG)", sanitizers if any
+  std::string os;         // uname sysname
+  std::string release;    // uname release
+  std::string machine;    // uname machine, "x86_64"
+  std::string cpu_model;  // /proc/cpuinfo "model name", or "unknown"
+  int cores = 0;          // Logical processors available to this process.
+  int bits = 0;           // Pointer size in bits.
 };
 
 SystemInfo ReadSystemInfo();

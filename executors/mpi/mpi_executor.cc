@@ -26,14 +26,14 @@
 #include "proto/work.pb.h"
 #include "runtime/base/fd_io.h"
 #include "runtime/base/fingerprint.h"
+#include "runtime/base/status_macros.h"
+#include "runtime/plugin/registry.h"
+#include "runtime/plugin/workload.h"
+#include "runtime/process/child_processes.h"
+#include "runtime/process/worker_entry.h"
 #include "runtime/scheduling/batch.h"
 #include "runtime/scheduling/task_ledger.h"
 #include "runtime/scheduling/worker_backend.h"
-#include "runtime/process/child_processes.h"
-#include "runtime/plugin/registry.h"
-#include "runtime/base/status_macros.h"
-#include "runtime/process/worker_entry.h"
-#include "runtime/plugin/workload.h"
 
 // Open MPI's mpi.h pulls in its deprecated C++ bindings unless told not to; the C API is
 // all this file uses (and all that @system//:mpi links).
@@ -124,8 +124,7 @@ constexpr absl::Duration kSpinFor = absl::Milliseconds(1);
 constexpr absl::Duration kMaxPollPause = absl::Microseconds(100);
 
 // False if `deadline` passed first.
-absl::StatusOr<bool> WaitForMessage(int source, int tag, MPI_Status& status,
-                                    absl::Time deadline) {
+absl::StatusOr<bool> WaitForMessage(int source, int tag, MPI_Status& status, absl::Time deadline) {
   const absl::Time spin_until = absl::Now() + kSpinFor;
   absl::Duration pause = absl::Microseconds(2);
   while (true) {
@@ -152,14 +151,14 @@ struct Received {
 };
 
 // ReceiveMessageBy waits until `deadline` for a message from `source` (or MPI_ANY_SOURCE)
-// with `tag` (or MPI_ANY_TAG) and receives it (nullopt if none came), refusing (DataLoss)
-// one larger than `limit` bytes before allocating it; that message is left unreceived, and
-// the caller cannot go on.
-absl::StatusOr<std::optional<Received>> ReceiveMessageBy(int source, int tag, size_t limit,
-                                                         absl::Time deadline) {
+// with `tag` (or MPI_ANY_TAG) and receives it into `received` (false if none came),
+// refusing (DataLoss) one larger than `limit` bytes before allocating it; that message is
+// left unreceived, and the caller cannot go on.
+absl::StatusOr<bool> ReceiveMessageBy(int source, int tag, size_t limit, absl::Time deadline,
+                                      Received& received) {
   MPI_Status status;
   ASSIGN_OR_RETURN(const bool arrived, WaitForMessage(source, tag, status, deadline));
-  if (!arrived) return std::nullopt;
+  if (!arrived) return false;
   int code = MPI_SUCCESS;
   int count = 0;
   code = MPI_Get_count(&status, MPI_BYTE, &count);
@@ -169,21 +168,20 @@ absl::StatusOr<std::optional<Received>> ReceiveMessageBy(int source, int tag, si
                                             " sent a message of ", count, " bytes; the limit is ",
                                             limit));
   }
-  Received received;
   received.source = status.MPI_SOURCE;
   received.tag = status.MPI_TAG;
   received.bytes.resize(static_cast<size_t>(count));
   code = MPI_Recv(received.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG,
                   MPI_COMM_WORLD, MPI_STATUS_IGNORE);
   if (code != MPI_SUCCESS) return MpiError(code, "MPI_Recv", status.MPI_SOURCE);
-  return std::optional<Received>(std::move(received));
+  return true;
 }
 
 // ReceiveMessage is ReceiveMessageBy with no deadline.
 absl::StatusOr<Received> ReceiveMessage(int source, int tag, size_t limit) {
-  ASSIGN_OR_RETURN(std::optional<Received> received,
-                   ReceiveMessageBy(source, tag, limit, absl::InfiniteFuture()));
-  return *std::move(received);
+  Received received;
+  RETURN_IF_ERROR(ReceiveMessageBy(source, tag, limit, absl::InfiniteFuture(), received).status());
+  return received;
 }
 
 // BroadcastBytes sends (rank 0) or receives (workers) `size` bytes at `data`, in pieces
@@ -340,9 +338,8 @@ WorkerStart StartFor(const ExportedWorkload& exported, bool data_on_all_ranks,
     BlobRef& ref = *start.add_blobs();
     ref.set_name(blob.name);
     ref.set_size(blob.bytes.size());
-    const bool reload =
-        blob.source == ExportedBlob::Source::kReproducible ||
-        (blob.source == ExportedBlob::Source::kSharedFile && data_on_all_ranks);
+    const bool reload = blob.source == ExportedBlob::Source::kReproducible ||
+                        (blob.source == ExportedBlob::Source::kSharedFile && data_on_all_ranks);
     if (reload) {
       ref.set_reload_fingerprint(Fingerprint64(blob.bytes));
     } else {
@@ -513,8 +510,8 @@ class MpiBackend final : public WorkerBackend {
   absl::Status Start(const Workload& workload) override {
     ASSIGN_OR_RETURN(const ExportedWorkload exported, workload.Export());
     std::vector<absl::Span<const char>> broadcasts;
-    const WorkerStart start = StartFor(exported, options_.data_on_all_ranks,
-                                       options_.max_message_bytes, broadcasts);
+    const WorkerStart start =
+        StartFor(exported, options_.data_on_all_ranks, options_.max_message_bytes, broadcasts);
     // Every rank gets the workload, even those beyond `workers`, so that a broadcast is
     // collective over MPI_COMM_WORLD.
     const int size = TheSession().size;
@@ -595,14 +592,14 @@ class MpiBackend final : public WorkerBackend {
   // Receives one reply from any busy rank, if one comes by `deadline`. A batch's error gets
   // the rank added.
   absl::Status Receive(absl::Time deadline, std::vector<WorkerEvent>& events) {
-    absl::StatusOr<std::optional<Received>> received =
-        ReceiveMessageBy(MPI_ANY_SOURCE, kTagResult, options_.max_message_bytes, deadline);
-    RETURN_IF_ERROR(Fatal(received.status()));
-    if (!received->has_value()) return absl::OkStatus();
-    const int rank = (*received)->source;
+    Received received;
+    absl::StatusOr<bool> arrived = ReceiveMessageBy(MPI_ANY_SOURCE, kTagResult,
+                                                    options_.max_message_bytes, deadline, received);
+    RETURN_IF_ERROR(Fatal(arrived.status()));
+    if (!*arrived) return absl::OkStatus();
+    const int rank = received.source;
     WorkBatchResult result;
-    if (rank < 1 || rank > workers_ || !Busy(rank) ||
-        !result.ParseFromString((*received)->bytes)) {
+    if (rank < 1 || rank > workers_ || !Busy(rank) || !result.ParseFromString(received.bytes)) {
       return Fatal(absl::DataLossError(absl::StrCat("executor '", kName, "': rank ", rank,
                                                     " sent an unexpected or corrupt reply")));
     }
@@ -646,9 +643,9 @@ MpiExecutorOptions MpiExecutorOptionsFrom(const ExecutorSpec& spec, const Plugin
 }  // namespace
 
 absl::StatusOr<MpiExecutorOptions> ParseMpiExecutorOptions(const ExecutorSpec& spec) {
-  ASSIGN_OR_RETURN(const PluginOptions parsed,
-                   PluginOptions::Parse(Executor::kKind, kName, MpiExecutorOptionList(),
-                                        spec.params()));
+  ASSIGN_OR_RETURN(
+      const PluginOptions parsed,
+      PluginOptions::Parse(Executor::kKind, kName, MpiExecutorOptionList(), spec.params()));
   return MpiExecutorOptionsFrom(spec, parsed);
 }
 
@@ -657,7 +654,7 @@ bool InMpiJob() { return LaunchSize().value_or(0) >= 2; }
 namespace {
 
 absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& spec,
-                                                           const PluginOptions& parsed) {
+                                                            const PluginOptions& parsed) {
   const MpiExecutorOptions options = MpiExecutorOptionsFrom(spec, parsed);
   if (!InMpiJob() || LaunchRank().value_or(0) != 0) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -1,5 +1,5 @@
-// mpi: an Executor (runtime/plugin/executor.h) whose workers are the ranks of an MPI job (Open MPI),
-// so a sweep can use the cores of several machines:
+// mpi: an Executor (runtime/plugin/executor.h) whose workers are the ranks of an MPI job (Open
+// MPI), so a sweep can use the cores of several machines:
 //
 //   mpirun -np 4 bazel-bin/tools/sweep --executor=mpi
 //
@@ -91,7 +91,6 @@ absl::StatusOr<MpiExecutorOptions> ParseMpiExecutorOptions(const ExecutorSpec& s
 // InMpiJob is whether mpirun started this process as part of a job of at least 2 ranks:
 // in rank 0 the mpi executor then has workers (tests and benchmarks include it only then).
 bool InMpiJob();
-
 
 }  // namespace parsweep
 

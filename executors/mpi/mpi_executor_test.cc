@@ -146,8 +146,8 @@ TEST(MpiExecutorTest, BlobsAreBroadcastOrRegeneratedAndChecked) {
        {ExportedBlob::Source::kOnlyHere, ExportedBlob::Source::kReproducible,
         ExportedBlob::Source::kSharedFile}) {
     for (const char* on_all_ranks : {"false", "true"}) {
-      SCOPED_TRACE(absl::StrCat("source ", static_cast<int>(source), ", data_on_all_ranks=",
-                                on_all_ranks));
+      SCOPED_TRACE(
+          absl::StrCat("source ", static_cast<int>(source), ", data_on_all_ranks=", on_all_ranks));
       std::unique_ptr<Executor> executor =
           CreateOrDie(MpiSpec({{"data_on_all_ranks", on_all_ranks}}));
       ASSERT_NE(executor, nullptr);

@@ -141,7 +141,8 @@ absl::StatusOr<std::string> EncodeFrame(const google::protobuf::MessageLite& mes
 }
 
 int WriteAll(int fd, absl::string_view bytes, Sigpipe sigpipe_handling) {
-  if (sigpipe_handling == Sigpipe::kIgnoredByProcess) return WriteFully(fd, bytes.data(), bytes.size());
+  if (sigpipe_handling == Sigpipe::kIgnoredByProcess)
+    return WriteFully(fd, bytes.data(), bytes.size());
   sigset_t sigpipe;
   sigemptyset(&sigpipe);
   sigaddset(&sigpipe, SIGPIPE);
@@ -159,8 +160,7 @@ int WriteAll(int fd, absl::string_view bytes, Sigpipe sigpipe_handling) {
   return error;
 }
 
-absl::Status WriteFrame(int fd, const google::protobuf::MessageLite& message,
-                        Sigpipe sigpipe) {
+absl::Status WriteFrame(int fd, const google::protobuf::MessageLite& message, Sigpipe sigpipe) {
   ASSIGN_OR_RETURN(const std::string frame, EncodeFrame(message));
   const int error = WriteAll(fd, frame, sigpipe);
   if (error == EPIPE) return absl::UnavailableError("the reader has closed the pipe");

@@ -22,11 +22,11 @@
 #include "executors/process/shared_memory.h"
 #include "executors/process/worker_loop.h"
 #include "executors/process/worker_process.h"
+#include "runtime/base/status_macros.h"
+#include "runtime/process/worker_entry.h"
 #include "runtime/scheduling/batch.h"
 #include "runtime/scheduling/task_ledger.h"
 #include "runtime/scheduling/worker_backend.h"
-#include "runtime/base/status_macros.h"
-#include "runtime/process/worker_entry.h"
 
 namespace parsweep {
 namespace {
@@ -97,9 +97,8 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> ProcessBackend::StartProcess() {
   if (absl::Status sent = worker->Send(first); !sent.ok()) {
     worker->ClosePipes();
     worker->Reap(kExitGrace);
-    return absl::UnavailableError(absl::StrCat("worker pid ", worker->pid(), " ",
-                                               worker->DescribeEnd(),
-                                               " before it took the workload"));
+    return absl::UnavailableError(absl::StrCat(
+        "worker pid ", worker->pid(), " ", worker->DescribeEnd(), " before it took the workload"));
   }
   return worker;
 }
@@ -235,7 +234,9 @@ void ProcessBackend::HandleReadable(int slot, std::vector<WorkerEvent>& events) 
   if (!worker.ready && frame.has_ready()) {
     if (frame.ready().code() == 0) {
       worker.ready = true;
-      events.push_back(WorkerEvent{slot, WorkerEvent::Kind::kReady});
+      WorkerEvent& ready = events.emplace_back();
+      ready.slot = slot;
+      ready.kind = WorkerEvent::Kind::kReady;
       return;
     }
     WorkerEvent& failed = events.emplace_back();
@@ -316,7 +317,7 @@ const OptionList& ProcessExecutorOptionList() {
 }
 
 absl::StatusOr<ProcessExecutorOptions> ProcessExecutorOptionsFrom(const ExecutorSpec& spec,
-                                                                   const PluginOptions& parsed) {
+                                                                  const PluginOptions& parsed) {
   if (spec.workers() > static_cast<uint32_t>(kMaxWorkers)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "executor '", kName, "': workers=", spec.workers(), " is more than ", kMaxWorkers));
@@ -334,9 +335,8 @@ absl::StatusOr<ProcessExecutorOptions> ProcessExecutorOptionsFrom(const Executor
 }
 
 absl::StatusOr<std::unique_ptr<Executor>> CreateProcessExecutor(const ExecutorSpec& spec,
-                                                               const PluginOptions& parsed) {
-  ASSIGN_OR_RETURN(const ProcessExecutorOptions options,
-                   ProcessExecutorOptionsFrom(spec, parsed));
+                                                                const PluginOptions& parsed) {
+  ASSIGN_OR_RETURN(const ProcessExecutorOptions options, ProcessExecutorOptionsFrom(spec, parsed));
   LedgerOptions ledger;
   ledger.max_retries = options.max_retries;
   return std::unique_ptr<Executor>(
@@ -346,9 +346,9 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateProcessExecutor(const ExecutorSp
 }  // namespace
 
 absl::StatusOr<ProcessExecutorOptions> ParseProcessExecutorOptions(const ExecutorSpec& spec) {
-  ASSIGN_OR_RETURN(const PluginOptions parsed,
-                   PluginOptions::Parse(Executor::kKind, kName, ProcessExecutorOptionList(),
-                                        spec.params()));
+  ASSIGN_OR_RETURN(
+      const PluginOptions parsed,
+      PluginOptions::Parse(Executor::kKind, kName, ProcessExecutorOptionList(), spec.params()));
   return ProcessExecutorOptionsFrom(spec, parsed);
 }
 

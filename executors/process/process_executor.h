@@ -88,7 +88,6 @@ struct ProcessExecutorOptions {
 // InvalidArgument naming the parameter for an unknown one or a bad value.
 absl::StatusOr<ProcessExecutorOptions> ParseProcessExecutorOptions(const ExecutorSpec& spec);
 
-
 }  // namespace parsweep
 
 #endif  // PARSWEEP_EXECUTORS_PROCESS_PROCESS_EXECUTOR_H_

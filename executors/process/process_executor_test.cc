@@ -332,7 +332,8 @@ TEST_P(ProcessExecutorTest, LeavesNoDescriptorOrChildBehind) {
     if (write(ready_fd, "s", 1) != 1) _exit(1);
     _exit(0);
   }
-  absl::StatusOr<std::unique_ptr<Executor>> executor = Registry<Executor>::Global().Create(Spec(method, 2));
+  absl::StatusOr<std::unique_ptr<Executor>> executor =
+      Registry<Executor>::Global().Create(Spec(method, 2));
   FaultConfig config;
   config.set_stage(FaultConfig::RUN);
   config.set_action(FaultConfig::HANG);

@@ -55,8 +55,8 @@ absl::StatusOr<std::shared_ptr<const char>> MapReadOnly(int fd, size_t size) {
   struct stat info;
   if (fstat(fd, &info) != 0) return Failed("fstat of a shared blob", errno);
   if (static_cast<uint64_t>(info.st_size) != size) {
-    return absl::DataLossError(absl::StrCat("a shared blob holds ", info.st_size,
-                                            " bytes; expected ", size));
+    return absl::DataLossError(
+        absl::StrCat("a shared blob holds ", info.st_size, " bytes; expected ", size));
   }
   if (size == 0) return std::shared_ptr<const char>(new char[1], std::default_delete<char[]>());
   void* mapped = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);

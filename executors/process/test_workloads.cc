@@ -172,12 +172,12 @@ absl::StatusOr<std::string> FaultWorkload::Run(absl::string_view request) const 
 namespace {
 
 absl::StatusOr<std::unique_ptr<Workload>> CreateCube(const WorkloadSpec&, const PluginOptions&,
-                                                      const WorkloadBlobs&) {
+                                                     const WorkloadBlobs&) {
   return std::make_unique<CubeWorkload>();
 }
 
-absl::StatusOr<std::unique_ptr<Workload>> CreateFault(const WorkloadSpec& spec, const PluginOptions&,
-                                                       const WorkloadBlobs&) {
+absl::StatusOr<std::unique_ptr<Workload>> CreateFault(const WorkloadSpec& spec,
+                                                      const PluginOptions&, const WorkloadBlobs&) {
   FaultConfig config;
   if (!config.ParseFromString(spec.config())) {
     return absl::InvalidArgumentError("the fault workload's config is not a FaultConfig");

@@ -19,10 +19,10 @@
 #include "absl/strings/str_split.h"
 #include "executors/process/frame_io.h"
 #include "executors/process/shared_memory.h"
-#include "runtime/base/status_macros.h"
 #include "proto/work.pb.h"
-#include "runtime/scheduling/batch.h"
+#include "runtime/base/status_macros.h"
 #include "runtime/plugin/registry.h"
+#include "runtime/scheduling/batch.h"
 
 namespace parsweep {
 namespace {
@@ -137,9 +137,8 @@ std::optional<int> RunSpawnedWorkerIfRequested(int argc, char** argv) {
   absl::StatusOr<bool> got = input.Read(first);
   if (!got.ok() || !*got) return 1;  // The parent is gone, or not a process executor.
   absl::StatusOr<std::unique_ptr<Workload>> workload =
-      first.has_start()
-          ? BuildWorkload(first.start())
-          : absl::DataLossError("the first frame from the parent is not a workload");
+      first.has_start() ? BuildWorkload(first.start())
+                        : absl::DataLossError("the first frame from the parent is not a workload");
   FromWorker ready;
   if (!workload.ok()) {
     ready.mutable_ready()->set_code(static_cast<int32_t>(workload.status().code()));

@@ -25,9 +25,9 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "executors/process/worker_loop.h"
+#include "runtime/base/status_macros.h"
 #include "runtime/process/child_processes.h"
 #include "runtime/process/wait_status.h"
-#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {

@@ -212,7 +212,6 @@ TEST(SpawnTest, RefusesInAWorkerWhoseMainDidNotTakeOver) {
   EXPECT_THAT(worker.status().message(), HasSubstr("RunWorkerIfRequested()"));
 }
 
-
 TEST(ReadOwnCommandLineTest, StartsWithThisProgram) {
   absl::StatusOr<std::vector<std::string>> argv = ReadOwnCommandLine();
   ASSERT_TRUE(argv.ok()) << argv.status();

@@ -53,11 +53,11 @@ class SerialBackend : public WorkerBackend {
 };
 
 absl::StatusOr<std::unique_ptr<Executor>> CreateSerialExecutor(const ExecutorSpec& spec,
-                                                              const PluginOptions&) {
+                                                               const PluginOptions&) {
   if (spec.workers() > 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the serial executor runs on one thread; --workers=", spec.workers(),
-        " needs a parallel executor such as threads or process"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the serial executor runs on one thread; --workers=", spec.workers(),
+                     " needs a parallel executor such as threads or process"));
   }
   return std::unique_ptr<Executor>(
       std::make_unique<TaskLedger>(std::make_unique<SerialBackend>(), LedgerOptions()));

@@ -60,9 +60,9 @@ class ThreadsBackend : public WorkerBackend {
       try {
         threads_.emplace_back([this, slot] { WorkerLoop(slot); });
       } catch (const std::system_error& error) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "executor 'threads': cannot start thread ", slot + 1, " of ", workers_, ": ",
-            error.what()));
+        return absl::ResourceExhaustedError(absl::StrCat("executor 'threads': cannot start thread ",
+                                                         slot + 1, " of ", workers_, ": ",
+                                                         error.what()));
       }
     }
     return absl::OkStatus();
@@ -130,7 +130,7 @@ class ThreadsBackend : public WorkerBackend {
 };
 
 absl::StatusOr<std::unique_ptr<Executor>> CreateThreadsExecutor(const ExecutorSpec& spec,
-                                                               const PluginOptions&) {
+                                                                const PluginOptions&) {
   constexpr uint32_t kMaxWorkers = 1024;
   if (spec.workers() > kMaxWorkers) {
     return absl::InvalidArgumentError(
@@ -139,8 +139,8 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateThreadsExecutor(const ExecutorSp
   const int workers = spec.workers() > 0
                           ? static_cast<int>(spec.workers())
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  return std::unique_ptr<Executor>(std::make_unique<TaskLedger>(
-      std::make_unique<ThreadsBackend>(workers), LedgerOptions()));
+  return std::unique_ptr<Executor>(
+      std::make_unique<TaskLedger>(std::make_unique<ThreadsBackend>(workers), LedgerOptions()));
 }
 
 }  // namespace

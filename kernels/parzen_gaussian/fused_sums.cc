@@ -33,8 +33,8 @@ inline double TwiceSquare(double h) { return std::max(2.0 * h * h, DBL_MIN); }
 
 }  // namespace
 
-void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points,
-                  absl::Span<const double> widths, absl::Span<double> sums) {
+void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
+                  absl::Span<double> sums) {
   const size_t d = samples.cols();
   const size_t m = widths.size();
   for (size_t p = 0; p < points.rows(); ++p) {
@@ -123,8 +123,8 @@ __attribute__((target("avx2"))) void FusedPassAvx2(ConstMatrixView samples, cons
 
 }  // namespace
 
-void AddFusedSums(ConstMatrixView samples, ConstMatrixView points,
-                  absl::Span<const double> widths, absl::Span<double> sums, Isa isa) {
+void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
+                  absl::Span<double> sums, Isa isa) {
   const bool avx2 = isa == Isa::kBest && CpuHasAvx2();
   const size_t lanes = avx2 ? 4 : 2;
   const size_t m = widths.size();

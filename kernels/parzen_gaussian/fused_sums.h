@@ -19,11 +19,10 @@ namespace parzen_gaussian_internal {
 // AddNaiveSums and AddFusedSums for a block of points: sums[p * widths.size() + w] for
 // every row p of `points` (points.cols() == samples.cols()); the fused pass computes its
 // per-width scales once for all the points.
-void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points,
-                  absl::Span<const double> widths, absl::Span<double> sums);
-void AddFusedSums(ConstMatrixView samples, ConstMatrixView points,
-                  absl::Span<const double> widths, absl::Span<double> sums,
-                  Isa isa = Isa::kBest);
+void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
+                  absl::Span<double> sums);
+void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
+                  absl::Span<double> sums, Isa isa = Isa::kBest);
 
 // AddNaiveSums adds to sums[w] the sum over rows s of `samples`, in row order, of
 // std::exp(-r^2 / max(2 h^2, DBL_MIN)) with r^2 = |point - s|^2 and h = widths[w]: one
@@ -39,8 +38,7 @@ void AddNaiveSums(ConstMatrixView samples, absl::Span<const double> point,
 // requirements; thread-safe; allocates O(widths.size()). Both `isa` paths (cpu_features.h)
 // give the same bits.
 void AddFusedSums(ConstMatrixView samples, absl::Span<const double> point,
-                  absl::Span<const double> widths, absl::Span<double> sums,
-                  Isa isa = Isa::kBest);
+                  absl::Span<const double> widths, absl::Span<double> sums, Isa isa = Isa::kBest);
 
 }  // namespace parzen_gaussian_internal
 }  // namespace parsweep

@@ -3,8 +3,9 @@
 //   p(x) = 1/n sum_i (2 pi)^(-d/2) h^(-d) exp(-|x - s_i|^2 / (2 h^2)).
 //
 // The partial (a SlotKernel<double>: one sum per point and width) is
-// sum_i exp(-|x - s_i|^2 / (2 h^2)); Density multiplies the total by (2 pi)^(-d/2) h^(-d) / n. Its expectation for samples
-// from N(mu, Sigma) is the convolution of two Gaussians, N(x; mu, Sigma + h^2 I).
+// sum_i exp(-|x - s_i|^2 / (2 h^2)); Density multiplies the total by (2 pi)^(-d/2) h^(-d) / n. Its
+// expectation for samples from N(mu, Sigma) is the convolution of two Gaussians, N(x; mu, Sigma +
+// h^2 I).
 //
 // Parameter `algorithm`:
 //   fused (default)  one pass over the samples: r^2 = |x - s|^2 once per sample, then
@@ -58,8 +59,7 @@ class ParzenGaussian : public SlotKernel<double> {
 
   double Density(double total, uint64_t n, size_t dims, double width) const override {
     const double d = static_cast<double>(dims);
-    return total / static_cast<double>(n) * std::pow(2.0 * kPi, -0.5 * d) *
-           std::pow(width, -d);
+    return total / static_cast<double>(n) * std::pow(2.0 * kPi, -0.5 * d) * std::pow(width, -d);
   }
 
   // E[p] = E[N(x - S; 0, h^2 I)] = N(x; mu, Sigma + h^2 I) for S ~ N(mu, Sigma).
@@ -78,13 +78,13 @@ class ParzenGaussian : public SlotKernel<double> {
 };
 
 absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenGaussian(const KernelSpec&,
-                                                            const PluginOptions& options) {
+                                                             const PluginOptions& options) {
   return std::make_unique<ParzenGaussian>(ReadKernelAlgorithm(options));
 }
 
 }  // namespace
 }  // namespace parsweep
 
-PARSWEEP_REGISTER_KERNEL(parzen_gaussian,
-                         "a Gaussian window of standard deviation h: p = (1/n) sum N(x - s; 0, h^2 I)",
-                         parsweep::CreateParzenGaussian, parsweep::KernelAlgorithmOption());
+PARSWEEP_REGISTER_KERNEL(
+    parzen_gaussian, "a Gaussian window of standard deviation h: p = (1/n) sum N(x - s; 0, h^2 I)",
+    parsweep::CreateParzenGaussian, parsweep::KernelAlgorithmOption());

@@ -25,7 +25,7 @@ void BM_Fused(benchmark::State& state) {
 }
 void BM_FusedPortable(benchmark::State& state) {
   RunSlotBenchmark<double>(state, [](ConstMatrixView samples, absl::Span<const double> point,
-                                  absl::Span<const double> widths, absl::Span<double> slots) {
+                                     absl::Span<const double> widths, absl::Span<double> slots) {
     parzen_gaussian_internal::AddFusedSums(samples, point, widths, slots, Isa::kPortable);
   });
 }

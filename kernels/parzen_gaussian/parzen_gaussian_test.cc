@@ -14,8 +14,8 @@
 #include "kernels/slot_kernel_testing.h"
 #include "runtime/base/math_constants.h"
 #include "runtime/data/gaussian.h"
-#include "runtime/plugin/kernel.h"
 #include "runtime/data/matrix.h"
+#include "runtime/plugin/kernel.h"
 
 namespace parsweep {
 namespace {
@@ -64,8 +64,7 @@ TEST(ParzenGaussianTest, DensityOfOneSampleIsTheGaussianWindow) {
     // underflows.
     samples(0, 0) = 0.0;
     samples(0, 1) = 0.0;
-    const std::vector<double> at_point =
-        Sums(*kernel, samples.View(), {0.0, 0.0}, {1.0, 1e-200});
+    const std::vector<double> at_point = Sums(*kernel, samples.View(), {0.0, 0.0}, {1.0, 1e-200});
     EXPECT_EQ(at_point[0], 1.0) << algorithm;
     EXPECT_EQ(at_point[1], 1.0) << algorithm;
     // Density divides by n (2 pi)^(d/2) h^d.
@@ -81,8 +80,7 @@ TEST(ParzenGaussianTest, ExpectationIsTheConvolutionOfTwoGaussians) {
   const double x[] = {1.25};
   for (double h : {0.1, 0.7, 3.0}) {
     const double variance = 2.0 + h * h;
-    const double want =
-        std::exp(-0.75 * 0.75 / (2 * variance)) / std::sqrt(2 * kPi * variance);
+    const double want = std::exp(-0.75 * 0.75 / (2 * variance)) / std::sqrt(2 * kPi * variance);
     const std::optional<double> got = MakeKernel()->ExpectedDensity(*source, x, h);
     ASSERT_TRUE(got.has_value());
     EXPECT_NEAR(*got, want, 1e-14 * want) << "h = " << h;
@@ -190,8 +188,8 @@ TEST(ParzenGaussianTest, FusedIsWithinTheDerivedBoundOfNaive) {
     for (size_t i = 0; i < n; ++i) {
       for (size_t j = 0; j < d; ++j) samples(i, j) = point[j] + spread * normal(rng);
     }
-    SCOPED_TRACE("trial " + std::to_string(trial) + ": d = " + std::to_string(d) + ", n = " +
-                 std::to_string(n));
+    SCOPED_TRACE("trial " + std::to_string(trial) + ": d = " + std::to_string(d) +
+                 ", n = " + std::to_string(n));
     const SumsAndBounds want = NaiveWithBound(samples.View(), point, widths);
     std::vector<double> naive(m, 0.0);
     std::vector<double> best(m, 0.0);
@@ -278,8 +276,8 @@ double KernelVariance(const StatisticsCase& c, double h) {
     half[j * d + j] += 0.5 * h * h;
     full[j * d + j] += h * h;
   }
-  const double second = std::pow(4 * kPi * h * h, -0.5 * d) *
-                        Gaussian::Create(c.mean, half)->Density(c.point);
+  const double second =
+      std::pow(4 * kPi * h * h, -0.5 * d) * Gaussian::Create(c.mean, half)->Density(c.point);
   const double first = Gaussian::Create(c.mean, full)->Density(c.point);
   return second - first * first;
 }

@@ -40,8 +40,7 @@ TEST(VectorExpTest, RelativeErrorIsBelowOneEpsilonInTheNormalRange) {
   for (double x : Arguments(2000000, -708.39, 0.0, 1)) {
     const double got = ExpNonPositive(x);
     const long double want = std::exp(static_cast<long double>(x));
-    worst_true = std::max(
-        worst_true, static_cast<double>(std::fabs((got - want) / want)));
+    worst_true = std::max(worst_true, static_cast<double>(std::fabs((got - want) / want)));
     const double std_exp = std::exp(x);
     worst_std = std::max(worst_std, std::fabs(got - std_exp) / std_exp);
   }

@@ -109,8 +109,8 @@ size_t ClassifyBlock(const double* s, size_t rows, const double* x, size_t dims,
 // d = 2, portable: two samples per step; {dx0, dy0}, {dx1, dy1} are transposed to
 // {dx0, dx1}, {dy0, dy1} so one vector max gives both distances.
 template <>
-size_t ClassifyBlock<2>(const double* s, size_t rows, const double* x, size_t, double lo,
-                        double hi, double* band, uint64_t* inside) {
+size_t ClassifyBlock<2>(const double* s, size_t rows, const double* x, size_t, double lo, double hi,
+                        double* band, uint64_t* inside) {
   const V2 point = {x[0], x[1]};
   const V2 lo2 = {lo, lo};
   const V2 hi2 = {hi, hi};
@@ -170,12 +170,10 @@ constexpr CompactTable kCompact = MakeCompactTable();
 // ClassifyBlock2Avx2 is ClassifyBlock<2> four samples per step. Writes up to kBandSlack
 // doubles past the band's end. Requires AVX2.
 __attribute__((target("avx2"))) size_t ClassifyBlock2Avx2(const double* s, size_t rows,
-                                                            const double* x, double lo,
-                                                            double hi, double* band,
-                                                            uint64_t* inside) {
+                                                          const double* x, double lo, double hi,
+                                                          double* band, uint64_t* inside) {
   const __m256d point = _mm256_setr_pd(x[0], x[1], x[0], x[1]);
-  const __m256d abs_mask =
-      _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffff));
+  const __m256d abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffff));
   const __m256d lo4 = _mm256_set1_pd(lo);
   const __m256d hi4 = _mm256_set1_pd(hi);
   __m256i in_all = _mm256_setzero_si256();
@@ -184,22 +182,18 @@ __attribute__((target("avx2"))) size_t ClassifyBlock2Avx2(const double* s, size_
   for (; i + 4 <= rows; i += 4) {
     // a = {dx0, dy0, dx1, dy1}, b = {dx2, dy2, dx3, dy3}; unpacking works within 128-bit
     // halves, so dx = {dx0, dx2, dx1, dx3}: the order of samples does not matter here.
-    const __m256d a = _mm256_and_pd(_mm256_sub_pd(point, _mm256_loadu_pd(s + 2 * i)),
-                                    abs_mask);
-    const __m256d b = _mm256_and_pd(_mm256_sub_pd(point, _mm256_loadu_pd(s + 2 * i + 4)),
-                                    abs_mask);
+    const __m256d a = _mm256_and_pd(_mm256_sub_pd(point, _mm256_loadu_pd(s + 2 * i)), abs_mask);
+    const __m256d b = _mm256_and_pd(_mm256_sub_pd(point, _mm256_loadu_pd(s + 2 * i + 4)), abs_mask);
     const __m256d dx = _mm256_unpacklo_pd(a, b);
     const __m256d dy = _mm256_unpackhi_pd(a, b);
     // maxpd returns its second operand when either is NaN; + (dx - dx) carries a NaN dx.
     const __m256d c = _mm256_add_pd(_mm256_max_pd(dx, dy), _mm256_sub_pd(dx, dx));
-    in_all = _mm256_sub_epi64(in_all,
-                              _mm256_castpd_si256(_mm256_cmp_pd(c, lo4, _CMP_LE_OQ)));
-    const int mask = _mm256_movemask_pd(_mm256_and_pd(_mm256_cmp_pd(c, lo4, _CMP_GT_OQ),
-                                                      _mm256_cmp_pd(c, hi4, _CMP_LE_OQ)));
-    const __m256i perm =
-        _mm256_load_si256(reinterpret_cast<const __m256i*>(kCompact.perm[mask]));
-    _mm256_storeu_pd(band + in_band, _mm256_castps_pd(_mm256_permutevar8x32_ps(
-                                         _mm256_castpd_ps(c), perm)));
+    in_all = _mm256_sub_epi64(in_all, _mm256_castpd_si256(_mm256_cmp_pd(c, lo4, _CMP_LE_OQ)));
+    const int mask = _mm256_movemask_pd(
+        _mm256_and_pd(_mm256_cmp_pd(c, lo4, _CMP_GT_OQ), _mm256_cmp_pd(c, hi4, _CMP_LE_OQ)));
+    const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(kCompact.perm[mask]));
+    _mm256_storeu_pd(band + in_band,
+                     _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(c), perm)));
     in_band += kCompact.count[mask];
   }
   alignas(32) uint64_t lanes[4];
@@ -246,8 +240,8 @@ class SortedHalves {
     if (!(hi_ > lo_)) return;  // No band.
     const size_t buckets = std::min(kMaxBuckets, kBucketsPerWidth * distinct);
     last_bucket_ = static_cast<double>(buckets - 1);
-    scale_ = std::min(static_cast<double>(buckets) / (hi_ - lo_),
-                      std::numeric_limits<double>::max());
+    scale_ =
+        std::min(static_cast<double>(buckets) / (hi_ - lo_), std::numeric_limits<double>::max());
     table_.assign(buckets, Bucket{0, 0});
     // below[b]: half-widths inside the band whose bucket is b (so below every later bucket).
     std::vector<uint32_t> below(buckets + 1, 0);
@@ -317,8 +311,8 @@ class SortedHalves {
 // AddDirectCounts is the fused pass for a block of at most kDirectMaxRows samples: each
 // sample's c once, compared with every half-width (the naive test, once the maximum is
 // taken), without the sort and the table.
-void AddDirectCounts(ConstMatrixView samples, const double* point,
-                     absl::Span<const double> widths, absl::Span<uint64_t> counts) {
+void AddDirectCounts(ConstMatrixView samples, const double* point, absl::Span<const double> widths,
+                     absl::Span<uint64_t> counts) {
   const size_t rows = samples.rows();
   const size_t d = samples.cols();
   double c[kDirectMaxRows];
@@ -334,8 +328,8 @@ void AddDirectCounts(ConstMatrixView samples, const double* point,
 // FusedPass is the fused pass over every sample for one point, with the half-widths and the
 // buffers (`hist` of size().. and `band`) prepared by the caller once for all points.
 template <int D>
-void FusedPass(ConstMatrixView samples, const double* point, const SortedHalves& halves,
-               bool avx2, std::vector<uint64_t>& hist, std::vector<double>& band,
+void FusedPass(ConstMatrixView samples, const double* point, const SortedHalves& halves, bool avx2,
+               std::vector<uint64_t>& hist, std::vector<double>& band,
                absl::Span<uint64_t> counts) {
   const size_t rows = samples.rows();
   const size_t d = samples.cols();
@@ -380,8 +374,7 @@ void FusedPass(ConstMatrixView samples, const double* point, const SortedHalves&
 
 template <int D>
 void AddFusedCountsDims(ConstMatrixView samples, ConstMatrixView points,
-                        absl::Span<const double> widths, absl::Span<uint64_t> counts,
-                        bool avx2) {
+                        absl::Span<const double> widths, absl::Span<uint64_t> counts, bool avx2) {
   const size_t m = widths.size();
   if (samples.rows() <= kDirectMaxRows) {
     for (size_t p = 0; p < points.rows(); ++p) {
@@ -394,8 +387,7 @@ void AddFusedCountsDims(ConstMatrixView samples, ConstMatrixView points,
   std::vector<uint64_t> hist(m, 0);
   std::vector<double> band(std::min(kMaxBatch, 2 * m) + kBlock + kBandSlack);
   for (size_t p = 0; p < points.rows(); ++p) {
-    FusedPass<D>(samples, points.row(p).data(), halves, avx2, hist, band,
-                 counts.subspan(p * m, m));
+    FusedPass<D>(samples, points.row(p).data(), halves, avx2, hist, band, counts.subspan(p * m, m));
   }
 }
 
@@ -433,10 +425,14 @@ void AddFusedCounts(ConstMatrixView samples, ConstMatrixView points,
   }
   const bool avx2 = isa == Isa::kBest && CpuHasAvx2();
   switch (samples.cols()) {
-    case 1: return AddFusedCountsDims<1>(samples, points, widths, counts, avx2);
-    case 2: return AddFusedCountsDims<2>(samples, points, widths, counts, avx2);
-    case 3: return AddFusedCountsDims<3>(samples, points, widths, counts, avx2);
-    default: return AddFusedCountsDims<0>(samples, points, widths, counts, avx2);
+    case 1:
+      return AddFusedCountsDims<1>(samples, points, widths, counts, avx2);
+    case 2:
+      return AddFusedCountsDims<2>(samples, points, widths, counts, avx2);
+    case 3:
+      return AddFusedCountsDims<3>(samples, points, widths, counts, avx2);
+    default:
+      return AddFusedCountsDims<0>(samples, points, widths, counts, avx2);
   }
 }
 

@@ -102,7 +102,7 @@ class ParzenHypercube : public SlotKernel<uint64_t> {
 };
 
 absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenHypercube(const KernelSpec&,
-                                                             const PluginOptions& options) {
+                                                              const PluginOptions& options) {
   return std::make_unique<ParzenHypercube>(ReadKernelAlgorithm(options));
 }
 

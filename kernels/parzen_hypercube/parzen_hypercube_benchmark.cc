@@ -24,10 +24,11 @@ void BM_Fused(benchmark::State& state) {
   RunKernelBenchmark(state, "parzen_hypercube", "algorithm=fused");
 }
 void BM_FusedPortable(benchmark::State& state) {
-  RunSlotBenchmark<uint64_t>(state, [](ConstMatrixView samples, absl::Span<const double> point,
-                                  absl::Span<const double> widths, absl::Span<uint64_t> slots) {
-    parzen_hypercube_internal::AddFusedCounts(samples, point, widths, slots, Isa::kPortable);
-  });
+  RunSlotBenchmark<uint64_t>(
+      state, [](ConstMatrixView samples, absl::Span<const double> point,
+                absl::Span<const double> widths, absl::Span<uint64_t> slots) {
+        parzen_hypercube_internal::AddFusedCounts(samples, point, widths, slots, Isa::kPortable);
+      });
 }
 void BM_Naive(benchmark::State& state) {
   RunKernelBenchmark(state, "parzen_hypercube", "algorithm=naive");

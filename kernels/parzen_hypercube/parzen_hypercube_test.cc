@@ -321,8 +321,8 @@ TEST(ParzenHypercubeTest, FusedCountsEqualNaiveCountsOnGaussianSamples) {
   std::vector<uint64_t> naive(widths.size(), 0);
   AddNaiveCounts(samples.View(), point, widths, absl::MakeSpan(naive));
   for (Isa isa : {Isa::kBest, Isa::kPortable}) {
-    for (size_t chunk : {size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{511},
-                         size_t{4099}, size_t{20000}}) {
+    for (size_t chunk : {size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{511}, size_t{4099},
+                         size_t{20000}}) {
       std::vector<uint64_t> fused(widths.size(), 0);
       for (size_t begin = 0; begin < samples.rows(); begin += chunk) {
         const size_t end = std::min(samples.rows(), begin + chunk);
@@ -331,8 +331,7 @@ TEST(ParzenHypercubeTest, FusedCountsEqualNaiveCountsOnGaussianSamples) {
       EXPECT_EQ(fused, naive) << "chunk " << chunk << (isa == Isa::kBest ? ", best" : "");
     }
   }
-  std::cout << "Isa::kBest ran the " << (CpuHasAvx2() ? "AVX2" : "portable")
-            << " path\n";
+  std::cout << "Isa::kBest ran the " << (CpuHasAvx2() ? "AVX2" : "portable") << " path\n";
   // Some windows are empty-ish and some hold most samples: the test means something.
   EXPECT_LT(naive.front(), 200u);
   EXPECT_GT(naive.back(), 4000u);

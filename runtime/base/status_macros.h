@@ -15,21 +15,20 @@
 #define PARSWEEP_STATUS_CONCAT_(a, b) PARSWEEP_STATUS_CONCAT_INNER_(a, b)
 
 // RETURN_IF_ERROR returns `expr`'s status from the enclosing function unless it is OK.
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::absl::Status parsweep_status_ = (expr);          \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    ::absl::Status parsweep_status_ = (expr);            \
     if (!parsweep_status_.ok()) return parsweep_status_; \
   } while (false)
 
 // ASSIGN_OR_RETURN evaluates a StatusOr `rexpr`; on error returns its status, otherwise
 // declares or assigns `lhs` from its value.
 #define ASSIGN_OR_RETURN(lhs, rexpr) \
-  PARSWEEP_ASSIGN_OR_RETURN_IMPL_(   \
-      PARSWEEP_STATUS_CONCAT_(parsweep_statusor_, __LINE__), lhs, rexpr)
+  PARSWEEP_ASSIGN_OR_RETURN_IMPL_(PARSWEEP_STATUS_CONCAT_(parsweep_statusor_, __LINE__), lhs, rexpr)
 
 #define PARSWEEP_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                                   \
-  if (!statusor.ok()) return std::move(statusor).status();   \
+  auto statusor = (rexpr);                                    \
+  if (!statusor.ok()) return std::move(statusor).status();    \
   lhs = std::move(statusor).value()
 
 #endif  // PARSWEEP_RUNTIME_BASE_STATUS_MACROS_H_

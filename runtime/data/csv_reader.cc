@@ -38,28 +38,28 @@ absl::StatusOr<Matrix> ParseCsvMatrix(absl::string_view text, absl::string_view 
       cols = fields.size();
       cols_line = line_number;
     } else if (fields.size() != cols) {
-      return absl::InvalidArgumentError(absl::StrCat(source, ":", line_number, ": ragged row: ",
-                                                fields.size(), " fields, but line ", cols_line,
-                                                " has ", cols));
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ":", line_number, ": ragged row: ", fields.size(),
+                       " fields, but line ", cols_line, " has ", cols));
     }
     for (size_t j = 0; j < fields.size(); ++j) {
       const absl::string_view field = absl::StripAsciiWhitespace(fields[j]);
       double value;
       if (!absl::SimpleAtod(field, &value)) {
         return absl::InvalidArgumentError(absl::StrCat(source, ":", line_number, ": field ", j + 1,
-                                                  " is not a number: '", field, "'"));
+                                                       " is not a number: '", field, "'"));
       }
       if (!std::isfinite(value)) {
         return absl::InvalidArgumentError(absl::StrCat(source, ":", line_number, ": field ", j + 1,
-                                                  " is not finite: '", field, "'"));
+                                                       " is not finite: '", field, "'"));
       }
       values.push_back(value);
     }
     ++rows;
   }
   if (rows == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ": no rows of numbers (the file is empty",
-                                              " or holds only a header)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": no rows of numbers (the file is empty", " or holds only a header)"));
   }
   return Matrix(rows, cols, std::move(values));
 }

@@ -6,20 +6,21 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/base/status_macros.h"
 #include "runtime/data/csv_reader.h"
 #include "runtime/data/npy_reader.h"
-#include "runtime/base/status_macros.h"
 
 namespace parsweep {
 namespace {
 
 absl::StatusOr<Dataset> Generate(const GaussianSource& source) {
-  if (source.n() == 0) return absl::InvalidArgumentError("the number of samples n must be positive");
+  if (source.n() == 0)
+    return absl::InvalidArgumentError("the number of samples n must be positive");
   const uint64_t d = static_cast<uint64_t>(source.mean_size());
   if (d != 0 && source.n() > kMaxDatasetValues / d) {
     return absl::InvalidArgumentError(absl::StrCat("n = ", source.n(), " samples of ", d,
-                                              " dimensions exceed the limit of ",
-                                              kMaxDatasetValues, " values (8 GiB)"));
+                                                   " dimensions exceed the limit of ",
+                                                   kMaxDatasetValues, " values (8 GiB)"));
   }
   ASSIGN_OR_RETURN(Gaussian gaussian,
                    Gaussian::Create({source.mean().begin(), source.mean().end()},

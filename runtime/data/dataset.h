@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <optional>
-
 #include <string>
 
 #include "absl/status/statusor.h"

@@ -6,16 +6,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/base/math_constants.h"
 
 namespace parsweep {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-
 // Uniform on [0, 1) from the top 53 bits: exact, and fixed by the standard's mt19937_64.
-double Uniform(std::mt19937_64& engine) {
-  return static_cast<double>(engine() >> 11) * 0x1.0p-53;
-}
+double Uniform(std::mt19937_64& engine) { return static_cast<double>(engine() >> 11) * 0x1.0p-53; }
 
 // Marsaglia's polar method: two independent standard normals per accepted pair.
 std::pair<double, double> StandardNormalPair(std::mt19937_64& engine) {
@@ -40,8 +37,8 @@ absl::StatusOr<Gaussian> Gaussian::Create(std::vector<double> mean,
   if (d == 0) return absl::InvalidArgumentError("the Gaussian's mean must have at least one entry");
   if (covariance.size() != d * d) {
     return absl::InvalidArgumentError(absl::StrCat("the covariance must have d*d = ", d * d,
-                                              " entries for a ", d, "-D mean; got ",
-                                              covariance.size()));
+                                                   " entries for a ", d, "-D mean; got ",
+                                                   covariance.size()));
   }
   for (size_t j = 0; j < d; ++j) {
     if (!std::isfinite(mean[j])) {
@@ -63,8 +60,8 @@ absl::StatusOr<Gaussian> Gaussian::Create(std::vector<double> mean,
       // symmetric in i and j is exactly symmetric; anything else is a mistake to report.
       if (a != b) {
         return absl::InvalidArgumentError(absl::StrCat("the covariance is not symmetric: entry (",
-                                                  i, ", ", j, ") = ", a, " but (", j, ", ",
-                                                  i, ") = ", b));
+                                                       i, ", ", j, ") = ", a, " but (", j, ", ", i,
+                                                       ") = ", b));
       }
       if (i != j && a != 0.0) diagonal = false;
     }

@@ -32,8 +32,7 @@ class Gaussian {
   // Gaussian::Create checks that `mean` is finite and non-empty and that `covariance`
   // (d*d entries, row-major) is finite, symmetric and positive definite. Errors are
   // InvalidArgument and say which condition failed.
-  static absl::StatusOr<Gaussian> Create(std::vector<double> mean,
-                                         std::vector<double> covariance);
+  static absl::StatusOr<Gaussian> Create(std::vector<double> mean, std::vector<double> covariance);
 
   size_t dims() const { return mean_.size(); }
   const std::vector<double>& mean() const { return mean_; }
@@ -51,8 +50,8 @@ class Gaussian {
                                        absl::Span<const double> hi) const;
 
  private:
-  Gaussian(std::vector<double> mean, std::vector<double> covariance,
-           std::vector<double> cholesky, bool diagonal);
+  Gaussian(std::vector<double> mean, std::vector<double> covariance, std::vector<double> cholesky,
+           bool diagonal);
 
   std::vector<double> mean_;
   std::vector<double> covariance_;

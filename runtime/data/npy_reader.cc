@@ -113,18 +113,18 @@ absl::StatusOr<Matrix> ParseNpyMatrix(absl::string_view bytes, absl::string_view
     dims.push_back(dim);
   }
   if (dims.empty() || dims.size() > 2) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ": shape ", *shape_text, " is not (n, d) or (n,): one sample per row"));
+    return absl::InvalidArgumentError(absl::StrCat(source, ": shape ", *shape_text,
+                                                   " is not (n, d) or (n,): one sample per row"));
   }
   const uint64_t rows = dims[0];
   const uint64_t cols = dims.size() == 2 ? dims[1] : 1;
   if (rows == 0 || cols == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ": the array ", *shape_text,
-                                                   " is empty"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": the array ", *shape_text, " is empty"));
   }
   if (rows > kMaxValues / cols) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ": shape ", *shape_text,
-                                                   " has more than ", kMaxValues, " values"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": shape ", *shape_text, " has more than ", kMaxValues, " values"));
   }
   const uint64_t data_bytes = rows * cols * item_size;
   const uint64_t found = bytes.size() - data_offset;
@@ -145,9 +145,8 @@ absl::StatusOr<Matrix> ParseNpyMatrix(absl::string_view bytes, absl::string_view
       values[i] = f;
     }
     if (!std::isfinite(values[i])) {
-      return absl::InvalidArgumentError(absl::StrCat(source, ": row ", i / cols + 1,
-                                                     ", column ", i % cols + 1,
-                                                     " is not finite"));
+      return absl::InvalidArgumentError(absl::StrCat(source, ": row ", i / cols + 1, ", column ",
+                                                     i % cols + 1, " is not finite"));
     }
   }
   return Matrix(rows, cols, std::move(values));

@@ -35,9 +35,8 @@ std::string Raw(const std::vector<T>& values) {
 }
 
 TEST(NpyReaderTest, ReadsFloat64RowsInCOrder) {
-  const std::string bytes =
-      Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }",
-          Raw<double>({1, 2, 3, 4, 5, 6.5}));
+  const std::string bytes = Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }",
+                                Raw<double>({1, 2, 3, 4, 5, 6.5}));
   absl::StatusOr<Matrix> m = ParseNpyMatrix(bytes, "x.npy");
   ASSERT_TRUE(m.ok()) << m.status();
   ASSERT_EQ(m->rows(), 3u);
@@ -51,10 +50,10 @@ TEST(NpyReaderTest, ReadsFloat32OneDimensionalAndVersionTwo) {
       "x.npy");
   ASSERT_TRUE(f32.ok()) << f32.status();
   EXPECT_EQ((*f32)(1, 0), -2.0);
-  absl::StatusOr<Matrix> flat = ParseNpyMatrix(
-      Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", Raw<double>({1, 2, 3, 4}),
-          2),
-      "x.npy");
+  absl::StatusOr<Matrix> flat =
+      ParseNpyMatrix(Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }",
+                         Raw<double>({1, 2, 3, 4}), 2),
+                     "x.npy");
   ASSERT_TRUE(flat.ok()) << flat.status();
   EXPECT_EQ(flat->rows(), 4u);
   EXPECT_EQ(flat->cols(), 1u);
@@ -80,8 +79,7 @@ TEST(NpyReaderTest, ReportsEachKindOfBadFile) {
       {Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2, 1), }", four),
        "is not (n, d) or (n,)"},
       {Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 2), }", ""), "is empty"},
-      {Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (x, 2), }", four),
-       "malformed shape"},
+      {Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (x, 2), }", four), "malformed shape"},
       {Npy("{'descr': '<f8', 'shape': (2, 2), }", four), "no 'fortran_order' entry"},
       {Npy(good_dict, four.substr(0, 31)), "is truncated: it has 31"},
       {Npy(good_dict, four + "x"), "is longer: it has 33"},
@@ -98,8 +96,7 @@ TEST(NpyReaderTest, ReportsEachKindOfBadFile) {
 TEST(NpyReaderTest, ReadsAFileAndReportsAMissingOne) {
   const std::string path = testing::TempDir() + "/samples.npy";
   std::ofstream(path, std::ios::binary)
-      << Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 3), }",
-             Raw<double>({7, 8, 9}));
+      << Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 3), }", Raw<double>({7, 8, 9}));
   absl::StatusOr<Matrix> m = ReadNpyMatrix(path);
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_EQ((*m)(0, 2), 9.0);

@@ -52,9 +52,8 @@ namespace parsweep {
 class Executor {
  public:
   using Config = ExecutorSpec;
-  using Factory =
-      std::function<absl::StatusOr<std::unique_ptr<Executor>>(const ExecutorSpec&,
-                                                              const PluginOptions&)>;
+  using Factory = std::function<absl::StatusOr<std::unique_ptr<Executor>>(const ExecutorSpec&,
+                                                                          const PluginOptions&)>;
   static constexpr const char kKind[] = "executor";
 
   virtual ~Executor() = default;
@@ -89,9 +88,8 @@ class Executor {
 // absl::StatusOr<std::unique_ptr<Executor>>(const ExecutorSpec&, const PluginOptions&),
 // under `name` (what --executor takes), with a one-line `summary` for --list and the
 // OptionSpecs of the options it takes, if any, after it.
-#define PARSWEEP_REGISTER_EXECUTOR(name, summary, factory, ...)        \
-  static const ::parsweep::Registrar<::parsweep::Executor>               \
-      parsweep_executor_registrar_##name(#name, summary, factory,        \
-                                         ::parsweep::OptionList{__VA_ARGS__})
+#define PARSWEEP_REGISTER_EXECUTOR(name, summary, factory, ...)                                \
+  static const ::parsweep::Registrar<::parsweep::Executor> parsweep_executor_registrar_##name( \
+      #name, summary, factory, ::parsweep::OptionList{__VA_ARGS__})
 
 #endif  // PARSWEEP_RUNTIME_PLUGIN_EXECUTOR_H_

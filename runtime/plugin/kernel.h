@@ -63,9 +63,8 @@ class Partial {
 class Kernel {
  public:
   using Config = KernelSpec;
-  using Factory =
-      std::function<absl::StatusOr<std::unique_ptr<Kernel>>(const KernelSpec&,
-                                                            const PluginOptions&)>;
+  using Factory = std::function<absl::StatusOr<std::unique_ptr<Kernel>>(const KernelSpec&,
+                                                                        const PluginOptions&)>;
   static constexpr const char kKind[] = "kernel";
 
   virtual ~Kernel() = default;
@@ -135,8 +134,7 @@ inline OptionSpec KernelAlgorithmOption() {
 
 // ReadKernelAlgorithm is the parsed value of KernelAlgorithmOption().
 inline KernelAlgorithm ReadKernelAlgorithm(const PluginOptions& options) {
-  return options.String("algorithm") == "naive" ? KernelAlgorithm::kNaive
-                                                : KernelAlgorithm::kFused;
+  return options.String("algorithm") == "naive" ? KernelAlgorithm::kNaive : KernelAlgorithm::kFused;
 }
 
 }  // namespace parsweep
@@ -145,9 +143,8 @@ inline KernelAlgorithm ReadKernelAlgorithm(const PluginOptions& options) {
 // absl::StatusOr<std::unique_ptr<Kernel>>(const KernelSpec&, const PluginOptions&), under
 // `name` (a snake_case identifier, also what --kernel takes), with a one-line `summary` for
 // --list and the OptionSpecs of the options it takes, if any, after it.
-#define PARSWEEP_REGISTER_KERNEL(name, summary, factory, ...)          \
-  static const ::parsweep::Registrar<::parsweep::Kernel>                 \
-      parsweep_kernel_registrar_##name(#name, summary, factory,          \
-                                       ::parsweep::OptionList{__VA_ARGS__})
+#define PARSWEEP_REGISTER_KERNEL(name, summary, factory, ...)                              \
+  static const ::parsweep::Registrar<::parsweep::Kernel> parsweep_kernel_registrar_##name( \
+      #name, summary, factory, ::parsweep::OptionList{__VA_ARGS__})
 
 #endif  // PARSWEEP_RUNTIME_PLUGIN_KERNEL_H_

@@ -92,8 +92,8 @@ bool ParseValue(const OptionSpec& option, const std::string& text, Value& value)
 }
 
 [[noreturn]] void Misuse(absl::string_view what, absl::string_view name) {
-  std::fprintf(stderr, "parsweep: option '%.*s' %.*s\n", static_cast<int>(name.size()),
-               name.data(), static_cast<int>(what.size()), what.data());
+  std::fprintf(stderr, "parsweep: option '%.*s' %.*s\n", static_cast<int>(name.size()), name.data(),
+               static_cast<int>(what.size()), what.data());
   std::abort();
 }
 
@@ -164,10 +164,10 @@ absl::StatusOr<PluginOptions> PluginOptions::Parse(
     if (known) continue;
     std::vector<absl::string_view> names;
     for (const OptionSpec& option : declared) names.push_back(option.name);
-    return absl::InvalidArgumentError(absl::StrCat(
-        kind, " '", plugin, "' has no parameter '", key, "'",
-        names.empty() ? std::string("; it takes none")
-                      : absl::StrCat("; it takes: ", absl::StrJoin(names, ", "))));
+    return absl::InvalidArgumentError(
+        absl::StrCat(kind, " '", plugin, "' has no parameter '", key, "'",
+                     names.empty() ? std::string("; it takes none")
+                                   : absl::StrCat("; it takes: ", absl::StrJoin(names, ", "))));
   }
   PluginOptions options;
   for (const OptionSpec& option : declared) {
@@ -177,8 +177,8 @@ absl::StatusOr<PluginOptions> PluginOptions::Parse(
     if (!ParseValue(option, text, value)) {
       if (given == params.end()) Misuse("has a default that is not one of its values", option.name);
       return absl::InvalidArgumentError(absl::StrCat(kind, " '", plugin, "': parameter ",
-                                                     option.name, " must be ",
-                                                     Expectation(option), ", not '", text, "'"));
+                                                     option.name, " must be ", Expectation(option),
+                                                     ", not '", text, "'"));
     }
     options.values_.emplace(option.name, std::move(value));
   }

@@ -56,11 +56,11 @@ TEST(PluginOptionsTest, AnUnknownOptionNamesItAndWhatThePluginTakes) {
   EXPECT_THAT(status.message(),
               HasSubstr("executor 'process' has no parameter 'retries'; it takes: start_method, "
                         "max_retries, verbose, timeout, label"));
-  EXPECT_THAT(PluginOptions::Parse("kernel", "k", {}, std::map<std::string, std::string>{
-                                                          {"x", "1"}})
-                  .status()
-                  .message(),
-              HasSubstr("kernel 'k' has no parameter 'x'; it takes none"));
+  EXPECT_THAT(
+      PluginOptions::Parse("kernel", "k", {}, std::map<std::string, std::string>{{"x", "1"}})
+          .status()
+          .message(),
+      HasSubstr("kernel 'k' has no parameter 'x'; it takes none"));
 }
 
 TEST(PluginOptionsTest, ABadValueSaysWhatTheOptionTakes) {
@@ -83,8 +83,10 @@ TEST(PluginOptionsTest, ABadValueSaysWhatTheOptionTakes) {
 }
 
 TEST(PluginOptionsTest, DescribeShowsTheTypeTheDefaultAndTheHelp) {
-  EXPECT_EQ(DescribeOption(Declared()[0]), "start_method=fork|spawn (default fork): how workers start");
-  EXPECT_EQ(DescribeOption(Declared()[1]), "max_retries=0..100 (default 2): re-runs of a lost batch");
+  EXPECT_EQ(DescribeOption(Declared()[0]),
+            "start_method=fork|spawn (default fork): how workers start");
+  EXPECT_EQ(DescribeOption(Declared()[1]),
+            "max_retries=0..100 (default 2): re-runs of a lost batch");
   EXPECT_EQ(DescribeOption(Declared()[3]),
             "timeout=DURATION (default 10s): how long a batch may take");
   EXPECT_EQ(DescribeOption(Declared()[4]), "label=TEXT (default empty): a name");

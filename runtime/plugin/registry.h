@@ -75,8 +75,7 @@ class Registry {
   }
 
   // Registry::Register adds `factory` under `name`. Aborts if `name` is already taken.
-  void Register(absl::string_view name, std::string summary, OptionList options,
-                Factory factory) {
+  void Register(absl::string_view name, std::string summary, OptionList options, Factory factory) {
     absl::MutexLock lock(&mutex_);
     Entry entry{PluginInfo{std::string(name), std::move(summary), std::move(options)},
                 std::move(factory)};
@@ -98,14 +97,13 @@ class Registry {
       auto it = entries_.find(config.name());
       if (it == entries_.end()) {
         return absl::NotFoundError(absl::StrCat("unknown ", Base::kKind, " '", config.name(),
-                                                "'; known ", Base::kKind, "s: ",
-                                                absl::StrJoin(NamesLocked(), ", ")));
+                                                "'; known ", Base::kKind,
+                                                "s: ", absl::StrJoin(NamesLocked(), ", ")));
       }
       entry = &it->second;  // Entries are never removed.
     }
-    absl::StatusOr<PluginOptions> options =
-        PluginOptions::Parse(Base::kKind, config.name(), entry->info.options,
-                             registry_internal::ParamsOf(config, 0));
+    absl::StatusOr<PluginOptions> options = PluginOptions::Parse(
+        Base::kKind, config.name(), entry->info.options, registry_internal::ParamsOf(config, 0));
     if (!options.ok()) return options.status();
     return entry->factory(config, *options, std::forward<Args>(args)...);
   }

@@ -23,8 +23,8 @@ struct WidgetConfig {
 };
 
 struct Widget;
-using WidgetFactory = std::function<absl::StatusOr<std::unique_ptr<Widget>>(
-    const WidgetConfig&, const PluginOptions&)>;
+using WidgetFactory = std::function<absl::StatusOr<std::unique_ptr<Widget>>(const WidgetConfig&,
+                                                                            const PluginOptions&)>;
 
 struct Widget {
   using Config = WidgetConfig;
@@ -41,14 +41,14 @@ struct Box : Widget {
   std::string colour_;
 };
 
-const Registrar<Widget> kBox(
-    "box", "a box",
-    [](const WidgetConfig& config,
-       const PluginOptions& options) -> absl::StatusOr<std::unique_ptr<Widget>> {
-      if (config.size < 0) return absl::InvalidArgumentError("negative size");
-      return std::make_unique<Box>(config.size, options.String("colour"));
-    },
-    {EnumOption("colour", {"red", "blue"}, "red", "the box's colour")});
+const Registrar<Widget> kBox("box", "a box",
+                             [](const WidgetConfig& config, const PluginOptions& options)
+                                 -> absl::StatusOr<std::unique_ptr<Widget>> {
+                               if (config.size < 0)
+                                 return absl::InvalidArgumentError("negative size");
+                               return std::make_unique<Box>(config.size, options.String("colour"));
+                             },
+                             {EnumOption("colour", {"red", "blue"}, "red", "the box's colour")});
 const Registrar<Widget> kAnother("another", "another widget",
                                  [](const WidgetConfig& config, const PluginOptions&)
                                      -> absl::StatusOr<std::unique_ptr<Widget>> {
@@ -67,14 +67,17 @@ TEST(RegistryTest, ParsesTheDeclaredOptionsBeforeTheFactoryRuns) {
   absl::StatusOr<std::unique_ptr<Widget>> box = Registry<Widget>::Global().Create({"box", 7});
   ASSERT_TRUE(box.ok()) << box.status();
   EXPECT_EQ(static_cast<const Box&>(**box).colour_, "red");  // The default.
-  absl::Status status = Registry<Widget>::Global().Create({"box", 7, {{"colour", "green"}}}).status();
+  absl::Status status =
+      Registry<Widget>::Global().Create({"box", 7, {{"colour", "green"}}}).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(),
               HasSubstr("widget 'box': parameter colour must be red or blue, not 'green'"));
   status = Registry<Widget>::Global().Create({"box", 7, {{"size", "1"}}}).status();
-  EXPECT_THAT(status.message(), HasSubstr("widget 'box' has no parameter 'size'; it takes: colour"));
+  EXPECT_THAT(status.message(),
+              HasSubstr("widget 'box' has no parameter 'size'; it takes: colour"));
   status = Registry<Widget>::Global().Create({"another", 7, {{"colour", "red"}}}).status();
-  EXPECT_THAT(status.message(), HasSubstr("widget 'another' has no parameter 'colour'; it takes none"));
+  EXPECT_THAT(status.message(),
+              HasSubstr("widget 'another' has no parameter 'colour'; it takes none"));
 }
 
 TEST(RegistryTest, DescribesEachPluginForTheList) {
@@ -94,8 +97,7 @@ TEST(RegistryTest, PassesOnTheFactorysError) {
 TEST(RegistryTest, UnknownNameIsNotFoundAndListsTheKnownNames) {
   const absl::Status status = Registry<Widget>::Global().Create({"sphere", 1}).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(status.message(),
-              HasSubstr("unknown widget 'sphere'; known widgets: another, box"));
+  EXPECT_THAT(status.message(), HasSubstr("unknown widget 'sphere'; known widgets: another, box"));
 }
 
 TEST(RegistryTest, NamesAreSorted) {
@@ -103,11 +105,13 @@ TEST(RegistryTest, NamesAreSorted) {
 }
 
 TEST(RegistryDeathTest, RegisteringANameTwiceAborts) {
-  EXPECT_DEATH(Registry<Widget>::Global().Register(
-                   "box", "", {},
-                   [](const WidgetConfig&, const PluginOptions&)
-                       -> absl::StatusOr<std::unique_ptr<Widget>> { return nullptr; }),
-               "widget 'box' is registered twice");
+  EXPECT_DEATH(
+      Registry<Widget>::Global().Register(
+          "box", "", {},
+          [](const WidgetConfig&, const PluginOptions&) -> absl::StatusOr<std::unique_ptr<Widget>> {
+            return nullptr;
+          }),
+      "widget 'box' is registered twice");
 }
 
 }  // namespace

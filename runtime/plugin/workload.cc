@@ -34,9 +34,10 @@ absl::Status WorkloadBlobs::Verify(absl::string_view name, absl::Span<const char
     return absl::DataLossError(absl::StrCat("blob '", name, "' was not exported"));
   }
   if (Fingerprint64(bytes) != it->second.fingerprint) {
-    return absl::DataLossError(absl::StrCat(
-        "the '", name, "' this worker loaded itself differ from the caller's (its data file or "
-        "its generated data is not bit-identical here)"));
+    return absl::DataLossError(
+        absl::StrCat("the '", name,
+                     "' this worker loaded itself differ from the caller's (its data file or "
+                     "its generated data is not bit-identical here)"));
   }
   return absl::OkStatus();
 }

@@ -134,8 +134,8 @@ class TypedWorkload : public Workload {
 // const WorkloadBlobs&),
 // under `name`, so that a worker in another process can rebuild the workload a parent
 // exported. (Workloads take no options; their configuration is their own message.)
-#define PARSWEEP_REGISTER_WORKLOAD(name, factory)                             \
-  static const ::parsweep::Registrar<::parsweep::Workload>                    \
-      parsweep_workload_registrar_##name(#name, "", factory)
+#define PARSWEEP_REGISTER_WORKLOAD(name, factory)                                              \
+  static const ::parsweep::Registrar<::parsweep::Workload> parsweep_workload_registrar_##name( \
+      #name, "", factory)
 
 #endif  // PARSWEEP_RUNTIME_PLUGIN_WORKLOAD_H_

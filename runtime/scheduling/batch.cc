@@ -30,8 +30,8 @@ void SetError(uint64_t index, const absl::Status& status, WorkBatchResult& resul
 }
 
 absl::Status ErrorStatus(const WorkError& error) {
-  const absl::StatusCode code = error.code() == 0 ? absl::StatusCode::kUnknown
-                                                  : static_cast<absl::StatusCode>(error.code());
+  const absl::StatusCode code =
+      error.code() == 0 ? absl::StatusCode::kUnknown : static_cast<absl::StatusCode>(error.code());
   return absl::Status(code, error.message());
 }
 

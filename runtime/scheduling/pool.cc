@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "runtime/scheduling/batch.h"
 #include "runtime/base/status_macros.h"
+#include "runtime/scheduling/batch.h"
 
 namespace parsweep {
 
@@ -47,9 +47,8 @@ absl::StatusOr<std::unique_ptr<Pool>> Pool::Create(Executor& executor, const Wor
 Pool::Pool(Executor& executor, PoolOptions options)
     : executor_(executor),
       options_(options),
-      max_in_flight_(options.max_batches_in_flight > 0
-                         ? options.max_batches_in_flight
-                         : 2 * std::max(1, executor.parallelism())) {}
+      max_in_flight_(options.max_batches_in_flight > 0 ? options.max_batches_in_flight
+                                                       : 2 * std::max(1, executor.parallelism())) {}
 
 Pool::~Pool() {
   // The executor must not be left with batches of a pool that no longer exists: cancel what
@@ -68,16 +67,17 @@ void Pool::Abandon(Job& job) {
   job.make_request = nullptr;  // Never called again; what it captured may be gone.
   job.responses.clear();
   job.arrived.clear();
-  unsubmitted_.erase(std::remove_if(unsubmitted_.begin(), unsubmitted_.end(),
-                                    [&job](const std::shared_ptr<Job>& j) { return j.get() == &job; }),
-                     unsubmitted_.end());
+  unsubmitted_.erase(
+      std::remove_if(unsubmitted_.begin(), unsubmitted_.end(),
+                     [&job](const std::shared_ptr<Job>& j) { return j.get() == &job; }),
+      unsubmitted_.end());
   for (const auto& [id, flight] : in_flight_) {
     if (flight.job.get() == &job) executor_.Cancel(id);
   }
 }
 
-std::shared_ptr<Pool::Job> Pool::AddJob(uint64_t count, RequestFn make_request,
-                                        uint64_t chunksize, bool ordered) {
+std::shared_ptr<Pool::Job> Pool::AddJob(uint64_t count, RequestFn make_request, uint64_t chunksize,
+                                        bool ordered) {
   auto job = std::make_shared<Job>();
   job->count = count;
   job->make_request = std::move(make_request);
@@ -155,8 +155,8 @@ absl::Status Pool::Deliver(WorkBatchResult result) {
   const uint64_t answered = static_cast<uint64_t>(result.responses_size());
   const bool failed = result.has_error();
   if (answered > flight.count || (!failed && answered != flight.count)) {
-    job.error = absl::InternalError(absl::StrCat("executor returned ", answered,
-                                                 " responses for a batch of ", flight.count));
+    job.error = absl::InternalError(
+        absl::StrCat("executor returned ", answered, " responses for a batch of ", flight.count));
     return absl::OkStatus();
   }
   ++stats_.batches;
@@ -207,9 +207,8 @@ absl::StatusOr<std::vector<std::string>> Pool::Future::GetAll() {
 absl::StatusOr<std::string> Pool::Future::Get() {
   ASSIGN_OR_RETURN(std::vector<std::string> responses, GetAll());
   if (responses.size() != 1) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("Future::Get expects one response; this future has ", responses.size(),
-                     " (use GetAll)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Future::Get expects one response; this future has ", responses.size(), " (use GetAll)"));
   }
   return std::move(responses[0]);
 }
@@ -226,8 +225,7 @@ bool Pool::Future::Poll() {
   return job.finished();
 }
 
-Pool::Future::Future(Future&& other) noexcept
-    : pool_(other.pool_), job_(std::move(other.job_)) {}
+Pool::Future::Future(Future&& other) noexcept : pool_(other.pool_), job_(std::move(other.job_)) {}
 
 Pool::Future& Pool::Future::operator=(Future&& other) noexcept {
   if (this != &other) {
@@ -242,8 +240,7 @@ Pool::Future::~Future() {
   if (job_ != nullptr) pool_->Abandon(*job_);
 }
 
-Pool::Stream::Stream(Stream&& other) noexcept
-    : pool_(other.pool_), job_(std::move(other.job_)) {}
+Pool::Stream::Stream(Stream&& other) noexcept : pool_(other.pool_), job_(std::move(other.job_)) {}
 
 Pool::Stream& Pool::Stream::operator=(Stream&& other) noexcept {
   if (this != &other) {
@@ -274,7 +271,8 @@ absl::StatusOr<std::optional<Pool::Completed>> Pool::Stream::Next() {
 
 Pool::Future Pool::ApplyAsync(std::string request) {
   auto shared = std::make_shared<std::string>(std::move(request));
-  return Future(this, AddJob(1, [shared](uint64_t) { return std::move(*shared); }, 1, true));
+  return Future(this, AddJob(
+                          1, [shared](uint64_t) { return std::move(*shared); }, 1, true));
 }
 
 absl::StatusOr<std::string> Pool::Apply(std::string request) {
@@ -284,8 +282,9 @@ absl::StatusOr<std::string> Pool::Apply(std::string request) {
 Pool::Future Pool::MapAsync(std::vector<std::string> requests, uint64_t chunksize) {
   auto shared = std::make_shared<std::vector<std::string>>(std::move(requests));
   const uint64_t count = shared->size();
-  return Future(this, AddJob(count, [shared](uint64_t i) { return std::move((*shared)[i]); },
-                             chunksize, true));
+  return Future(
+      this, AddJob(
+                count, [shared](uint64_t i) { return std::move((*shared)[i]); }, chunksize, true));
 }
 
 absl::StatusOr<std::vector<std::string>> Pool::Map(std::vector<std::string> requests,

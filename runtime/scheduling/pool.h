@@ -124,8 +124,7 @@ class Pool {
   };
 
   // Pool::Create starts `executor` on `workload`; both must outlive the pool.
-  static absl::StatusOr<std::unique_ptr<Pool>> Create(Executor& executor,
-                                                      const Workload& workload,
+  static absl::StatusOr<std::unique_ptr<Pool>> Create(Executor& executor, const Workload& workload,
                                                       PoolOptions options = {});
   ~Pool();
   Pool(const Pool&) = delete;
@@ -205,8 +204,8 @@ absl::StatusOr<std::vector<Response>> Pool::Map(const std::vector<Request>& requ
   std::vector<Response> responses(bytes->size());
   for (size_t i = 0; i < bytes->size(); ++i) {
     if (!responses[i].ParseFromString((*bytes)[i])) {
-      return absl::DataLossError(absl::StrCat("cannot parse response ", i, " as a ",
-                                              Response::descriptor()->full_name()));
+      return absl::DataLossError(
+          absl::StrCat("cannot parse response ", i, " as a ", Response::descriptor()->full_name()));
     }
   }
   return responses;

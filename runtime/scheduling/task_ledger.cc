@@ -49,8 +49,8 @@ void TaskLedger::Cancel(uint64_t id) {
   queue_.erase(queued);
   const Record& record = records_.at(id);
   Finish(id, FailedResult(record.batch, absl::CancelledError(absl::StrCat(
-                                            "the batch starting at item ",
-                                            FirstIndex(record.batch), " was cancelled"))));
+                                            "the batch starting at item ", FirstIndex(record.batch),
+                                            " was cancelled"))));
 }
 
 bool TaskLedger::AnyWorkerActive() const {
@@ -108,7 +108,10 @@ void TaskLedger::Dispatch() {
     // On any other error the worker is lost, and the backend's next Wait() says so; until
     // then the batch counts as running there.
     record.running = true;
-    slots_[slot] = Slot{SlotState::kBusy, id, absl::Now()};
+    Slot& busy = slots_[slot];
+    busy.state = SlotState::kBusy;
+    busy.batch = id;
+    busy.since = absl::Now();
   }
 }
 
@@ -118,7 +121,8 @@ void TaskLedger::Handle(const WorkerEvent& event) {
     case WorkerEvent::Kind::kResult: {
       // Backends match replies to the batch they sent; a mismatch is theirs to report.
       if (slot.state != SlotState::kBusy || event.result.id() != slot.batch) return;
-      slot = Slot{SlotState::kIdle};
+      slot = Slot();
+      slot.state = SlotState::kIdle;
       Finish(event.result.id(), event.result);
       return;
     }
@@ -143,8 +147,8 @@ void TaskLedger::Lost(int slot_index, const WorkerEvent& event) {
   if (was == SlotState::kStarting) {
     // Dying before it was ready is a start failure; starting another would likely fail the
     // same way, so leave that to Next() when no worker is left.
-    start_error_ = absl::UnavailableError(
-        absl::StrCat(event.worker, " ", event.end, " before it was ready"));
+    start_error_ =
+        absl::UnavailableError(absl::StrCat(event.worker, " ", event.end, " before it was ready"));
     return;
   }
   if (was == SlotState::kBusy) {
@@ -152,22 +156,22 @@ void TaskLedger::Lost(int slot_index, const WorkerEvent& event) {
     record.running = false;
     if (!event.retryable) {
       // Not retried: a reply that was corrupt once may well be corrupt again.
-      Finish(id, FailedResult(record.batch,
-                              absl::Status(event.cause.code(),
-                                           absl::StrCat(event.cause.message(), " (the worker ",
-                                                        event.end, "); the batch starting at "
-                                                        "item ",
-                                                        FirstIndex(record.batch), " is lost"))));
+      Finish(id, FailedResult(
+                     record.batch,
+                     absl::Status(event.cause.code(),
+                                  absl::StrCat(event.cause.message(), " (the worker ", event.end,
+                                               "); the batch starting at "
+                                               "item ",
+                                               FirstIndex(record.batch), " is lost"))));
     } else if (record.retries < options_.max_retries) {
       ++record.retries;
       queue_.push_front(id);
     } else {
-      Finish(id, FailedResult(record.batch,
-                              absl::UnavailableError(absl::StrCat(
-                                  event.worker, " ", event.end,
-                                  " while running the batch starting at item ",
-                                  FirstIndex(record.batch), ", after ", record.retries,
-                                  " retries"))));
+      Finish(id, FailedResult(
+                     record.batch,
+                     absl::UnavailableError(absl::StrCat(
+                         event.worker, " ", event.end, " while running the batch starting at item ",
+                         FirstIndex(record.batch), ", after ", record.retries, " retries"))));
     }
   }
   StartSlot(slot_index);

@@ -65,8 +65,9 @@ class ScriptedBackend : public WorkerBackend {
         event.worker = absl::StrCat("worker ", ++worker_number);
         event.end = "exited with status 3";
         event.retryable = fate == Fate::kLose;
-        event.cause = fate == Fate::kLose ? absl::UnavailableError("gone")
-                                          : absl::DataLossError(absl::StrCat(event.worker, ": garbled"));
+        event.cause = fate == Fate::kLose
+                          ? absl::UnavailableError("gone")
+                          : absl::DataLossError(absl::StrCat(event.worker, ": garbled"));
       }
     }
     running.clear();

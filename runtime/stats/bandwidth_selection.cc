@@ -18,7 +18,8 @@ namespace {
 double NearestWidth(const SweepSpec& spec, double h) {
   double best = spec.widths(0);
   for (double w : spec.widths()) {
-    if (std::abs(w - h) < std::abs(best - h) || (std::abs(w - h) == std::abs(best - h) && w < best)) {
+    if (std::abs(w - h) < std::abs(best - h) ||
+        (std::abs(w - h) == std::abs(best - h) && w < best)) {
       best = w;
     }
   }
@@ -42,7 +43,8 @@ absl::StatusOr<Selection> LeaveOneOut(const Sweep& sweep, Executor& executor) {
   // The held-out densities use the very samples of the sweep, borrowed, not copied.
   Dataset data;
   data.samples = Matrix::Borrow(samples.data(), n, d, std::make_shared<int>(0));
-  ASSIGN_OR_RETURN(std::unique_ptr<Sweep> loo, Sweep::FromData(std::move(spec), std::move(data),
+  ASSIGN_OR_RETURN(std::unique_ptr<Sweep> loo,
+                   Sweep::FromData(std::move(spec), std::move(data),
                                    sweep.data_from_spec() ? Sweep::DataOrigin::kFromSpec
                                                           : Sweep::DataOrigin::kGiven));
   ASSIGN_OR_RETURN(Report report, RunSweep(*loo, executor));
@@ -92,8 +94,8 @@ absl::StatusOr<std::vector<BandwidthMethod>> ParseBandwidthMethods(absl::string_
     } else if (name == "loo_cv") {
       methods.push_back(BandwidthMethod::kLooCv);
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--select='", name, "': known methods: scott, silverman, loo_cv"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--select='", name, "': known methods: scott, silverman, loo_cv"));
     }
   }
   return methods;
@@ -138,8 +140,8 @@ absl::StatusOr<Selection> SelectBandwidth(BandwidthMethod method, const Sweep& s
     return absl::FailedPreconditionError("choosing a width needs at least two samples");
   }
   if (method == BandwidthMethod::kLooCv) return LeaveOneOut(sweep, executor);
-  const double rule = sweep.kernel().GaussianEquivalentWidth(
-      RuleOfThumbBandwidth(sweep.data().samples, method));
+  const double rule =
+      sweep.kernel().GaussianEquivalentWidth(RuleOfThumbBandwidth(sweep.data().samples, method));
   if (!std::isfinite(rule) || !(rule > 0)) {
     return absl::FailedPreconditionError(
         absl::StrCat(MethodName(method), "'s rule gives no usable width: the samples do not ",

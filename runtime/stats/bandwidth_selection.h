@@ -30,8 +30,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "proto/sweep.pb.h"
-#include "runtime/plugin/executor.h"
 #include "runtime/data/matrix.h"
+#include "runtime/plugin/executor.h"
 #include "runtime/sweep/sweep.h"
 
 namespace parsweep {

@@ -31,8 +31,8 @@ TEST(RuleOfThumbTest, ScalesWithTheDataAndShrinksWithN) {
   const Matrix samples = g.Sample(100000, 5);
   // The sample standard deviation of 1e5 normals is within 1% of sigma (its relative
   // standard error is 1/sqrt(2n) = 0.22%).
-  EXPECT_NEAR(RuleOfThumbBandwidth(samples, BandwidthMethod::kScott),
-              3 * std::pow(1e5, -0.2), 0.01 * 3 * std::pow(1e5, -0.2));
+  EXPECT_NEAR(RuleOfThumbBandwidth(samples, BandwidthMethod::kScott), 3 * std::pow(1e5, -0.2),
+              0.01 * 3 * std::pow(1e5, -0.2));
   // Silverman's 1-D factor is (4/3)^(1/5) = 1.0592.
   EXPECT_NEAR(RuleOfThumbBandwidth(samples, BandwidthMethod::kSilverman) /
                   RuleOfThumbBandwidth(samples, BandwidthMethod::kScott),
@@ -128,8 +128,7 @@ TEST(RuleSelectionTest, NamesTheNearestSweepWidthAndTheRulesOwn) {
   absl::StatusOr<std::unique_ptr<Executor>> executor =
       Registry<Executor>::Global().Create(spec.executor());
   ASSERT_TRUE(executor.ok());
-  absl::StatusOr<Selection> scott =
-      SelectBandwidth(BandwidthMethod::kScott, **sweep, **executor);
+  absl::StatusOr<Selection> scott = SelectBandwidth(BandwidthMethod::kScott, **sweep, **executor);
   ASSERT_TRUE(scott.ok()) << scott.status();
   const double rule = (*sweep)->kernel().GaussianEquivalentWidth(
       RuleOfThumbBandwidth((*sweep)->data().samples, BandwidthMethod::kScott));

@@ -26,8 +26,8 @@ absl::Status PartialMerger::Add(uint64_t index, const TaskResult& result) {
         absl::StrCat("executor returned the result of task ", index, " twice"));
   }
   const Task task = plan_.task(index);
-  std::unique_ptr<Partial> partial = sweep_.kernel().NewPartial(
-      task.point_end() - task.point_begin(), task.width_indices_size());
+  std::unique_ptr<Partial> partial =
+      sweep_.kernel().NewPartial(task.point_end() - task.point_begin(), task.width_indices_size());
   if (const absl::Status parsed = partial->Parse(result.partial()); !parsed.ok()) {
     return absl::Status(parsed.code(), absl::StrCat("task ", index, " returned a partial that ",
                                                     "does not fit its task: ", parsed.message()));
@@ -89,10 +89,9 @@ absl::Status PartialMerger::Close(uint64_t cell_index, const Task& task, const P
   const absl::Status estimated = sweep_.kernel().Estimate(
       total, sweep_.samples(), sweep_.dims(), cell_widths, absl::MakeSpan(cell_results));
   if (!estimated.ok()) {
-    return absl::Status(estimated.code(),
-                        absl::StrCat("kernel '", sweep_.spec().kernel().name(),
-                                     "' failed to estimate cell ", cell_index, ": ",
-                                     estimated.message()));
+    return absl::Status(estimated.code(), absl::StrCat("kernel '", sweep_.spec().kernel().name(),
+                                                       "' failed to estimate cell ", cell_index,
+                                                       ": ", estimated.message()));
   }
   for (size_t p = 0; p < points; ++p) {
     for (size_t w = 0; w < widths; ++w) {

@@ -28,9 +28,9 @@ absl::Status ValidateVolumes(const SweepSpec& spec, size_t dims) {
   for (int i = 0; i < spec.widths_size(); ++i) {
     const double h = spec.widths(i);
     if (!std::isnormal(std::pow(h, static_cast<double>(dims)))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("width ", i + 1, " is ", h, ": its window volume h^", dims,
-                       " is out of the range of a double"));
+      return absl::InvalidArgumentError(absl::StrCat("width ", i + 1, " is ", h,
+                                                     ": its window volume h^", dims,
+                                                     " is out of the range of a double"));
     }
   }
   return absl::OkStatus();
@@ -56,8 +56,8 @@ absl::Status ExpandGrid(SweepSpec& spec, size_t dims) {
   for (size_t j = 0; j < dims; ++j) {
     const GridAxis& axis = spec.grid(spec.grid_size() == 1 ? 0 : static_cast<int>(j));
     if (axis.count() == 0 || !std::isfinite(axis.lo()) || !std::isfinite(axis.hi())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "grid axis ", j + 1, " needs finite ends and at least one value"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("grid axis ", j + 1, " needs finite ends and at least one value"));
     }
     total *= axis.count();
     if (total > kMaxPoints) {
@@ -102,8 +102,8 @@ absl::StatusOr<Matrix> BuildPoints(SweepSpec& spec, size_t dims) {
     const Point& point = spec.points(p);
     if (static_cast<size_t>(point.coords_size()) != dims) {
       return absl::InvalidArgumentError(absl::StrCat("point ", p + 1, " has ", point.coords_size(),
-                                                " coordinates but the data has ", dims,
-                                                " dimensions"));
+                                                     " coordinates but the data has ", dims,
+                                                     " dimensions"));
     }
     for (size_t j = 0; j < dims; ++j) {
       if (!std::isfinite(point.coords(j))) {
@@ -136,8 +136,8 @@ absl::StatusOr<std::unique_ptr<Sweep>> Sweep::FromData(SweepSpec spec, Dataset d
 }
 
 absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Assemble(SweepSpec spec,
-                                                       std::unique_ptr<Kernel> kernel,
-                                                       Dataset data, DataOrigin origin) {
+                                                       std::unique_ptr<Kernel> kernel, Dataset data,
+                                                       DataOrigin origin) {
   if (data.samples.rows() == 0 || data.samples.cols() == 0) {
     return absl::InvalidArgumentError("the dataset is empty");
   }
@@ -165,20 +165,20 @@ absl::StatusOr<TaskResult> Sweep::RunTask(const Task& task) const {
     const uint32_t w = task.width_indices(i);
     if (w >= static_cast<uint32_t>(spec_.widths_size())) {
       return absl::InvalidArgumentError(absl::StrCat("task ", task.index(), ": width index ", w,
-                                                " is out of range (the sweep has ",
-                                                spec_.widths_size(), " widths)"));
+                                                     " is out of range (the sweep has ",
+                                                     spec_.widths_size(), " widths)"));
     }
     widths[i] = spec_.widths(w);
   }
   if (task.sample_begin() >= task.sample_end() || task.sample_end() > samples()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "task ", task.index(), ": sample range [", task.sample_begin(), ", ",
-        task.sample_end(), ") is empty or beyond the ", samples(), " samples"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("task ", task.index(), ": sample range [", task.sample_begin(), ", ",
+                     task.sample_end(), ") is empty or beyond the ", samples(), " samples"));
   }
   if (task.point_begin() >= task.point_end() || task.point_end() > points_.rows()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "task ", task.index(), ": point range [", task.point_begin(), ", ", task.point_end(),
-        ") is empty or beyond the ", points_.rows(), " points"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("task ", task.index(), ": point range [", task.point_begin(), ", ",
+                     task.point_end(), ") is empty or beyond the ", points_.rows(), " points"));
   }
 
   const size_t num_points = task.point_end() - task.point_begin();

@@ -16,8 +16,8 @@
 #include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
 #include "runtime/data/dataset.h"
-#include "runtime/plugin/kernel.h"
 #include "runtime/data/matrix.h"
+#include "runtime/plugin/kernel.h"
 
 namespace parsweep {
 
@@ -36,8 +36,8 @@ class Sweep {
 
   // Sweep::FromData is Create() with the data already loaded (for tests, and for a worker
   // that receives the samples instead of reading them).
-  static absl::StatusOr<std::unique_ptr<Sweep>> FromData(
-      SweepSpec spec, Dataset data, DataOrigin origin = DataOrigin::kGiven);
+  static absl::StatusOr<std::unique_ptr<Sweep>> FromData(SweepSpec spec, Dataset data,
+                                                         DataOrigin origin = DataOrigin::kGiven);
 
   const SweepSpec& spec() const { return spec_; }
   const Kernel& kernel() const { return *kernel_; }

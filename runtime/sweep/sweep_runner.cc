@@ -40,7 +40,8 @@ void FillResults(const Sweep& sweep, std::vector<WidthResult> estimates, Report&
       WidthResult& result = *report.add_results();
       result = std::move(estimates[p * num_widths + w]);
       if (source) {
-        if (std::optional<double> expected = kernel.ExpectedDensity(*source, point, result.width())) {
+        if (std::optional<double> expected =
+                kernel.ExpectedDensity(*source, point, result.width())) {
           result.set_expected_density(*expected);
         }
         result.set_true_density(true_density);
@@ -62,13 +63,12 @@ void FillResults(const Sweep& sweep, std::vector<WidthResult> estimates, Report&
 
 }  // namespace
 
-absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool,
-                                      const ProgressFn& progress) {
+absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool, const ProgressFn& progress) {
   const absl::Time start = absl::Now();
   const TaskPlan plan(sweep, pool.parallelism());
   PartialMerger merger(sweep, plan);
-  Pool::Stream results = pool.Unordered(
-      plan.size(), [&plan](uint64_t i) { return plan.task(i).SerializeAsString(); });
+  Pool::Stream results =
+      pool.Unordered(plan.size(), [&plan](uint64_t i) { return plan.task(i).SerializeAsString(); });
   uint64_t done = 0;
   while (true) {
     ASSIGN_OR_RETURN(std::optional<Pool::Completed> completed, results.Next());
@@ -93,8 +93,8 @@ absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool,
   return report;
 }
 
-absl::StatusOr<Report> RunSweep(const Sweep& sweep, Executor& executor,
-                                const PoolOptions& options, const ProgressFn& progress) {
+absl::StatusOr<Report> RunSweep(const Sweep& sweep, Executor& executor, const PoolOptions& options,
+                                const ProgressFn& progress) {
   const SweepWorkload workload(sweep);
   ASSIGN_OR_RETURN(std::unique_ptr<Pool> pool, Pool::Create(executor, workload, options));
   return RunSweepOnPool(sweep, *pool, progress);

@@ -45,8 +45,8 @@ class SweepWorkload : public TypedWorkload<Task, TaskResult> {
   // SweepWorkload::FromExport rebuilds a sweep in a worker from what Export() described.
   // DataLoss for a configuration or samples that do not fit together.
   static absl::StatusOr<std::unique_ptr<Workload>> FromExport(const WorkloadSpec& spec,
-                                                               const PluginOptions& options,
-                                                               const WorkloadBlobs& blobs);
+                                                              const PluginOptions& options,
+                                                              const WorkloadBlobs& blobs);
 
  private:
   std::unique_ptr<const Sweep> owned_;

@@ -43,7 +43,7 @@ class TaskPlan {
 
  private:
   bool by_samples_;
-  uint64_t items_;  // Widths or samples, by the split.
+  uint64_t items_;        // Widths or samples, by the split.
   uint64_t chunk_;        // Widths or samples per task.
   uint64_t item_tasks_;   // Tasks per group of points.
   uint64_t point_chunk_;  // Points per task.

@@ -72,8 +72,8 @@ absl::Status FaultInjectingWorkload::Fault(FaultPlan::Stage stage, std::string& 
 }
 
 absl::StatusOr<std::string> FaultInjectingWorkload::Run(absl::string_view request) const {
-  const bool hit = request == plan_.trigger_request() &&
-                   (!plan_.once() || FirstAttempt(plan_.marker_path()));
+  const bool hit =
+      request == plan_.trigger_request() && (!plan_.once() || FirstAttempt(plan_.marker_path()));
   if (!hit) return inner_.Run(request);
   std::string bytes(request);
   if (absl::Status status = Fault(FaultPlan::DECODE, bytes); !status.ok()) return status;

@@ -115,8 +115,8 @@ class BlobSumWorkload : public TypedWorkload<Int64Value, Int64Value> {
   absl::StatusOr<ExportedWorkload> Export() const override {
     ExportedWorkload exported;
     exported.spec.set_name("blob_sum");
-    exported.spec.set_config(absl::StrCat(seed_, ",", size_, ",", static_cast<int>(source_), ",",
-                                          wrongly_ ? 1 : 0));
+    exported.spec.set_config(
+        absl::StrCat(seed_, ",", size_, ",", static_cast<int>(source_), ",", wrongly_ ? 1 : 0));
     exported.blobs.push_back(ExportedBlob{"data", bytes_, source_});
     return exported;
   }
@@ -162,8 +162,8 @@ absl::StatusOr<std::unique_ptr<Workload>> Make(const WorkloadSpec&, const Plugin
   return std::unique_ptr<Workload>(std::make_unique<T>());
 }
 
-absl::StatusOr<std::unique_ptr<Workload>> MakeGated(const WorkloadSpec& spec,
-                                                    const PluginOptions&, const WorkloadBlobs&) {
+absl::StatusOr<std::unique_ptr<Workload>> MakeGated(const WorkloadSpec& spec, const PluginOptions&,
+                                                    const WorkloadBlobs&) {
   return std::unique_ptr<Workload>(std::make_unique<GatedStringWorkload>(spec.config()));
 }
 

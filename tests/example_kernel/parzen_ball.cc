@@ -51,8 +51,7 @@ class ParzenBall : public SlotKernel<uint64_t> {
   }
 };
 
-absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenBall(const KernelSpec&,
-                                                         const PluginOptions&) {
+absl::StatusOr<std::unique_ptr<Kernel>> CreateParzenBall(const KernelSpec&, const PluginOptions&) {
   return std::make_unique<ParzenBall>();
 }
 
