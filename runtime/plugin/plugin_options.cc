@@ -97,56 +97,47 @@ bool ParseValue(const OptionSpec& option, const std::string& text, Value& value)
   std::abort();
 }
 
+// MakeOption is what every builder below shares.
+OptionSpec MakeOption(std::string name, OptionType type, std::string fallback, std::string help) {
+  OptionSpec option;
+  option.name = std::move(name);
+  option.type = type;
+  option.default_value = std::move(fallback);
+  option.help = std::move(help);
+  return option;
+}
+
 }  // namespace
 
 OptionSpec EnumOption(std::string name, std::vector<std::string> choices, std::string fallback,
                       std::string help) {
-  OptionSpec option;
-  option.name = std::move(name);
-  option.type = OptionType::kEnum;
+  OptionSpec option =
+      MakeOption(std::move(name), OptionType::kEnum, std::move(fallback), std::move(help));
   option.choices = std::move(choices);
-  option.default_value = std::move(fallback);
-  option.help = std::move(help);
   return option;
 }
 
 OptionSpec IntOption(std::string name, int64_t fallback, int64_t min, int64_t max,
                      std::string help) {
-  OptionSpec option;
-  option.name = std::move(name);
-  option.type = OptionType::kInt;
-  option.default_value = absl::StrCat(fallback);
+  OptionSpec option =
+      MakeOption(std::move(name), OptionType::kInt, absl::StrCat(fallback), std::move(help));
   option.min = min;
   option.max = max;
-  option.help = std::move(help);
   return option;
 }
 
 OptionSpec BoolOption(std::string name, bool fallback, std::string help) {
-  OptionSpec option;
-  option.name = std::move(name);
-  option.type = OptionType::kBool;
-  option.default_value = fallback ? "true" : "false";
-  option.help = std::move(help);
-  return option;
+  return MakeOption(std::move(name), OptionType::kBool, fallback ? "true" : "false",
+                    std::move(help));
 }
 
 OptionSpec DurationOption(std::string name, absl::Duration fallback, std::string help) {
-  OptionSpec option;
-  option.name = std::move(name);
-  option.type = OptionType::kDuration;
-  option.default_value = absl::FormatDuration(fallback);
-  option.help = std::move(help);
-  return option;
+  return MakeOption(std::move(name), OptionType::kDuration, absl::FormatDuration(fallback),
+                    std::move(help));
 }
 
 OptionSpec StringOption(std::string name, std::string fallback, std::string help) {
-  OptionSpec option;
-  option.name = std::move(name);
-  option.type = OptionType::kString;
-  option.default_value = std::move(fallback);
-  option.help = std::move(help);
-  return option;
+  return MakeOption(std::move(name), OptionType::kString, std::move(fallback), std::move(help));
 }
 
 std::string DescribeOption(const OptionSpec& option) {
@@ -185,34 +176,26 @@ absl::StatusOr<PluginOptions> PluginOptions::Parse(
   return options;
 }
 
-const PluginOptions::Value& PluginOptions::Get(absl::string_view name) const {
+template <typename T>
+const T& PluginOptions::Get(absl::string_view name, absl::string_view type) const {
   const auto it = values_.find(name);
   if (it == values_.end()) Misuse("is not declared", name);
-  return it->second;
+  if (!std::holds_alternative<T>(it->second)) Misuse(absl::StrCat("is not ", type), name);
+  return std::get<T>(it->second);
 }
 
 int64_t PluginOptions::Int(absl::string_view name) const {
-  const Value& value = Get(name);
-  if (!std::holds_alternative<int64_t>(value)) Misuse("is not an integer", name);
-  return std::get<int64_t>(value);
+  return Get<int64_t>(name, "an integer");
 }
 
-bool PluginOptions::Bool(absl::string_view name) const {
-  const Value& value = Get(name);
-  if (!std::holds_alternative<bool>(value)) Misuse("is not a bool", name);
-  return std::get<bool>(value);
-}
+bool PluginOptions::Bool(absl::string_view name) const { return Get<bool>(name, "a bool"); }
 
 absl::Duration PluginOptions::Duration(absl::string_view name) const {
-  const Value& value = Get(name);
-  if (!std::holds_alternative<absl::Duration>(value)) Misuse("is not a duration", name);
-  return std::get<absl::Duration>(value);
+  return Get<absl::Duration>(name, "a duration");
 }
 
 const std::string& PluginOptions::String(absl::string_view name) const {
-  const Value& value = Get(name);
-  if (!std::holds_alternative<std::string>(value)) Misuse("is not text", name);
-  return std::get<std::string>(value);
+  return Get<std::string>(name, "text");
 }
 
 }  // namespace parsweep

@@ -86,7 +86,9 @@ class PluginOptions {
 
  private:
   using Value = std::variant<int64_t, bool, absl::Duration, std::string>;
-  const Value& Get(absl::string_view name) const;
+  // Get is the value of `name` as a T (`type` names T for the abort message).
+  template <typename T>
+  const T& Get(absl::string_view name, absl::string_view type) const;
   std::map<std::string, Value, std::less<>> values_;
 };
 
