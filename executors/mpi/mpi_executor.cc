@@ -558,11 +558,9 @@ class MpiBackend final : public WorkerBackend {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<std::vector<WorkerEvent>> Wait(absl::Time deadline) override {
+  absl::Status Wait(absl::Time deadline, std::vector<WorkerEvent>& events) override {
     RETURN_IF_ERROR(broken_);
-    std::vector<WorkerEvent> events;
-    RETURN_IF_ERROR(Receive(deadline, events));
-    return events;
+    return Receive(deadline, events);
   }
 
  private:

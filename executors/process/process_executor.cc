@@ -50,7 +50,7 @@ class ProcessBackend final : public WorkerBackend {
   absl::Status Start(const Workload& workload) override;
   absl::StatusOr<bool> Restart(int slot) override;
   absl::Status Send(int slot, const WorkBatch& batch) override;
-  absl::StatusOr<std::vector<WorkerEvent>> Wait(absl::Time deadline) override;
+  absl::Status Wait(absl::Time deadline, std::vector<WorkerEvent>& events) override;
   void Kill(int slot) override;
 
  private:
@@ -172,26 +172,29 @@ absl::StatusOr<bool> ProcessBackend::Restart(int slot) {
 
 absl::Status ProcessBackend::Send(int slot, const WorkBatch& batch) {
   Worker& worker = workers_.at(slot);
+  // Lend the batch to the frame rather than copy it.
   ToWorker frame;
-  *frame.mutable_batch() = batch;
+  frame.unsafe_arena_set_allocated_batch(const_cast<WorkBatch*>(&batch));
   const absl::Status sent = worker.process->Send(frame);
+  frame.unsafe_arena_release_batch();
   if (absl::IsInvalidArgument(sent)) return sent;  // Too large to send; the worker is fine.
   worker.batch = batch.id();
   if (!sent.ok()) pending_.push_back(Lose(slot, sent));
   return sent;
 }
 
-absl::StatusOr<std::vector<WorkerEvent>> ProcessBackend::Wait(absl::Time deadline) {
-  std::vector<WorkerEvent> events = std::move(pending_);
-  pending_.clear();
-  if (!events.empty()) return events;
+absl::Status ProcessBackend::Wait(absl::Time deadline, std::vector<WorkerEvent>& events) {
+  if (!pending_.empty()) {
+    for (WorkerEvent& event : pending_) events.push_back(std::move(event));
+    pending_.clear();
+    return absl::OkStatus();
+  }
   int timeout_ms = -1;
   if (deadline != absl::InfiniteFuture()) {
     const absl::Duration left = std::max(deadline - absl::Now(), absl::ZeroDuration());
     timeout_ms = static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 1 << 30));
   }
-  RETURN_IF_ERROR(Poll(timeout_ms, events));
-  return events;
+  return Poll(timeout_ms, events);
 }
 
 void ProcessBackend::Kill(int slot) {

@@ -31,25 +31,24 @@ class SerialBackend : public WorkerBackend {
   absl::StatusOr<bool> Restart(int) override { return true; }  // Never lost.
 
   absl::Status Send(int, const WorkBatch& batch) override {
-    pending_ = batch;
+    pending_ = &batch;  // The ledger keeps it until its result is reported.
     return absl::OkStatus();
   }
 
-  absl::StatusOr<std::vector<WorkerEvent>> Wait(absl::Time) override {
-    std::vector<WorkerEvent> events;
-    if (pending_) {
+  absl::Status Wait(absl::Time, std::vector<WorkerEvent>& events) override {
+    if (pending_ != nullptr) {
       WorkerEvent& event = events.emplace_back();
       event.slot = 0;
       event.kind = WorkerEvent::Kind::kResult;
       event.result = RunBatch(*workload_, *pending_);
-      pending_.reset();
+      pending_ = nullptr;
     }
-    return events;
+    return absl::OkStatus();
   }
 
  private:
   const Workload* workload_ = nullptr;
-  std::optional<WorkBatch> pending_;
+  const WorkBatch* pending_ = nullptr;
 };
 
 absl::StatusOr<std::unique_ptr<Executor>> CreateSerialExecutor(const ExecutorSpec& spec,

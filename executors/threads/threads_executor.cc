@@ -1,7 +1,7 @@
 // threads: a fixed pool of worker threads sharing the caller's memory, one ledger slot each
 // (runtime/scheduling/task_ledger.h schedules: an idle thread gets the next batch, so uneven
-// batches balance). A thread's batch waits in its mailbox; finished results wait in one queue
-// until the ledger's Wait() takes them.
+// batches balance). A thread's batch waits in its mailbox (the ledger's own copy, by address);
+// finished results wait in one queue until the ledger's Wait() takes them.
 //
 // The lock is std::mutex rather than absl::Mutex on purpose: Debian's Abseil is built
 // without ThreadSanitizer instrumentation, so TSan cannot see absl::Mutex's ordering and
@@ -37,14 +37,15 @@ namespace {
 
 class ThreadsBackend : public WorkerBackend {
  public:
-  explicit ThreadsBackend(int workers) : workers_(workers), mailboxes_(workers) {}
+  explicit ThreadsBackend(int workers)
+      : workers_(workers), work_available_(workers), mailboxes_(workers, nullptr) {}
 
   ~ThreadsBackend() override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
     }
-    work_available_.notify_all();
+    for (std::condition_variable& available : work_available_) available.notify_one();
     for (std::thread& thread : threads_) thread.join();
   }
 
@@ -73,13 +74,13 @@ class ThreadsBackend : public WorkerBackend {
   absl::Status Send(int slot, const WorkBatch& batch) override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      mailboxes_[slot] = batch;
+      mailboxes_[slot] = &batch;  // The ledger keeps it until its result is reported.
     }
-    work_available_.notify_all();
+    work_available_[slot].notify_one();
     return absl::OkStatus();
   }
 
-  absl::StatusOr<std::vector<WorkerEvent>> Wait(absl::Time deadline) override {
+  absl::Status Wait(absl::Time deadline, std::vector<WorkerEvent>& events) override {
     std::unique_lock<std::mutex> lock(mutex_);
     const auto ready = [this] { return !done_.empty(); };
     if (deadline == absl::InfiniteFuture()) {
@@ -87,29 +88,27 @@ class ThreadsBackend : public WorkerBackend {
     } else {
       result_available_.wait_until(lock, absl::ToChronoTime(deadline), ready);
     }
-    std::vector<WorkerEvent> events(std::make_move_iterator(done_.begin()),
-                                    std::make_move_iterator(done_.end()));
+    for (WorkerEvent& event : done_) events.push_back(std::move(event));
     done_.clear();
-    return events;
+    return absl::OkStatus();
   }
 
  private:
   void WorkerLoop(int slot) {
     while (true) {
-      WorkBatch batch;
+      const WorkBatch* batch;
       const Workload* workload;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        work_available_.wait(lock, [&] { return stopping_ || mailboxes_[slot].has_value(); });
-        if (!mailboxes_[slot]) return;  // Stopping, and nothing left to run.
-        batch = *std::move(mailboxes_[slot]);
-        mailboxes_[slot].reset();
+        work_available_[slot].wait(lock, [&] { return stopping_ || mailboxes_[slot] != nullptr; });
+        if (mailboxes_[slot] == nullptr) return;  // Stopping, and nothing left to run.
+        batch = std::exchange(mailboxes_[slot], nullptr);
         workload = workload_;
       }
       WorkerEvent event;
       event.slot = slot;
       event.kind = WorkerEvent::Kind::kResult;
-      event.result = RunBatch(*workload, batch);
+      event.result = RunBatch(*workload, *batch);
       {
         std::lock_guard<std::mutex> lock(mutex_);
         done_.push_back(std::move(event));
@@ -121,10 +120,11 @@ class ThreadsBackend : public WorkerBackend {
   const int workers_;
   std::vector<std::thread> threads_;  // Touched only by Start() and the destructor.
   std::mutex mutex_;
-  std::condition_variable work_available_;    // A mailbox filled, or stopping_ was set.
+  // By slot: its mailbox filled, or stopping_ was set.
+  std::vector<std::condition_variable> work_available_;
   std::condition_variable result_available_;  // done_ grew.
   const Workload* workload_ ABSL_GUARDED_BY(mutex_) = nullptr;
-  std::vector<std::optional<WorkBatch>> mailboxes_ ABSL_GUARDED_BY(mutex_);
+  std::vector<const WorkBatch*> mailboxes_ ABSL_GUARDED_BY(mutex_);  // By slot.
   std::deque<WorkerEvent> done_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
 };

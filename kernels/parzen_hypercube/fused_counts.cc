@@ -326,11 +326,11 @@ void AddDirectCounts(ConstMatrixView samples, const double* point, absl::Span<co
 }
 
 // FusedPass is the fused pass over every sample for one point, with the half-widths and the
-// buffers (`hist` of size().. and `band`) prepared by the caller once for all points.
+// buffers (`hist`, one count per half-width, and `band`) prepared by the caller once for all
+// points.
 template <int D>
 void FusedPass(ConstMatrixView samples, const double* point, const SortedHalves& halves, bool avx2,
-               std::vector<uint64_t>& hist, std::vector<double>& band,
-               absl::Span<uint64_t> counts) {
+               uint64_t* hist, double* band, absl::Span<uint64_t> counts) {
   const size_t rows = samples.rows();
   const size_t d = samples.cols();
   const size_t m = halves.size();
@@ -338,7 +338,7 @@ void FusedPass(ConstMatrixView samples, const double* point, const SortedHalves&
   const double hi = halves.hi();
   // hist[k] = samples whose first half-width >= c is sorted index k; k = m (inside no
   // window) is not kept.
-  std::fill(hist.begin(), hist.end(), 0);
+  std::fill(hist, hist + halves.size(), 0);
   uint64_t inside_all = 0;  // k = 0, counted apart.
   // The band is searched in batches of about two entries per half-width: enough to
   // amortise bringing the table back into L1 after the samples streamed through it, small
@@ -349,7 +349,7 @@ void FusedPass(ConstMatrixView samples, const double* point, const SortedHalves&
   for (size_t begin = 0; begin < rows; begin += kBlock) {
     const size_t block = std::min(kBlock, rows - begin);
     const double* s = samples.data() + begin * d;
-    double* end = band.data() + in_band;
+    double* end = band + in_band;
 #if PARSWEEP_X86_64_TARGETS
     if (D == 2 && avx2) {
       in_band += ClassifyBlock2Avx2(s, block, point, lo, hi, end, &inside_all);
@@ -387,7 +387,8 @@ void AddFusedCountsDims(ConstMatrixView samples, ConstMatrixView points,
   std::vector<uint64_t> hist(m, 0);
   std::vector<double> band(std::min(kMaxBatch, 2 * m) + kBlock + kBandSlack);
   for (size_t p = 0; p < points.rows(); ++p) {
-    FusedPass<D>(samples, points.row(p).data(), halves, avx2, hist, band, counts.subspan(p * m, m));
+    FusedPass<D>(samples, points.row(p).data(), halves, avx2, hist.data(), band.data(),
+                 counts.subspan(p * m, m));
   }
 }
 

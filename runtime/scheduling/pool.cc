@@ -64,7 +64,8 @@ Pool::~Pool() {
 void Pool::Abandon(Job& job) {
   if (job.cancelled) return;
   job.cancelled = true;
-  job.make_request = nullptr;  // Never called again; what it captured may be gone.
+  job.make_request = nullptr;              // Never called again; what it captured may be gone.
+  if (job.completed == job.count) return;  // Nothing of it is queued or in flight.
   job.responses.clear();
   job.arrived.clear();
   unsubmitted_.erase(

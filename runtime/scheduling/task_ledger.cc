@@ -79,13 +79,13 @@ absl::StatusOr<std::optional<WorkBatchResult>> TaskLedger::Next(absl::Time deadl
       }
       continue;
     }
-    absl::StatusOr<std::vector<WorkerEvent>> events = backend_->Wait(deadline);
-    if (!events.ok()) {
+    events_.clear();  // Kept across calls: no allocation per wait.
+    if (absl::Status waited = backend_->Wait(deadline, events_); !waited.ok()) {
       // The backend cannot go on: what it was running is lost, and so is the executor.
       started_ = false;
-      return events.status();
+      return waited;
     }
-    for (const WorkerEvent& event : *events) Handle(event);
+    for (WorkerEvent& event : events_) Handle(event);
     if (done_.empty() && absl::Now() >= deadline) return std::nullopt;
   }
   WorkBatchResult result = std::move(done_.front());
@@ -115,7 +115,7 @@ void TaskLedger::Dispatch() {
   }
 }
 
-void TaskLedger::Handle(const WorkerEvent& event) {
+void TaskLedger::Handle(WorkerEvent& event) {
   Slot& slot = slots_.at(event.slot);
   switch (event.kind) {
     case WorkerEvent::Kind::kResult: {
@@ -123,7 +123,8 @@ void TaskLedger::Handle(const WorkerEvent& event) {
       if (slot.state != SlotState::kBusy || event.result.id() != slot.batch) return;
       slot = Slot();
       slot.state = SlotState::kIdle;
-      Finish(event.result.id(), event.result);
+      const uint64_t id = event.result.id();
+      Finish(id, std::move(event.result));
       return;
     }
     case WorkerEvent::Kind::kReady:

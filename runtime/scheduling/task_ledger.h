@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -73,7 +73,7 @@ class TaskLedger final : public Executor {
 
   // Hands queued batches to idle slots.
   void Dispatch();
-  void Handle(const WorkerEvent& event);
+  void Handle(WorkerEvent& event);
   // Starts a worker in an empty slot; a failure is kept in start_error_.
   void StartSlot(int slot);
   // Settles the batch of a slot whose worker was lost, and replaces the worker.
@@ -85,10 +85,12 @@ class TaskLedger final : public Executor {
   const LedgerOptions options_;
   bool started_ = false;
   std::vector<Slot> slots_;
-  absl::flat_hash_map<uint64_t, Record> records_;  // Queued or running.
-  std::deque<uint64_t> queue_;                     // Not yet sent; retries in front.
-  std::deque<WorkBatchResult> done_;               // Finished, not yet returned by Next().
-  absl::Status start_error_;                       // Why a worker last failed to start.
+  // Queued or running; a node map, since backends may hold a running batch by address.
+  absl::node_hash_map<uint64_t, Record> records_;
+  std::deque<uint64_t> queue_;        // Not yet sent; retries in front.
+  std::deque<WorkBatchResult> done_;  // Finished, not yet returned by Next().
+  absl::Status start_error_;          // Why a worker last failed to start.
+  std::vector<WorkerEvent> events_;   // Next()'s scratch.
 };
 
 }  // namespace parsweep

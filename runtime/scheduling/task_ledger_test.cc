@@ -45,9 +45,8 @@ class ScriptedBackend : public WorkerBackend {
     running[slot] = batch;
     return absl::OkStatus();
   }
-  absl::StatusOr<std::vector<WorkerEvent>> Wait(absl::Time deadline) override {
-    std::vector<WorkerEvent> events;
-    if (hold) return events;  // Nothing finishes: only the deadline ends the wait.
+  absl::Status Wait(absl::Time deadline, std::vector<WorkerEvent>& events) override {
+    if (hold) return absl::OkStatus();  // Nothing finishes: only the deadline ends the wait.
     for (auto& [slot, batch] : running) {
       WorkerEvent& event = events.emplace_back();
       event.slot = slot;
@@ -71,7 +70,7 @@ class ScriptedBackend : public WorkerBackend {
       }
     }
     running.clear();
-    return events;
+    return absl::OkStatus();
   }
 
   absl::Status start_status;

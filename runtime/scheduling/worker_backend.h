@@ -8,12 +8,14 @@
 //  - Start(workload) readies a worker in every slot for `workload` and returns once all are
 //    ready, or with the error that stopped one (the backend then holds no worker). It replaces
 //    the workers of an earlier Start. The ledger calls it only with no batch running.
-//  - Send(slot, batch) hands a batch to the idle, ready worker in `slot`. InvalidArgument: the
-//    batch cannot be sent (too large) and the worker is fine. Any other error: the worker is
-//    lost, and the next Wait() reports it (kLost) like any other loss.
-//  - Wait(deadline) blocks until something happened or `deadline` passed, and returns the
-//    events (possibly none). An error means the backend cannot go on at all (an MPI job that
-//    broke): every batch it held is lost.
+//  - Send(slot, batch) hands a batch to the idle, ready worker in `slot`. The ledger keeps
+//    `batch` alive and unchanged until the slot's result or loss is reported, so a backend
+//    whose workers share this process may run it in place. InvalidArgument: the batch cannot
+//    be sent (too large) and the worker is fine. Any other error: the worker is lost, and the
+//    next Wait() reports it (kLost) like any other loss.
+//  - Wait(deadline, events) blocks until something happened or `deadline` passed, and
+//    appends the events (possibly none) to `events`. An error means the backend cannot go on at all
+//    (an MPI job that broke): every batch it held is lost.
 //  - A worker that dies, or breaks its protocol, is reaped (and killed if need be) by the
 //    backend, which reports kLost for its slot; the slot then holds no worker until Restart().
 //  - Restart(slot) starts a fresh worker in an empty slot, for the workload of the last
@@ -79,8 +81,8 @@ class WorkerBackend {
   // WorkerBackend::Send gives `batch` to the ready, idle worker in `slot`.
   virtual absl::Status Send(int slot, const WorkBatch& batch) = 0;
 
-  // WorkerBackend::Wait returns what happened by `deadline`.
-  virtual absl::StatusOr<std::vector<WorkerEvent>> Wait(absl::Time deadline) = 0;
+  // WorkerBackend::Wait appends to `events` what happened by `deadline`.
+  virtual absl::Status Wait(absl::Time deadline, std::vector<WorkerEvent>& events) = 0;
 
   // WorkerBackend::Kill stops the worker in `slot`, if workers can be stopped.
   virtual void Kill(int slot) {}

@@ -36,6 +36,7 @@ absl::Status PartialMerger::Add(uint64_t index, const TaskResult& result) {
   ++num_received_;
 
   const uint64_t cell_index = plan_.cell_of(index);
+  if (plan_.tasks_in_cell() == 1) return Close(cell_index, task, *partial);  // Complete.
   auto [it, opened] = open_.try_emplace(cell_index);
   OpenCell& cell = it->second;
   if (opened) cell.next = plan_.first_task(cell_index);
@@ -76,12 +77,17 @@ absl::Status PartialMerger::Close(uint64_t cell_index, const Task& task, const P
   // Every task of a cell has the same points and widths.
   const size_t widths = task.width_indices_size();
   const size_t points = task.point_end() - task.point_begin();
-  std::vector<double> cell_widths(widths);
+  // Scratch kept across cells: a sweep of many one-width cells would otherwise allocate
+  // for each.
+  std::vector<double>& cell_widths = cell_widths_;
+  std::vector<WidthResult>& cell_results = cell_results_;
+  cell_widths.resize(widths);
   for (size_t w = 0; w < widths; ++w) cell_widths[w] = sweep_.spec().widths(task.width_indices(w));
-  std::vector<WidthResult> cell_results(points * widths);
+  cell_results.resize(points * widths);
   for (size_t p = 0; p < points; ++p) {
     for (size_t w = 0; w < widths; ++w) {
       WidthResult& result = cell_results[p * widths + w];
+      result.Clear();
       result.set_point_index(static_cast<uint32_t>(task.point_begin() + p));
       result.set_width(cell_widths[w]);
     }
@@ -95,8 +101,8 @@ absl::Status PartialMerger::Close(uint64_t cell_index, const Task& task, const P
   }
   for (size_t p = 0; p < points; ++p) {
     for (size_t w = 0; w < widths; ++w) {
-      estimates_[(task.point_begin() + p) * num_widths_ + task.width_indices(w)] =
-          std::move(cell_results[p * widths + w]);
+      estimates_[(task.point_begin() + p) * num_widths_ + task.width_indices(w)].Swap(
+          &cell_results[p * widths + w]);
     }
   }
   return absl::OkStatus();

@@ -64,6 +64,8 @@ class PartialMerger {
   uint64_t num_received_ = 0;
   absl::flat_hash_map<uint64_t, OpenCell> open_;
   std::vector<WidthResult> estimates_;
+  std::vector<double> cell_widths_;        // Close()'s scratch.
+  std::vector<WidthResult> cell_results_;  // Close()'s scratch.
 };
 
 }  // namespace parsweep
