@@ -84,8 +84,8 @@ __attribute__((always_inline)) inline void FusedPass(ConstMatrixView samples, co
   for (; i + 2 <= rows; i += 2) {
     const double r2_first = SquaredDistance(samples.data() + i * d, x, d);
     const double r2_second = SquaredDistance(samples.data() + (i + 1) * d, x, d);
-    V first;
-    V second;
+    V first{};  // Zeroed, then every lane set: what the compiler sees as initialized.
+    V second{};
     for (size_t lane = 0; lane < kLanes; ++lane) {
       first[lane] = r2_first;
       second[lane] = r2_second;
@@ -99,7 +99,7 @@ __attribute__((always_inline)) inline void FusedPass(ConstMatrixView samples, co
   }
   if (i < rows) {
     const double r2 = SquaredDistance(samples.data() + i * d, x, d);
-    V rr;
+    V rr{};
     for (size_t lane = 0; lane < kLanes; ++lane) rr[lane] = r2;
     for (size_t w = 0; w < padded; w += kLanes) {
       StoreV(totals + w, LoadV<V>(totals + w) + ExpNonPositive(rr * LoadV<V>(scales + w)));

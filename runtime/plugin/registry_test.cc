@@ -64,7 +64,7 @@ TEST(RegistryTest, CreatesARegisteredPluginFromItsConfig) {
 }
 
 TEST(RegistryTest, ParsesTheDeclaredOptionsBeforeTheFactoryRuns) {
-  absl::StatusOr<std::unique_ptr<Widget>> box = Registry<Widget>::Global().Create({"box", 7});
+  absl::StatusOr<std::unique_ptr<Widget>> box = Registry<Widget>::Global().Create({"box", 7, {}});
   ASSERT_TRUE(box.ok()) << box.status();
   EXPECT_EQ(static_cast<const Box&>(**box).colour_, "red");  // The default.
   absl::Status status =
@@ -90,12 +90,12 @@ TEST(RegistryTest, DescribesEachPluginForTheList) {
 }
 
 TEST(RegistryTest, PassesOnTheFactorysError) {
-  EXPECT_EQ(Registry<Widget>::Global().Create({"box", -1}).status().code(),
+  EXPECT_EQ(Registry<Widget>::Global().Create({"box", -1, {}}).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
 TEST(RegistryTest, UnknownNameIsNotFoundAndListsTheKnownNames) {
-  const absl::Status status = Registry<Widget>::Global().Create({"sphere", 1}).status();
+  const absl::Status status = Registry<Widget>::Global().Create({"sphere", 1, {}}).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(status.message(), HasSubstr("unknown widget 'sphere'; known widgets: another, box"));
 }
