@@ -18,6 +18,7 @@
 #include "executors/process/worker_loop.h"
 #include "executors/process/worker_process.h"
 #include "runtime/base/status_macros.h"
+#include "runtime/testing/first_attempt.h"
 
 namespace parsweep {
 namespace {
@@ -43,15 +44,6 @@ int ReplyFd() {
 
 void WriteRaw(absl::string_view bytes) {
   if (write(ReplyFd(), bytes.data(), bytes.size()) < 0) _exit(70);
-}
-
-// True the first time it is called for `path` across all processes: O_EXCL creation is
-// atomic.
-bool FirstAttempt(const std::string& path) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return false;
-  close(fd);
-  return true;
 }
 
 void AppendPid(const std::string& path) {

@@ -1,9 +1,7 @@
 // serial: runs every batch on the calling thread, in submission order, when the caller
 // waits for a result. The baseline every other executor is compared with, and the
 // reference for their results.
-#include <deque>
 #include <memory>
-#include <optional>
 #include <utility>
 #include <vector>
 

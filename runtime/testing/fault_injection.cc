@@ -11,19 +11,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "runtime/testing/first_attempt.h"
 
 namespace parsweep {
 namespace {
 
 using fault_injection::FaultPlan;
-
-// True for the first caller across all processes: O_EXCL creation is atomic.
-bool FirstAttempt(const std::string& path) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return false;
-  close(fd);
-  return true;
-}
 
 }  // namespace
 
