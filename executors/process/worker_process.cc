@@ -160,16 +160,33 @@ absl::StatusOr<std::vector<std::string>> ReadOwnCommandLine() {
   return argv;
 }
 
-absl::Status CheckSingleThreaded() {
+namespace {
+
+// The Threads: line of /proc/self/status; 0 if it cannot be read.
+int CountThreads() {
   std::ifstream file("/proc/self/status");
   std::string line;
-  int threads = 0;
   while (std::getline(file, line)) {
     absl::string_view rest = line;
+    int threads = 0;
     if (absl::ConsumePrefix(&rest, "Threads:")) {
-      if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(rest), &threads)) threads = 0;
-      break;
+      return absl::SimpleAtoi(absl::StripAsciiWhitespace(rest), &threads) ? threads : 0;
     }
+  }
+  return 0;
+}
+
+// A thread that was just joined (a threads executor destroyed a moment ago) wakes its joiner
+// before the kernel has taken it off the process's list; it is gone within microseconds.
+constexpr absl::Duration kExitingThreadGrace = absl::Milliseconds(50);
+
+}  // namespace
+
+absl::Status CheckSingleThreaded() {
+  int threads = CountThreads();
+  for (const absl::Time until = absl::Now() + kExitingThreadGrace;
+       threads > 1 && absl::Now() < until; threads = CountThreads()) {
+    absl::SleepFor(absl::Microseconds(100));
   }
   if (threads == 1) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(

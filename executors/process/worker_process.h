@@ -54,6 +54,7 @@ struct SpawnCommand {
 absl::StatusOr<std::vector<std::string>> ReadOwnCommandLine();
 
 // CheckSingleThreaded is FailedPrecondition, advising start_method=spawn, if this process
+// (after up to 50 ms for threads that were just joined to leave)
 // has more than one thread (or the count cannot be read): a forked child would inherit
 // locks that the other threads hold and that nothing in the child will ever release.
 absl::Status CheckSingleThreaded();
