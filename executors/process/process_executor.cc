@@ -21,6 +21,7 @@
 #include "executors/process/worker_loop.h"
 #include "executors/process/worker_process.h"
 #include "runtime/base/status_macros.h"
+#include "runtime/process/process_state.h"
 #include "runtime/process/worker_entry.h"
 #include "runtime/scheduling/batch.h"
 #include "runtime/scheduling/task_ledger.h"
@@ -36,6 +37,8 @@ constexpr int kMaxRetries = 100;
 constexpr absl::Duration kExitGrace = absl::Seconds(1);
 // How long workers may take to exit after their pipes close at shutdown.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(2);
+// The most a result that travels in pieces may add up to: what protobuf can parse.
+constexpr size_t kMaxAssembledBytes = size_t{2} << 30;
 
 class ProcessBackend final : public WorkerBackend {
  public:
@@ -49,13 +52,17 @@ class ProcessBackend final : public WorkerBackend {
   absl::StatusOr<bool> Restart(int slot) override;
   absl::Status Send(int slot, const WorkBatch& batch) override;
   absl::Status Wait(absl::Time deadline, std::vector<WorkerEvent>& events) override;
-  void Kill(int slot) override;
+  bool heartbeats() const override {
+    return options_.heartbeat_timeout != absl::InfiniteDuration();
+  }
+  std::string Kill(int slot, absl::string_view why) override;
 
  private:
   struct Worker {
     std::unique_ptr<WorkerProcess> process;  // Null when the slot holds none.
     bool ready = false;                      // Spawned workers: the workload is built.
     std::optional<uint64_t> batch;           // The id of the batch it runs.
+    std::string pieces;                      // A result arriving in pieces, so far.
   };
 
   bool spawn() const {
@@ -66,6 +73,13 @@ class ProcessBackend final : public WorkerBackend {
   // Waits up to `timeout_ms` (-1: no limit) for any worker to say something, and handles it.
   absl::Status Poll(int timeout_ms, std::vector<WorkerEvent>& events);
   void HandleReadable(int slot, std::vector<WorkerEvent>& events);
+  // Handles one frame from the worker in `slot`.
+  void HandleFrame(int slot, FromWorker& frame, std::vector<WorkerEvent>& events);
+  // How often workers beat: a tenth of the silence that gets them killed, so that a few
+  // late beats on a loaded machine are no reason to kill one.
+  absl::Duration heartbeat_interval() const {
+    return heartbeats() ? options_.heartbeat_timeout / 10 : absl::ZeroDuration();
+  }
   // Reaps a worker that died or misbehaved: the event that says so.
   WorkerEvent Lose(int slot, const absl::Status& cause);
   void StopWorkers();
@@ -82,9 +96,12 @@ class ProcessBackend final : public WorkerBackend {
 absl::StatusOr<std::unique_ptr<WorkerProcess>> ProcessBackend::StartProcess() {
   if (!spawn()) {
     const Workload& workload = *workload_;
+    WorkerLoopOptions loop;
+    loop.max_reply_bytes = options_.max_frame_bytes;
+    loop.heartbeat_interval = heartbeat_interval();
     return WorkerProcess::Fork(
-        [&workload](int request_fd, int reply_fd) {
-          return RunWorkerLoop(workload, request_fd, reply_fd);
+        [&workload, &loop](int request_fd, int reply_fd) {
+          return RunWorkerLoop(workload, request_fd, reply_fd, loop);
         },
         options_.max_frame_bytes);
   }
@@ -114,6 +131,8 @@ absl::Status ProcessBackend::Start(const Workload& workload) {
     WorkerStart start;
     *start.mutable_workload() = exported->spec;
     start.set_max_reply_bytes(options_.max_frame_bytes);
+    start.set_heartbeat_interval_us(
+        static_cast<uint64_t>(absl::ToInt64Microseconds(heartbeat_interval())));
     spawn_command_.argv = ReadOwnCommandLine().value_or(std::vector<std::string>());
     spawn_command_.inherited_fds.clear();
     for (const ExportedBlob& blob : exported->blobs) {
@@ -142,18 +161,36 @@ absl::Status ProcessBackend::Start(const Workload& workload) {
     worker.process = *std::move(process);
     worker.ready = !spawn();
   }
-  // Spawned workers say whether they could build the workload.
+  // Spawned workers say whether they could build the workload, beating while they build;
+  // one silent for heartbeat_timeout fails the start.
+  std::vector<absl::Time> heard(workers_.size(), absl::Now());
   while (status.ok() && std::any_of(workers_.begin(), workers_.end(),
                                     [](const Worker& w) { return w.process && !w.ready; })) {
     std::vector<WorkerEvent> events;
-    status = Poll(-1, events);
+    const absl::Time check =
+        *std::min_element(heard.begin(), heard.end()) + options_.heartbeat_timeout;
+    status = Wait(check, events);
     for (const WorkerEvent& event : events) {
       if (!status.ok()) break;
+      if (event.kind == WorkerEvent::Kind::kAlive) heard[event.slot] = absl::Now();
+      if (event.kind == WorkerEvent::Kind::kReady) heard[event.slot] = absl::InfiniteFuture();
       if (event.kind == WorkerEvent::Kind::kStartFailed) status = event.cause;
       if (event.kind == WorkerEvent::Kind::kLost) {
         status = absl::UnavailableError(
             absl::StrCat(event.worker, " ", event.end, " before it was ready"));
       }
+    }
+    const absl::Time now = absl::Now();
+    for (size_t slot = 0; status.ok() && slot < workers_.size(); ++slot) {
+      Worker& worker = workers_[slot];
+      if (!worker.process || worker.ready || now - heard[slot] < options_.heartbeat_timeout) {
+        continue;
+      }
+      const std::string seen = DescribeProcessState(worker.process->pid());
+      status = absl::DeadlineExceededError(
+          absl::StrCat("worker pid ", worker.process->pid(), " sent no heartbeat for ",
+                       absl::FormatDuration(absl::Trunc(now - heard[slot], absl::Milliseconds(10))),
+                       " while building the workload", seen.empty() ? "" : "; ", seen));
     }
   }
   if (!status.ok()) StopWorkers();
@@ -195,9 +232,13 @@ absl::Status ProcessBackend::Wait(absl::Time deadline, std::vector<WorkerEvent>&
   return Poll(timeout_ms, events);
 }
 
-void ProcessBackend::Kill(int slot) {
+std::string ProcessBackend::Kill(int slot, absl::string_view) {
   Worker& worker = workers_.at(slot);
-  if (worker.process && !worker.process->reaped()) kill(worker.process->pid(), SIGKILL);
+  if (!worker.process || worker.process->reaped()) return "";
+  const std::string seen = DescribeProcessState(worker.process->pid());
+  // The pipe reaches EOF; the next Wait() reaps the worker and reports it lost.
+  kill(worker.process->pid(), SIGKILL);
+  return seen;
 }
 
 absl::Status ProcessBackend::Poll(int timeout_ms, std::vector<WorkerEvent>& events) {
@@ -223,15 +264,28 @@ absl::Status ProcessBackend::Poll(int timeout_ms, std::vector<WorkerEvent>& even
 }
 
 void ProcessBackend::HandleReadable(int slot, std::vector<WorkerEvent>& events) {
+  // Every frame that has arrived: heartbeats may have queued up behind each other.
+  while (workers_[slot].process) {
+    absl::StatusOr<std::optional<FromWorker>> reply = workers_[slot].process->Receive();
+    if (!reply.ok()) {
+      events.push_back(Lose(slot, reply.status()));
+      return;
+    }
+    if (!reply->has_value()) return;
+    HandleFrame(slot, **reply, events);
+  }
+}
+
+void ProcessBackend::HandleFrame(int slot, FromWorker& frame, std::vector<WorkerEvent>& events) {
   Worker& worker = workers_[slot];
-  absl::StatusOr<std::optional<FromWorker>> reply = worker.process->Receive();
-  if (!reply.ok()) {
-    events.push_back(Lose(slot, reply.status()));
+  const pid_t pid = worker.process->pid();
+  if (frame.has_heartbeat()) {
+    WorkerEvent& alive = events.emplace_back();
+    alive.slot = slot;
+    alive.kind = WorkerEvent::Kind::kAlive;
+    alive.batch = frame.heartbeat().batch();
     return;
   }
-  if (!reply->has_value()) return;
-  FromWorker& frame = **reply;
-  const pid_t pid = worker.process->pid();
   if (!worker.ready && frame.has_ready()) {
     if (frame.ready().code() == 0) {
       worker.ready = true;
@@ -252,6 +306,29 @@ void ProcessBackend::HandleReadable(int slot, std::vector<WorkerEvent>& events) 
     worker = Worker();
     return;
   }
+  if (worker.batch && frame.has_piece() && frame.piece().batch() == *worker.batch) {
+    // Protobuf parses at most 2 GiB; a worker claiming more is broken.
+    if (worker.pieces.size() + frame.piece().data().size() > kMaxAssembledBytes) {
+      events.push_back(Lose(
+          slot, absl::DataLossError(absl::StrCat("worker pid ", pid, " sent a result of more than ",
+                                                 kMaxAssembledBytes, " bytes in pieces"))));
+      return;
+    }
+    worker.pieces.append(frame.piece().data());
+    // A piece is progress, as a heartbeat is.
+    WorkerEvent& alive = events.emplace_back();
+    alive.slot = slot;
+    alive.kind = WorkerEvent::Kind::kAlive;
+    alive.batch = *worker.batch;
+    if (!frame.piece().last()) return;
+    const std::string pieces = std::exchange(worker.pieces, std::string());
+    if (!frame.mutable_result()->ParseFromString(pieces) || frame.result().id() != *worker.batch) {
+      events.push_back(Lose(slot, absl::DataLossError(absl::StrCat(
+                                      "worker pid ", pid, " sent a result in ",
+                                      "pieces that does not parse as its batch's result"))));
+      return;
+    }
+  }
   if (worker.batch && frame.has_result() && frame.result().id() == *worker.batch) {
     WorkerEvent& done = events.emplace_back();
     done.slot = slot;
@@ -264,6 +341,7 @@ void ProcessBackend::HandleReadable(int slot, std::vector<WorkerEvent>& events) 
                                   "worker pid ", pid, " sent a frame it was not asked for (",
                                   frame.has_ready()    ? "ready"
                                   : frame.has_result() ? "result"
+                                  : frame.has_piece()  ? "piece"
                                                        : "empty",
                                   ")"))));
 }
@@ -311,8 +389,15 @@ const OptionList& ProcessExecutorOptionList() {
                  "processes of this binary that map the data from sealed shared memory"),
       IntOption("max_retries", 2, 0, kMaxRetries,
                 "times a batch whose worker died is run again on a fresh worker"),
-      IntOption("max_frame_bytes", int64_t{64} << 20, 1, static_cast<int64_t>(kMaxFrameLimit),
-                "the largest reply a worker may send; a larger one fails its batch"),
+      IntOption("max_frame_bytes", int64_t{64} << 20, static_cast<int64_t>(kMinFrameBytes),
+                static_cast<int64_t>(kMaxFrameLimit),
+                "the largest frame a worker may send; a larger result travels in pieces"),
+      TimeoutOption("task_timeout", kDefaultTaskTimeout,
+                    "how long a batch may run before its worker is killed and the batch run "
+                    "again (inf: no limit)"),
+      TimeoutOption("heartbeat_timeout", kDefaultHeartbeatTimeout,
+                    "how long a busy worker may go without a heartbeat (it sends one every "
+                    "tenth of this) before it is killed and its batch run again (inf: never)"),
   };
   return *options;
 }
@@ -332,6 +417,8 @@ absl::StatusOr<ProcessExecutorOptions> ProcessExecutorOptionsFrom(const Executor
                              : ProcessExecutorOptions::StartMethod::kFork;
   options.max_retries = static_cast<int>(parsed.Int("max_retries"));
   options.max_frame_bytes = static_cast<size_t>(parsed.Int("max_frame_bytes"));
+  options.task_timeout = parsed.Duration("task_timeout");
+  options.heartbeat_timeout = parsed.Duration("heartbeat_timeout");
   return options;
 }
 
@@ -340,6 +427,9 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateProcessExecutor(const ExecutorSp
   ASSIGN_OR_RETURN(const ProcessExecutorOptions options, ProcessExecutorOptionsFrom(spec, parsed));
   LedgerOptions ledger;
   ledger.max_retries = options.max_retries;
+  ledger.task_timeout = options.task_timeout;
+  ledger.heartbeat_timeout = options.heartbeat_timeout;
+  ledger.notice = PrintNotice;
   return std::unique_ptr<Executor>(
       std::make_unique<TaskLedger>(std::make_unique<ProcessBackend>(options), ledger));
 }

@@ -2,15 +2,29 @@
 // workload that is not thread-safe, or that crashes, cannot take the caller down with it.
 //
 // Parameters (ExecutorSpec): `workers` (0: one per core); params `start_method` = fork
-// (default) | spawn, `max_retries` (default 2) and `max_frame_bytes` (default 64 MiB).
+// (default) | spawn, `max_retries` (default 2), `max_frame_bytes` (default 64 MiB),
+// `task_timeout` (default 1h) and `heartbeat_timeout` (default 5s).
 //
 // The executor is a TaskLedger (runtime/scheduling/task_ledger.h) over this file's backend:
 // the ledger schedules dynamically (an idle worker gets the next batch), retries and
 // cancels; the backend starts worker processes, writes a batch to one and waits with poll()
 // for any worker's reply. Frames on the pipes are protobuf's varint-delimited ToWorker /
 // FromWorker messages (see frame_io.h). Replies are read without blocking, so a slow worker
-// never holds up the others, and a reply larger than `max_frame_bytes` is refused before it
-// is buffered.
+// never holds up the others, and a frame larger than `max_frame_bytes` is refused before it
+// is buffered; a worker sends a result larger than that in pieces (ResultPiece), so every
+// result that protobuf can hold (2 GiB) comes back.
+//
+// Liveness. While a worker runs a batch (or a spawned one builds its workload), a thread of
+// its own sends a Heartbeat every tenth of `heartbeat_timeout`. A worker silent for
+// `heartbeat_timeout` (stopped by SIGSTOP, say, or starved of memory) is killed with
+// SIGKILL, and so is one whose batch runs past `task_timeout` (an endless loop); either
+// then counts as a lost worker (below), and the messages say what was seen: "worker pid 42
+// sent no heartbeat for 5s (the limit is 5s); it was stopped (SIGSTOP ...) while running the
+// batch starting at item 17". The defaults: 5 s of silence is 10 missed beats, more than a
+// loaded machine delays a thread that only sleeps and writes a few bytes, and short enough
+// that a stopped worker costs seconds; an hour per batch is far beyond any batch the sweep
+// planner makes (milliseconds to seconds), so only a batch that will never end reaches it,
+// while a caller whose single batches really run for hours raises it.
 //
 // Faults. A worker that dies (its pipe reaches EOF, or a write to it fails) is reaped and
 // replaced, and its batch runs again on another worker, at most `max_retries` times; after
@@ -69,10 +83,15 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "proto/executor.pb.h"
 #include "runtime/plugin/executor.h"
 
 namespace parsweep {
+
+// The default limits of liveness (see "Liveness" above).
+inline constexpr absl::Duration kDefaultTaskTimeout = absl::Hours(1);
+inline constexpr absl::Duration kDefaultHeartbeatTimeout = absl::Seconds(5);
 
 // ProcessExecutorOptions: the parsed ExecutorSpec.
 struct ProcessExecutorOptions {
@@ -82,6 +101,8 @@ struct ProcessExecutorOptions {
   StartMethod start_method = StartMethod::kFork;
   int max_retries = 2;
   size_t max_frame_bytes = size_t{64} << 20;
+  absl::Duration task_timeout = kDefaultTaskTimeout;
+  absl::Duration heartbeat_timeout = kDefaultHeartbeatTimeout;
 };
 
 // ParseProcessExecutorOptions reads `spec` as the registry does for "process":

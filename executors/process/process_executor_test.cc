@@ -211,14 +211,21 @@ TEST_P(ProcessExecutorTest, WorkerKilledWithoutRetriesFailsItsBatchNamingIt) {
   EXPECT_EQ(Values(again), (std::vector<int64_t>{1, 8, 27}));
 }
 
+// Submits `batch`, whose item config.trigger() waits (WAIT_FOR_KILL_ONCE), and returns the
+// pid of the worker stuck in it; 0 if none is found within 30 s.
+pid_t SubmitAndFindTheStuckWorker(Executor& executor, const FaultConfig& config, WorkBatch batch) {
+  if (!executor.Submit(std::move(batch)).ok()) return 0;
+  if (!WaitFor([&] { return !ReadPids(config.pid_path()).empty(); }, 30)) return 0;
+  return ReadPids(config.pid_path()).at(0);
+}
+
 TEST_P(ProcessExecutorTest, WorkerKilledFromOutsideIsRetried) {
   const FaultConfig config = Fault(FaultConfig::RUN, FaultConfig::WAIT_FOR_KILL_ONCE, 4);
   FaultWorkload workload(config);
   std::unique_ptr<Executor> executor = MakeStarted(Spec(method()), workload);
   ASSERT_NE(executor, nullptr);
-  ASSERT_TRUE(executor->Submit(CubeBatch(1, {3, 4, 5}, 0)).ok());
-  ASSERT_TRUE(WaitFor([&] { return !ReadPids(config.pid_path()).empty(); }, 30));
-  const pid_t victim = ReadPids(config.pid_path()).at(0);
+  const pid_t victim = SubmitAndFindTheStuckWorker(*executor, config, CubeBatch(1, {3, 4, 5}, 0));
+  ASSERT_GT(victim, 0);
   ASSERT_EQ(kill(victim, SIGKILL), 0);
   absl::StatusOr<WorkBatchResult> result = executor->Next();
   ASSERT_TRUE(result.ok()) << result.status();
@@ -284,15 +291,90 @@ TEST_P(ProcessExecutorTest, CorruptRepliesFailTheirBatchWithDataLoss) {
   }
 }
 
-TEST_P(ProcessExecutorTest, ReplyOverMaxFrameBytesIsDataLoss) {
+TEST_P(ProcessExecutorTest, ResultLargerThanAFrameTravelsInPieces) {
   CubeWorkload cube;
   std::unique_ptr<Executor> executor =
-      MakeStarted(Spec(method(), 1, {{"max_frame_bytes", "8"}}), cube);
+      MakeStarted(Spec(method(), 2, {{"max_frame_bytes", "1024"}}), cube);
   ASSERT_NE(executor, nullptr);
-  const WorkBatchResult failed = RunOne(*executor, CubeBatch(1, {7}, 0));
+  std::vector<int64_t> values;
+  std::vector<int64_t> cubes;
+  for (int64_t v = 1000000; v < 1000500; ++v) {  // 500 responses of ~10 bytes: 5 frames.
+    values.push_back(v);
+    cubes.push_back(v * v * v);
+  }
+  for (uint64_t id = 1; id <= 3; ++id) {  // The pieces of one result do not leak into the next.
+    const WorkBatchResult result = RunOne(*executor, CubeBatch(id, values, 0));
+    EXPECT_FALSE(result.has_error()) << result.error().message();
+    EXPECT_EQ(Values(result), cubes);
+  }
+}
+
+TEST_P(ProcessExecutorTest, StoppedWorkerIsKilledAndItsBatchRunsAgain) {
+  const FaultConfig config = Fault(FaultConfig::RUN, FaultConfig::WAIT_FOR_KILL_ONCE, 4);
+  FaultWorkload workload(config);
+  std::unique_ptr<Executor> executor =
+      MakeStarted(Spec(method(), 2, {{"heartbeat_timeout", "1s"}}), workload);
+  ASSERT_NE(executor, nullptr);
+  const pid_t victim = SubmitAndFindTheStuckWorker(*executor, config, CubeBatch(1, {3, 4, 5}, 0));
+  ASSERT_GT(victim, 0);
+  ASSERT_EQ(kill(victim, SIGSTOP), 0);
+  absl::StatusOr<WorkBatchResult> result = executor->Next();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->has_error()) << result->error().message();
+  EXPECT_EQ(Values(*result), (std::vector<int64_t>{27, 64, 125}));
+  EXPECT_TRUE(ProcessIsGone(victim));
+}
+
+TEST_P(ProcessExecutorTest, StoppedWorkerWithoutRetriesFailsSayingWhatWasSeen) {
+  const FaultConfig config = Fault(FaultConfig::RUN, FaultConfig::WAIT_FOR_KILL_ONCE, 4);
+  FaultWorkload workload(config);
+  std::unique_ptr<Executor> executor =
+      MakeStarted(Spec(method(), 1, {{"heartbeat_timeout", "1s"}, {"max_retries", "0"}}), workload);
+  ASSERT_NE(executor, nullptr);
+  const pid_t victim = SubmitAndFindTheStuckWorker(*executor, config, CubeBatch(1, {3, 4, 5}, 20));
+  ASSERT_GT(victim, 0);
+  ASSERT_EQ(kill(victim, SIGSTOP), 0);
+  absl::StatusOr<WorkBatchResult> failed = executor->Next();
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  ASSERT_TRUE(failed->has_error());
+  EXPECT_EQ(failed->error().code(), static_cast<int>(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_EQ(failed->error().index(), 20u);  // The batch is lost as a whole.
+  EXPECT_THAT(failed->error().message(),
+              HasSubstr(absl::StrCat("worker pid ", victim, " sent no heartbeat for ")));
+  EXPECT_THAT(failed->error().message(), HasSubstr("(the limit is 1s); it was stopped"));
+  EXPECT_THAT(failed->error().message(),
+              HasSubstr("while running the batch starting at item 20, and was killed"));
+  EXPECT_TRUE(ProcessIsGone(victim));
+  // A fresh worker took its place.
+  EXPECT_EQ(Values(RunOne(*executor, CubeBatch(2, {2}, 0))), (std::vector<int64_t>{8}));
+}
+
+TEST_P(ProcessExecutorTest, BatchPastTheTaskTimeoutIsKilledAndRunsAgain) {
+  // The stuck attempt still beats (its heartbeat thread runs on); only the timeout ends it.
+  const FaultConfig config = Fault(FaultConfig::RUN, FaultConfig::WAIT_FOR_KILL_ONCE, 4);
+  FaultWorkload workload(config);
+  std::unique_ptr<Executor> executor = MakeStarted(
+      Spec(method(), 2, {{"task_timeout", "1s"}, {"heartbeat_timeout", "200ms"}}), workload);
+  ASSERT_NE(executor, nullptr);
+  const WorkBatchResult result = RunOne(*executor, CubeBatch(1, {3, 4, 5}, 0));
+  EXPECT_FALSE(result.has_error()) << result.error().message();
+  EXPECT_EQ(Values(result), (std::vector<int64_t>{27, 64, 125}));
+  const std::vector<pid_t> pids = ReadPids(config.pid_path());
+  ASSERT_THAT(pids, SizeIs(1));  // Only the stuck first attempt announces itself.
+  EXPECT_TRUE(ProcessIsGone(pids[0]));
+}
+
+TEST_P(ProcessExecutorTest, BatchPastTheTaskTimeoutWithoutRetriesIsDeadlineExceeded) {
+  const FaultConfig config = Fault(FaultConfig::RUN, FaultConfig::HANG, 4);
+  FaultWorkload workload(config);
+  std::unique_ptr<Executor> executor =
+      MakeStarted(Spec(method(), 1, {{"task_timeout", "500ms"}, {"max_retries", "0"}}), workload);
+  ASSERT_NE(executor, nullptr);
+  const WorkBatchResult failed = RunOne(*executor, CubeBatch(1, {3, 4, 5}, 0));
   ASSERT_TRUE(failed.has_error());
-  EXPECT_EQ(failed.error().code(), static_cast<int>(absl::StatusCode::kDataLoss));
-  EXPECT_THAT(failed.error().message(), HasSubstr("more than the limit of 8 (max_frame_bytes)"));
+  EXPECT_EQ(failed.error().code(), static_cast<int>(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_THAT(failed.error().message(), HasSubstr(", past the task timeout of 500ms"));
+  EXPECT_THAT(failed.error().message(), HasSubstr("after 0 retries"));
 }
 
 TEST_P(ProcessExecutorTest, LeavesNoDescriptorOrChildBehind) {
@@ -533,13 +615,19 @@ TEST(ProcessExecutorFactoryTest, IsRegisteredAsProcess) {
 }
 
 TEST(ProcessExecutorFactoryTest, ParsesParameters) {
-  absl::StatusOr<ProcessExecutorOptions> options = ParseProcessExecutorOptions(
-      Spec("spawn", 3, {{"max_retries", "5"}, {"max_frame_bytes", "1024"}}));
+  absl::StatusOr<ProcessExecutorOptions> options =
+      ParseProcessExecutorOptions(Spec("spawn", 3,
+                                       {{"max_retries", "5"},
+                                        {"max_frame_bytes", "1024"},
+                                        {"task_timeout", "90s"},
+                                        {"heartbeat_timeout", "inf"}}));
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->workers, 3);
   EXPECT_EQ(options->start_method, ProcessExecutorOptions::StartMethod::kSpawn);
   EXPECT_EQ(options->max_retries, 5);
   EXPECT_EQ(options->max_frame_bytes, 1024u);
+  EXPECT_EQ(options->task_timeout, absl::Seconds(90));
+  EXPECT_EQ(options->heartbeat_timeout, absl::InfiniteDuration());
 
   ExecutorSpec defaults;
   defaults.set_name("process");
@@ -549,6 +637,8 @@ TEST(ProcessExecutorFactoryTest, ParsesParameters) {
   EXPECT_EQ(options->start_method, ProcessExecutorOptions::StartMethod::kFork);
   EXPECT_EQ(options->max_retries, 2);
   EXPECT_EQ(options->max_frame_bytes, size_t{64} << 20);
+  EXPECT_EQ(options->task_timeout, absl::Hours(1));
+  EXPECT_EQ(options->heartbeat_timeout, absl::Seconds(5));
 }
 
 TEST(ProcessExecutorFactoryTest, BadParametersAreInvalidArgumentNamingThem) {
@@ -559,6 +649,11 @@ TEST(ProcessExecutorFactoryTest, BadParametersAreInvalidArgumentNamingThem) {
       {Spec("fork", 2, {{"max_retries", "two"}}), "max_retries"},
       {Spec("fork", 2, {{"max_retries", "101"}}), "max_retries"},
       {Spec("fork", 2, {{"max_frame_bytes", "0"}}), "max_frame_bytes must be an integer"},
+      {Spec("fork", 2, {{"max_frame_bytes", "1023"}}), "max_frame_bytes must be an integer"},
+      {Spec("fork", 2, {{"task_timeout", "0s"}}),
+       "task_timeout must be a positive duration such as 10s or 250ms, or inf"},
+      {Spec("fork", 2, {{"heartbeat_timeout", "-1s"}}),
+       "heartbeat_timeout must be a positive duration"},
       {Spec("fork", 2, {{"max_frame_bytes", "4294967296"}}), "max_frame_bytes"},
       {Spec("fork", 5000), "workers=5000"},
   };

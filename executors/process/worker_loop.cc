@@ -5,6 +5,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -17,12 +19,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "executors/process/frame_io.h"
 #include "executors/process/shared_memory.h"
 #include "proto/work.pb.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/plugin/registry.h"
 #include "runtime/scheduling/batch.h"
+#include "runtime/scheduling/heartbeat.h"
 
 namespace parsweep {
 namespace {
@@ -32,23 +37,67 @@ void Complain(const absl::Status& status) {
                status.ToString().c_str());
 }
 
-// Returns false when the parent can no longer be told anything.
-bool SendResult(int reply_fd, const WorkBatch& batch, WorkBatchResult result) {
-  FromWorker reply;
-  *reply.mutable_result() = std::move(result);
-  absl::Status written = WriteFrame(reply_fd, reply, Sigpipe::kIgnoredByProcess);
-  if (absl::IsInvalidArgument(written)) {
-    // Too large to frame. The parent must still hear about the batch, or it waits forever.
-    WorkBatchResult failed;
-    failed.set_id(batch.id());
-    SetError(batch.items().empty() ? 0 : batch.items(0).index(), written, failed);
-    *reply.mutable_result() = std::move(failed);
-    written = WriteFrame(reply_fd, reply, Sigpipe::kIgnoredByProcess);
-  }
-  return written.ok();
-}
+// Room a piece frame needs besides its data: tags, lengths, the batch id, the last flag.
+constexpr size_t kPieceOverhead = 64;
 
-int ServeBatches(const Workload& workload, FrameInput& input, int reply_fd, pid_t parent) {
+// Replies: the worker's reply pipe, shared by the main thread (results) and the heartbeat
+// thread (beats), one whole frame at a time.
+class Replies {
+ public:
+  Replies(int fd, size_t max_frame_bytes) : fd_(fd), max_frame_bytes_(max_frame_bytes) {}
+
+  // Replies::Send writes one frame; false when the parent can no longer be told anything.
+  bool Send(const FromWorker& frame) {
+    absl::MutexLock lock(&mu_);
+    return WriteFrame(fd_, frame, Sigpipe::kIgnoredByProcess).ok();
+  }
+
+  void Beat(uint64_t batch) {
+    FromWorker beat;
+    beat.mutable_heartbeat()->set_batch(batch);
+    Send(beat);  // A parent that has gone is noticed by the main thread.
+  }
+
+  // Replies::SendResult sends `result` as one frame, or, if it is larger than a frame may
+  // be, as the pieces of its serialization (ResultPiece), so that no result is too large to
+  // return. A result protobuf cannot serialize at all (2 GiB) becomes the batch's error.
+  bool SendResult(const WorkBatch& batch, WorkBatchResult result) {
+    FromWorker reply;
+    *reply.mutable_result() = std::move(result);
+    if (reply.ByteSizeLong() <= max_frame_bytes_) return Send(reply);
+    std::string bytes;
+    if (!reply.result().SerializeToString(&bytes)) {
+      WorkBatchResult failed;
+      failed.set_id(batch.id());
+      SetError(batch.items().empty() ? 0 : batch.items(0).index(),
+               absl::ResourceExhaustedError(
+                   absl::StrCat("the batch's result is ", reply.result().ByteSizeLong(),
+                                " bytes, more than protobuf can serialize; use smaller chunks")),
+               failed);
+      *reply.mutable_result() = std::move(failed);
+      return Send(reply);
+    }
+    reply.Clear();
+    ResultPiece& piece = *reply.mutable_piece();
+    piece.set_batch(batch.id());
+    const size_t piece_bytes = max_frame_bytes_ - kPieceOverhead;
+    for (size_t offset = 0; offset < bytes.size(); offset += piece_bytes) {
+      const size_t size = std::min(piece_bytes, bytes.size() - offset);
+      piece.set_data(bytes.data() + offset, size);
+      piece.set_last(offset + size == bytes.size());
+      if (!Send(reply)) return false;
+    }
+    return true;
+  }
+
+ private:
+  const int fd_;
+  const size_t max_frame_bytes_;
+  absl::Mutex mu_;
+};
+
+int ServeBatches(const Workload& workload, FrameInput& input, Replies& replies,
+                 HeartbeatSender& heartbeat, pid_t parent) {
   // The process is a worker now, and a parent that has gone should read as EPIPE on the
   // reply pipe (the loop then ends), not as SIGPIPE; set once, it spares every reply the
   // signal-mask calls that WriteFrame would otherwise make.
@@ -67,7 +116,10 @@ int ServeBatches(const Workload& workload, FrameInput& input, int reply_fd, pid_
       Complain(absl::DataLossError("the parent sent a frame that is not a batch"));
       return 1;
     }
-    if (!SendResult(reply_fd, frame.batch(), RunBatch(workload, frame.batch()))) return 0;
+    heartbeat.Begin(frame.batch().id());
+    WorkBatchResult result = RunBatch(workload, frame.batch());
+    heartbeat.End();
+    if (!replies.SendResult(frame.batch(), std::move(result))) return 0;
   }
 }
 
@@ -104,9 +156,13 @@ bool ParseFd(absl::string_view text, int& fd) {
 
 }  // namespace
 
-int RunWorkerLoop(const Workload& workload, int request_fd, int reply_fd) {
+int RunWorkerLoop(const Workload& workload, int request_fd, int reply_fd,
+                  const WorkerLoopOptions& options) {
   FrameInput input(request_fd);
-  return ServeBatches(workload, input, reply_fd, getppid());
+  Replies replies(reply_fd, options.max_reply_bytes);
+  HeartbeatSender heartbeat(options.heartbeat_interval,
+                            [&replies](uint64_t batch) { replies.Beat(batch); });
+  return ServeBatches(workload, input, replies, heartbeat, getppid());
 }
 
 std::optional<int> RunSpawnedWorkerIfRequested(int argc, char** argv) {
@@ -136,9 +192,22 @@ std::optional<int> RunSpawnedWorkerIfRequested(int argc, char** argv) {
   ToWorker first;
   absl::StatusOr<bool> got = input.Read(first);
   if (!got.ok() || !*got) return 1;  // The parent is gone, or not a process executor.
-  absl::StatusOr<std::unique_ptr<Workload>> workload =
-      first.has_start() ? BuildWorkload(first.start())
-                        : absl::DataLossError("the first frame from the parent is not a workload");
+  if (!first.has_start()) {
+    Complain(absl::DataLossError("the first frame from the parent is not a workload"));
+    return 1;
+  }
+  const WorkerStart& start = first.start();
+  // Limits a confused parent might send are clamped to what a frame can carry.
+  Replies replies(reply_fd,
+                  std::clamp<uint64_t>(start.max_reply_bytes(), kMinFrameBytes, kMaxFrameLimit));
+  HeartbeatSender heartbeat(absl::Microseconds(std::min<uint64_t>(start.heartbeat_interval_us(),
+                                                                  uint64_t{3600} * 1000 * 1000)),
+                            [&replies](uint64_t batch) { replies.Beat(batch); });
+  // Building may take a while (a workload that regenerates its samples): beat meanwhile,
+  // for batch 0, which no batch is.
+  heartbeat.Begin(0);
+  absl::StatusOr<std::unique_ptr<Workload>> workload = BuildWorkload(start);
+  heartbeat.End();
   FromWorker ready;
   if (!workload.ok()) {
     ready.mutable_ready()->set_code(static_cast<int32_t>(workload.status().code()));
@@ -146,8 +215,8 @@ std::optional<int> RunSpawnedWorkerIfRequested(int argc, char** argv) {
   } else {
     ready.mutable_ready();  // Code 0: built.
   }
-  if (!WriteFrame(reply_fd, ready).ok() || !workload.ok()) return 1;
-  return ServeBatches(**workload, input, reply_fd, parent);
+  if (!replies.Send(ready) || !workload.ok()) return 1;
+  return ServeBatches(**workload, input, replies, heartbeat, parent);
 }
 
 }  // namespace parsweep

@@ -15,8 +15,10 @@
 #ifndef PARSWEEP_EXECUTORS_PROCESS_WORKER_LOOP_H_
 #define PARSWEEP_EXECUTORS_PROCESS_WORKER_LOOP_H_
 
+#include <cstddef>
 #include <optional>
 
+#include "absl/time/time.h"
 #include "runtime/plugin/workload.h"
 
 namespace parsweep {
@@ -24,10 +26,22 @@ namespace parsweep {
 // kWorkerEnvVar marks a spawned worker; its value is "<request_fd>,<reply_fd>".
 inline constexpr char kWorkerEnvVar[] = "PARSWEEP_PROCESS_WORKER";
 
+// WorkerLoopOptions: what a forked worker is told directly (a spawned one reads the same from
+// its WorkerStart frame).
+struct WorkerLoopOptions {
+  // The largest frame the parent reads (kMinFrameBytes .. kMaxFrameLimit); a larger result
+  // travels in pieces.
+  size_t max_reply_bytes = size_t{64} << 20;
+  // How often a worker running a batch sends a Heartbeat; zero: never.
+  absl::Duration heartbeat_interval = absl::ZeroDuration();
+};
+
 // RunWorkerLoop serves batches of `workload` from `request_fd` to `reply_fd` and returns the
 // process's exit status: 0 when the parent closed the request pipe, died or stopped reading;
-// 1 if a frame from the parent was corrupt.
-int RunWorkerLoop(const Workload& workload, int request_fd, int reply_fd);
+// 1 if a frame from the parent was corrupt. While a batch runs, a thread of the worker's own
+// sends heartbeats (runtime/scheduling/heartbeat.h).
+int RunWorkerLoop(const Workload& workload, int request_fd, int reply_fd,
+                  const WorkerLoopOptions& options);
 
 // RunSpawnedWorkerIfRequested returns nullopt unless kWorkerEnvVar is set. Otherwise it
 // unsets it, arranges to be killed when the parent dies, rebuilds the workload named by the

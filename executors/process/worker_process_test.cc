@@ -59,8 +59,9 @@ class WorkerProcessTest : public ::testing::Test {
 
 TEST_F(WorkerProcessTest, RunsBatchesOfTheInheritedWorkload) {
   CubeWorkload cube;
-  std::unique_ptr<WorkerProcess> worker = ForkOrDie(
-      [&cube](int request_fd, int reply_fd) { return RunWorkerLoop(cube, request_fd, reply_fd); });
+  std::unique_ptr<WorkerProcess> worker = ForkOrDie([&cube](int request_fd, int reply_fd) {
+    return RunWorkerLoop(cube, request_fd, reply_fd, WorkerLoopOptions());
+  });
   ASSERT_NE(worker, nullptr);
   ToWorker request;
   request.mutable_batch()->set_id(9);

@@ -26,7 +26,8 @@ std::string Expectation(const OptionSpec& option) {
     case OptionType::kBool:
       return "true or false";
     case OptionType::kDuration:
-      return "a duration such as 10s or 250ms";
+      return option.timeout ? "a positive duration such as 10s or 250ms, or inf for no limit"
+                            : "a duration such as 10s or 250ms";
     case OptionType::kString:
       return "text";
   }
@@ -42,7 +43,7 @@ std::string TypeText(const OptionSpec& option) {
     case OptionType::kBool:
       return "true|false";
     case OptionType::kDuration:
-      return "DURATION";
+      return option.timeout ? "DURATION|inf" : "DURATION";
     case OptionType::kString:
       return "TEXT";
   }
@@ -77,8 +78,9 @@ bool ParseValue(const OptionSpec& option, const std::string& text, Value& value)
     }
     case OptionType::kDuration: {
       absl::Duration parsed;
-      if (!absl::ParseDuration(text, &parsed) || parsed < absl::ZeroDuration() ||
-          parsed == absl::InfiniteDuration()) {
+      if (!absl::ParseDuration(text, &parsed)) return false;
+      if (option.timeout ? parsed <= absl::ZeroDuration()
+                         : parsed < absl::ZeroDuration() || parsed == absl::InfiniteDuration()) {
         return false;
       }
       value = parsed;
@@ -134,6 +136,12 @@ OptionSpec BoolOption(std::string name, bool fallback, std::string help) {
 OptionSpec DurationOption(std::string name, absl::Duration fallback, std::string help) {
   return MakeOption(std::move(name), OptionType::kDuration, absl::FormatDuration(fallback),
                     std::move(help));
+}
+
+OptionSpec TimeoutOption(std::string name, absl::Duration fallback, std::string help) {
+  OptionSpec option = DurationOption(std::move(name), fallback, std::move(help));
+  option.timeout = true;
+  return option;
 }
 
 OptionSpec StringOption(std::string name, std::string fallback, std::string help) {

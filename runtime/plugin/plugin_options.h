@@ -38,6 +38,7 @@ struct OptionSpec {
   std::vector<std::string> choices;  // kEnum.
   int64_t min = 0;                   // kInt.
   int64_t max = 0;                   // kInt.
+  bool timeout = false;              // kDuration: positive, or inf for no limit.
 };
 
 using OptionList = std::vector<OptionSpec>;
@@ -52,6 +53,8 @@ OptionSpec IntOption(std::string name, int64_t fallback, int64_t min, int64_t ma
 OptionSpec BoolOption(std::string name, bool fallback, std::string help);
 // An Abseil duration ("10s", "250ms"), at least zero.
 OptionSpec DurationOption(std::string name, absl::Duration fallback, std::string help);
+// A limit of time: a positive Abseil duration, or "inf" for none.
+OptionSpec TimeoutOption(std::string name, absl::Duration fallback, std::string help);
 // Any text.
 OptionSpec StringOption(std::string name, std::string fallback, std::string help);
 

@@ -1,6 +1,8 @@
 #include "runtime/scheduling/task_ledger.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -8,6 +10,10 @@
 #include "runtime/scheduling/batch.h"
 
 namespace parsweep {
+
+void PrintNotice(const absl::Status& notice) {
+  std::fprintf(stderr, "parsweep: %s\n", std::string(notice.message()).c_str());
+}
 
 TaskLedger::TaskLedger(std::unique_ptr<WorkerBackend> backend, LedgerOptions options)
     : backend_(std::move(backend)), options_(options), slots_(backend_->slots()) {}
@@ -80,13 +86,16 @@ absl::StatusOr<std::optional<WorkBatchResult>> TaskLedger::Next(absl::Time deadl
       continue;
     }
     events_.clear();  // Kept across calls: no allocation per wait.
-    if (absl::Status waited = backend_->Wait(deadline, events_); !waited.ok()) {
+    const absl::Status waited = backend_->Wait(std::min(deadline, NextLivenessCheck()), events_);
+    if (!waited.ok()) {
       // The backend cannot go on: what it was running is lost, and so is the executor.
       started_ = false;
       return waited;
     }
     for (WorkerEvent& event : events_) Handle(event);
-    if (done_.empty() && absl::Now() >= deadline) return std::nullopt;
+    const absl::Time now = absl::Now();
+    CheckLiveness(now);
+    if (done_.empty() && now >= deadline) return std::nullopt;
   }
   WorkBatchResult result = std::move(done_.front());
   done_.pop_front();
@@ -112,6 +121,44 @@ void TaskLedger::Dispatch() {
     busy.state = SlotState::kBusy;
     busy.batch = id;
     busy.since = absl::Now();
+    busy.heard = busy.since;
+  }
+}
+
+absl::Time TaskLedger::NextLivenessCheck() const {
+  absl::Time next = absl::InfiniteFuture();
+  const bool heartbeats = backend_->heartbeats();
+  for (const Slot& slot : slots_) {
+    if (!slot.killed.empty()) continue;
+    if (slot.state == SlotState::kBusy) next = std::min(next, slot.since + options_.task_timeout);
+    if (heartbeats && (slot.state == SlotState::kBusy || slot.state == SlotState::kStarting)) {
+      next = std::min(next, slot.heard + options_.heartbeat_timeout);
+    }
+  }
+  return next;
+}
+
+void TaskLedger::CheckLiveness(absl::Time now) {
+  const bool heartbeats = backend_->heartbeats();
+  for (int index = 0; index < static_cast<int>(slots_.size()); ++index) {
+    Slot& slot = slots_[index];
+    if (!slot.killed.empty()) continue;
+    std::string why;
+    if (slot.state == SlotState::kBusy && now - slot.since >= options_.task_timeout) {
+      why = absl::StrCat(
+          "ran for ", absl::FormatDuration(absl::Trunc(now - slot.since, absl::Milliseconds(10))),
+          ", past the task timeout of ", absl::FormatDuration(options_.task_timeout));
+    } else if (heartbeats &&
+               (slot.state == SlotState::kBusy || slot.state == SlotState::kStarting) &&
+               now - slot.heard >= options_.heartbeat_timeout) {
+      why =
+          absl::StrCat("sent no heartbeat for ",
+                       absl::FormatDuration(absl::Trunc(now - slot.heard, absl::Milliseconds(10))),
+                       " (the limit is ", absl::FormatDuration(options_.heartbeat_timeout), ")");
+    }
+    if (why.empty()) continue;
+    const std::string seen = backend_->Kill(index, why);
+    slot.killed = seen.empty() ? why : absl::StrCat(why, "; ", seen);
   }
 }
 
@@ -128,7 +175,13 @@ void TaskLedger::Handle(WorkerEvent& event) {
       return;
     }
     case WorkerEvent::Kind::kReady:
-      if (slot.state == SlotState::kStarting) slot.state = SlotState::kIdle;
+      if (slot.state == SlotState::kStarting && slot.killed.empty()) slot.state = SlotState::kIdle;
+      return;
+    case WorkerEvent::Kind::kAlive:
+      if ((slot.state == SlotState::kBusy && event.batch == slot.batch) ||
+          (slot.state == SlotState::kStarting && event.batch == 0)) {
+        slot.heard = absl::Now();
+      }
       return;
     case WorkerEvent::Kind::kStartFailed:
       start_error_ = event.cause;
@@ -144,35 +197,48 @@ void TaskLedger::Lost(int slot_index, const WorkerEvent& event) {
   Slot& slot = slots_.at(slot_index);
   const SlotState was = slot.state;
   const uint64_t id = slot.batch;
+  const std::string killed = std::move(slot.killed);
   slot = Slot();
   if (was == SlotState::kStarting) {
     // Dying before it was ready is a start failure; starting another would likely fail the
     // same way, so leave that to Next() when no worker is left.
-    start_error_ =
-        absl::UnavailableError(absl::StrCat(event.worker, " ", event.end, " before it was ready"));
+    start_error_ = absl::UnavailableError(
+        killed.empty() ? absl::StrCat(event.worker, " ", event.end, " before it was ready")
+                       : absl::StrCat(event.worker, " ", killed,
+                                      " while building the workload, and was killed"));
     return;
   }
   if (was == SlotState::kBusy) {
     Record& record = records_.at(id);
     record.running = false;
+    const std::string batch = absl::StrCat("the batch starting at item ", FirstIndex(record.batch));
     if (!event.retryable) {
       // Not retried: a reply that was corrupt once may well be corrupt again.
-      Finish(id, FailedResult(
-                     record.batch,
-                     absl::Status(event.cause.code(),
-                                  absl::StrCat(event.cause.message(), " (the worker ", event.end,
-                                               "); the batch starting at "
-                                               "item ",
-                                               FirstIndex(record.batch), " is lost"))));
-    } else if (record.retries < options_.max_retries) {
-      ++record.retries;
-      queue_.push_front(id);
+      Finish(id, FailedResult(record.batch,
+                              absl::Status(event.cause.code(),
+                                           absl::StrCat(event.cause.message(), " (the worker ",
+                                                        event.end, "); ", batch, " is lost"))));
     } else {
-      Finish(id, FailedResult(
-                     record.batch,
-                     absl::UnavailableError(absl::StrCat(
-                         event.worker, " ", event.end, " while running the batch starting at item ",
-                         FirstIndex(record.batch), ", after ", record.retries, " retries"))));
+      // What happened: "worker pid 42 killed by signal 9 (Killed) while running ...", or for
+      // a worker the ledger killed, why it did.
+      const std::string what =
+          killed.empty() ? absl::StrCat(event.worker, " ", event.end, " while running ", batch)
+                         : absl::StrCat(event.worker, " ", killed, " while running ", batch,
+                                        ", and was killed");
+      if (record.retries < options_.max_retries) {
+        ++record.retries;
+        queue_.push_front(id);
+        if (options_.notice) {
+          options_.notice(absl::UnavailableError(absl::StrCat(what, "; running it again (retry ",
+                                                              record.retries, " of ",
+                                                              options_.max_retries, ")")));
+        }
+      } else {
+        const std::string message = absl::StrCat(what, ", after ", record.retries, " retries");
+        Finish(id,
+               FailedResult(record.batch, killed.empty() ? absl::UnavailableError(message)
+                                                         : absl::DeadlineExceededError(message)));
+      }
     }
   }
   StartSlot(slot_index);
@@ -186,6 +252,7 @@ void TaskLedger::StartSlot(int slot) {
     return;
   }
   slots_[slot].state = *ready ? SlotState::kIdle : SlotState::kStarting;
+  slots_[slot].heard = absl::Now();
 }
 
 void TaskLedger::Finish(uint64_t id, WorkBatchResult result) {

@@ -12,8 +12,12 @@
 //    returns Unavailable with the reason;
 //  - cancellation: a queued batch that is cancelled never runs and yields Cancelled;
 //  - results: exactly one per submitted batch, in completion order.
-// Each running batch's record holds its start time, which is where per-batch deadlines and
-// heartbeats (a backend event) attach: see WorkerBackend::Kill.
+//  - liveness: a batch running longer than LedgerOptions::task_timeout, or (with a backend
+//    whose workers send heartbeats) a worker silent for LedgerOptions::heartbeat_timeout, is
+//    killed (WorkerBackend::Kill) and then counts as lost, as above; the messages say what
+//    was seen ("worker pid 42 sent no heartbeat for 5.01s (the limit is 5s); it was stopped
+//    (SIGSTOP ...) while running the batch starting at item 17"), and a batch that fails this
+//    way after its retries is DeadlineExceeded. Every retry is told to LedgerOptions::notice.
 //
 // Thread safety: as Executor says, one thread at a time.
 //
@@ -25,6 +29,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,7 +49,18 @@ namespace parsweep {
 struct LedgerOptions {
   // Times a batch whose worker was lost runs again before it fails.
   int max_retries = 0;
+  // How long a batch may run before its worker is killed; infinite: no limit.
+  absl::Duration task_timeout = absl::InfiniteDuration();
+  // How long a worker that sends heartbeats may be silent while it runs a batch or builds
+  // its workload; infinite: no limit. Ignored for backends without heartbeats.
+  absl::Duration heartbeat_timeout = absl::InfiniteDuration();
+  // Hears of every batch that runs again, and why. Null: nobody is told.
+  std::function<void(const absl::Status&)> notice;
 };
+
+// PrintNotice writes `notice` to stderr as a line "parsweep: <message>", for
+// LedgerOptions::notice.
+void PrintNotice(const absl::Status& notice);
 
 class TaskLedger final : public Executor {
  public:
@@ -64,6 +80,8 @@ class TaskLedger final : public Executor {
     SlotState state = SlotState::kEmpty;
     uint64_t batch = 0;  // kBusy: the batch it runs.
     absl::Time since;    // kBusy: when the batch was sent.
+    absl::Time heard;    // kBusy, kStarting: when the worker was last heard from.
+    std::string killed;  // Why the ledger killed the worker, once it has.
   };
   struct Record {
     WorkBatch batch;
@@ -80,6 +98,10 @@ class TaskLedger final : public Executor {
   void Lost(int slot, const WorkerEvent& event);
   void Finish(uint64_t id, WorkBatchResult result);
   bool AnyWorkerActive() const;
+  // When the next running batch or silent worker is due to be killed.
+  absl::Time NextLivenessCheck() const;
+  // Kills the workers of batches past their deadline and workers gone silent.
+  void CheckLiveness(absl::Time now);
 
   std::unique_ptr<WorkerBackend> backend_;
   const LedgerOptions options_;

@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,9 +44,43 @@ class ScriptedBackend : public WorkerBackend {
     if (batch.items_size() > 100) return absl::InvalidArgumentError("too large to send");
     sent.push_back(batch.id());
     running[slot] = batch;
+    if (stuck_sends > 0) {
+      --stuck_sends;
+      stuck.insert(slot);
+    }
     return absl::OkStatus();
   }
+  bool heartbeats() const override { return beats; }
+  std::string Kill(int slot, absl::string_view why) override {
+    kills.push_back(std::string(why));
+    killed.insert(slot);
+    return "it was stopped";
+  }
   absl::Status Wait(absl::Time deadline, std::vector<WorkerEvent>& events) override {
+    for (int slot : killed) {
+      WorkerEvent& event = events.emplace_back();
+      event.slot = slot;
+      event.kind = WorkerEvent::Kind::kLost;
+      event.worker = absl::StrCat("worker ", ++worker_number);
+      event.end = "killed by signal 9 (Killed)";
+      event.cause = absl::UnavailableError("gone");
+      running.erase(slot);
+      stuck.erase(slot);
+    }
+    killed.clear();
+    for (int slot : stuck) {
+      // Stuck workers beat if told to, and never answer; the wait lasts to its deadline.
+      if (stuck_beat) {
+        WorkerEvent& event = events.emplace_back();
+        event.slot = slot;
+        event.kind = WorkerEvent::Kind::kAlive;
+        event.batch = running.at(slot).id();
+      }
+    }
+    if (!stuck.empty()) {
+      absl::SleepFor(std::min(deadline - absl::Now(), absl::Milliseconds(2)));
+      return absl::OkStatus();
+    }
     if (hold) return absl::OkStatus();  // Nothing finishes: only the deadline ends the wait.
     for (auto& [slot, batch] : running) {
       WorkerEvent& event = events.emplace_back();
@@ -77,12 +112,18 @@ class ScriptedBackend : public WorkerBackend {
   absl::Status restart_status;
   std::deque<Fate> fates;  // For the next answers, in slot order.
   bool hold = false;
+  bool beats = false;              // heartbeats()
+  int stuck_sends = 0;             // The next this many batches sent get stuck until killed.
+  bool stuck_beat = false;         // Stuck workers send heartbeats.
+  std::vector<std::string> kills;  // The reasons Kill() was given.
   std::vector<uint64_t> sent;
   int restarts = 0;
 
  private:
   const int slots_;
   std::map<int, WorkBatch> running;
+  std::set<int> stuck;
+  std::set<int> killed;
   int worker_number = 0;
 };
 
@@ -99,13 +140,16 @@ WorkBatch Batch(uint64_t id, int items = 1, uint64_t first = 0) {
 }
 
 struct Fixture {
-  explicit Fixture(int slots, int max_retries = 0) {
+  explicit Fixture(int slots, int max_retries = 0, LedgerOptions options = LedgerOptions()) {
     auto owned = std::make_unique<ScriptedBackend>(slots);
     backend = owned.get();
-    LedgerOptions options;
     options.max_retries = max_retries;
+    options.notice = [this](const absl::Status& notice) {
+      notices.push_back(std::string(notice.message()));
+    };
     ledger = std::make_unique<TaskLedger>(std::move(owned), options);
   }
+  std::vector<std::string> notices;
   ScriptedBackend* backend;
   std::unique_ptr<TaskLedger> ledger;
   NoWorkload workload;
@@ -148,6 +192,63 @@ TEST(TaskLedgerTest, ALostBatchRunsAgainUpToTheLimitThenFailsNamingTheWorker) {
   EXPECT_EQ(result->error().message(),
             "worker 4 exited with status 3 while running the batch starting at item 50, after 2 "
             "retries");
+}
+
+LedgerOptions Liveness(absl::Duration task_timeout, absl::Duration heartbeat_timeout) {
+  LedgerOptions options;
+  options.task_timeout = task_timeout;
+  options.heartbeat_timeout = heartbeat_timeout;
+  return options;
+}
+
+TEST(TaskLedgerTest, ASilentWorkerIsKilledAndItsBatchRunsAgain) {
+  Fixture f(1, /*max_retries=*/1, Liveness(absl::InfiniteDuration(), absl::Milliseconds(20)));
+  f.backend->beats = true;
+  f.backend->stuck_sends = 1;
+  ASSERT_TRUE(f.ledger->Start(f.workload).ok());
+  ASSERT_TRUE(f.ledger->Submit(Batch(3, 1, 30)).ok());
+  absl::StatusOr<WorkBatchResult> result = f.ledger->Next();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->has_error()) << result->error().message();
+  EXPECT_THAT(f.backend->sent, ElementsAre(3, 3));
+  ASSERT_THAT(f.backend->kills, ::testing::SizeIs(1));
+  EXPECT_THAT(f.backend->kills[0], HasSubstr("sent no heartbeat for "));
+  EXPECT_THAT(f.backend->kills[0], HasSubstr("(the limit is 20ms)"));
+  ASSERT_THAT(f.notices, ::testing::SizeIs(1));
+  EXPECT_THAT(f.notices[0], HasSubstr("worker 1 sent no heartbeat for "));
+  EXPECT_THAT(f.notices[0], HasSubstr("; it was stopped while running the batch starting at item "
+                                      "30, and was killed; running it again (retry 1 of 1)"));
+}
+
+TEST(TaskLedgerTest, HeartbeatsKeepABusyWorkerAliveUntilTheTaskTimeout) {
+  Fixture f(1, /*max_retries=*/0, Liveness(absl::Milliseconds(100), absl::Milliseconds(10)));
+  f.backend->beats = true;
+  f.backend->stuck_sends = 1;
+  f.backend->stuck_beat = true;
+  ASSERT_TRUE(f.ledger->Start(f.workload).ok());
+  ASSERT_TRUE(f.ledger->Submit(Batch(4, 1, 40)).ok());
+  const absl::Time before = absl::Now();
+  absl::StatusOr<WorkBatchResult> result = f.ledger->Next();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_GE(absl::Now() - before, absl::Milliseconds(100));  // Ten heartbeat timeouts survived.
+  ASSERT_TRUE(result->has_error());
+  EXPECT_EQ(result->error().code(), static_cast<int>(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_THAT(result->error().message(), HasSubstr("worker 1 ran for "));
+  EXPECT_THAT(result->error().message(),
+              HasSubstr(", past the task timeout of 100ms; it was stopped while running the "
+                        "batch starting at item 40, and was killed, after 0 retries"));
+  EXPECT_TRUE(f.notices.empty());
+}
+
+TEST(TaskLedgerTest, WithoutHeartbeatsSilenceIsNoReasonToKill) {
+  Fixture f(1, /*max_retries=*/0, Liveness(absl::Milliseconds(50), absl::Milliseconds(1)));
+  f.backend->stuck_sends = 1;  // Silent, and the backend sends no heartbeats at all.
+  ASSERT_TRUE(f.ledger->Start(f.workload).ok());
+  ASSERT_TRUE(f.ledger->Submit(Batch(5)).ok());
+  absl::StatusOr<WorkBatchResult> result = f.ledger->Next();
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_THAT(f.backend->kills, ::testing::SizeIs(1));
+  EXPECT_THAT(f.backend->kills[0], HasSubstr("past the task timeout of 50ms"));
 }
 
 TEST(TaskLedgerTest, ACorruptReplyFailsItsBatchWithoutRetry) {

@@ -20,8 +20,12 @@
 //    backend, which reports kLost for its slot; the slot then holds no worker until Restart().
 //  - Restart(slot) starts a fresh worker in an empty slot, for the workload of the last
 //    Start: ready at once (true), or later, reported by kReady or kLost (false).
-//  - Kill(slot) stops the slot's worker (for a batch over its deadline); a kLost follows.
-//    Backends whose workers cannot be stopped (threads) do nothing.
+//  - Backends whose workers send heartbeats (heartbeats() is true) report each as kAlive
+//    while a batch runs, and while a worker that Restart() started builds its workload.
+//  - Kill(slot) stops the slot's worker (for a batch over its deadline, or a worker gone
+//    silent) and returns what it saw of it ("it was stopped ..."; may be empty); a kLost
+//    follows, or, for a backend whose workers cannot be replaced (MPI), an error from the
+//    next Wait(). Backends whose workers cannot be stopped (threads) do nothing.
 //  - Destruction stops every worker and waits for it; no process or thread outlives it.
 // A backend is used from one thread.
 //
@@ -32,11 +36,13 @@
 #ifndef PARSWEEP_RUNTIME_SCHEDULING_WORKER_BACKEND_H_
 #define PARSWEEP_RUNTIME_SCHEDULING_WORKER_BACKEND_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "proto/work.pb.h"
 #include "runtime/plugin/workload.h"
@@ -50,6 +56,7 @@ struct WorkerEvent {
     kLost,         // The slot's worker is gone (reaped): `cause`, `worker`, `end`.
     kReady,        // A worker that Restart() started is ready.
     kStartFailed,  // A worker that Restart() started could not build its workload: `cause`.
+    kAlive,        // A heartbeat: the slot's worker is running `batch` (0: building).
   };
   int slot = 0;
   Kind kind = Kind::kResult;
@@ -62,6 +69,8 @@ struct WorkerEvent {
   // kLost: whether the batch it was running may run again on another worker. False when the
   // worker sent something corrupt: a batch whose reply was corrupt once may well be again.
   bool retryable = true;
+  // kAlive: the batch the worker says it runs.
+  uint64_t batch = 0;
 };
 
 class WorkerBackend {
@@ -84,8 +93,15 @@ class WorkerBackend {
   // WorkerBackend::Wait appends to `events` what happened by `deadline`.
   virtual absl::Status Wait(absl::Time deadline, std::vector<WorkerEvent>& events) = 0;
 
-  // WorkerBackend::Kill stops the worker in `slot`, if workers can be stopped.
-  virtual void Kill(int slot) {}
+  // WorkerBackend::heartbeats is true if busy workers report kAlive regularly, so that
+  // silence means a worker is stopped or gone.
+  virtual bool heartbeats() const { return false; }
+
+  // WorkerBackend::Kill stops the worker in `slot`, if workers can be stopped, and says what
+  // it saw of it.
+  // `why` is the ledger's reason ("sent no heartbeat for 5s"), for backends that report the
+  // kill themselves.
+  virtual std::string Kill(int slot, absl::string_view why) { return ""; }
 };
 
 }  // namespace parsweep

@@ -1,0 +1,61 @@
+// HeartbeatSender: the worker's half of liveness. While a worker runs a batch, a thread of
+// its own calls `beat(batch id)` every `interval`, so that the caller, which hears nothing
+// else until the batch's result, can tell a worker that is busy from one that is stopped
+// (SIGSTOP), swapped out of existence or gone, and kill and replace it (see
+// TaskLedger's heartbeat_timeout). A batch shorter than the interval is never beaten for.
+//
+// The beat runs on the side thread: it must be safe to call concurrently with whatever the
+// worker's main thread does, typically by sharing a mutex with the code that writes results
+// to the same pipe. A beat may arrive just after its batch's result; callers ignore beats
+// for batches they are not waiting for.
+//
+// Cost: the thread wakes once per interval whether or not a batch runs; Begin() and End()
+// each take one uncontended mutex.
+//
+// Example (a worker loop):
+//   HeartbeatSender heartbeat(absl::Milliseconds(500), [&](uint64_t id) { SendBeat(id); });
+//   heartbeat.Begin(batch.id());
+//   WorkBatchResult result = RunBatch(workload, batch);
+//   heartbeat.End();
+#ifndef PARSWEEP_RUNTIME_SCHEDULING_HEARTBEAT_H_
+#define PARSWEEP_RUNTIME_SCHEDULING_HEARTBEAT_H_
+
+#include <cstdint>
+#include <functional>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace parsweep {
+
+class HeartbeatSender {
+ public:
+  // An `interval` of zero or less sends no beats and starts no thread. The thread starts
+  // with the first Begin(), so a forked worker starts it in the child.
+  HeartbeatSender(absl::Duration interval, std::function<void(uint64_t batch)> beat);
+  // Stops and joins the thread.
+  ~HeartbeatSender();
+  HeartbeatSender(const HeartbeatSender&) = delete;
+  HeartbeatSender& operator=(const HeartbeatSender&) = delete;
+
+  // HeartbeatSender::Begin says batch `id` is running; End says it has finished.
+  void Begin(uint64_t id);
+  void End();
+
+ private:
+  void Loop();
+
+  const absl::Duration interval_;
+  const std::function<void(uint64_t)> beat_;
+  absl::Mutex mu_;
+  bool running_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t batch_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;  // Started by the first Begin(), from the worker's main thread.
+};
+
+}  // namespace parsweep
+
+#endif  // PARSWEEP_RUNTIME_SCHEDULING_HEARTBEAT_H_
