@@ -26,8 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-
-extern char** environ;
+#include "tests/sweep_tool_process.h"
 
 namespace parsweep {
 namespace {
@@ -37,31 +36,10 @@ using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-constexpr auto kTimeout = std::chrono::seconds(60);
 constexpr int kDefaultSamples = 10000;
 constexpr double kTrueDensityAtOrigin = 0.159154943091895335768883763;  // 1 / (2 pi).
 
-struct Outcome {
-  int wait_status = -1;  // From waitpid; -1 if the child could not run or was killed.
-  std::string out;
-  std::string err;
-};
-
-std::string Describe(const Outcome& outcome) {
-  std::string how = "did not finish";
-  if (outcome.wait_status != -1 && WIFEXITED(outcome.wait_status)) {
-    how = absl::StrCat("exited with ", WEXITSTATUS(outcome.wait_status));
-  } else if (outcome.wait_status != -1 && WIFSIGNALED(outcome.wait_status)) {
-    how = absl::StrCat("was killed by signal ", WTERMSIG(outcome.wait_status));
-  }
-  return absl::StrCat("sweep ", how, "\n--- stdout ---\n", outcome.out, "--- stderr ---\n",
-                      outcome.err);
-}
-
-bool ExitedWith(const Outcome& outcome, int code) {
-  return outcome.wait_status != -1 && WIFEXITED(outcome.wait_status) &&
-         WEXITSTATUS(outcome.wait_status) == code;
-}
+using Outcome = ToolOutcome;
 
 std::string TestTmpDir() {
   const char* dir = std::getenv("TEST_TMPDIR");
@@ -74,121 +52,9 @@ std::string WriteFile(const std::string& name, const std::string& contents) {
   return path;
 }
 
-// Runs the sweep binary with `args`; `env` entries ("NAME=value") are added to this
-// process's environment. Both pipes are drained together so that a child filling one of them
-// cannot deadlock against us; a child still running after kTimeout is killed and the test
-// fails instead of hanging.
+// Runs the sweep binary with `args` (see tests/sweep_tool_process.h); a hang fails the test.
 Outcome RunSweep(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-  Outcome outcome;
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  if (srcdir == nullptr) {
-    ADD_FAILURE() << "TEST_SRCDIR is not set; run this test with bazel test";
-    return outcome;
-  }
-  const std::string binary = absl::StrCat(srcdir, "/parsweep/tools/sweep");
-
-  std::vector<std::string> argv_strings = {binary};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_strings) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  // BUILD_WORKING_DIRECTORY is dropped unless a test sets it, so that the result does not
-  // depend on whether the test itself was started by `bazel run`.
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (!absl::StartsWith(*e, "BUILD_WORKING_DIRECTORY=")) env_strings.push_back(*e);
-  }
-  env_strings.insert(env_strings.end(), env.begin(), env.end());
-  std::vector<char*> envp;
-  for (std::string& entry : env_strings) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-
-  int out_pipe[2];
-  int err_pipe[2];
-  // O_CLOEXEC keeps the child from holding the read ends (and so never seeing EOF);
-  // dup2 onto 1 and 2 clears the flag on the ends the child does use.
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
-    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
-    return outcome;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  pid_t pid;
-  const int spawn_error =
-      posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  if (spawn_error != 0) {
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    ADD_FAILURE() << "cannot run " << binary << ": " << std::strerror(spawn_error);
-    return outcome;
-  }
-
-  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-  auto millis_left = [&deadline] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                 std::chrono::steady_clock::now())
-        .count();
-  };
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&outcome.out, &outcome.err};
-  int open_pipes = 2;
-  bool timed_out = false;
-  while (open_pipes > 0) {
-    const long long left = millis_left();
-    if (left <= 0) {
-      timed_out = true;
-      break;
-    }
-    const int ready = poll(fds, 2, static_cast<int>(left));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) {
-      timed_out = ready == 0;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char buffer[4096];
-      const ssize_t n = read(fds[i].fd, buffer, sizeof(buffer));
-      if (n > 0) {
-        sinks[i]->append(buffer, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        close(fds[i].fd);
-        fds[i].fd = -1;  // poll ignores negative descriptors.
-        --open_pipes;
-      }
-    }
-  }
-  for (const pollfd& fd : fds) {
-    if (fd.fd >= 0) close(fd.fd);
-  }
-
-  // A child may close its output and still not exit, so waiting is bounded too.
-  int status = 0;
-  while (!timed_out) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) {
-      outcome.wait_status = status;
-      return outcome;
-    }
-    if (done < 0 && errno != EINTR) {
-      ADD_FAILURE() << "waitpid: " << std::strerror(errno);
-      return outcome;
-    }
-    if (millis_left() <= 0) timed_out = true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  ADD_FAILURE() << "sweep did not finish within " << kTimeout.count() << " s; killed it\n"
-                << Describe(outcome);
-  return outcome;
+  return RunSweepTool(args, env);
 }
 
 // The numeric rows of the first table in the tool's output: the lines after the header

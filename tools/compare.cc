@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/plugin/executor.h"
+#include "runtime/plugin/registry.h"
 #include "runtime/scheduling/pool.h"
 #include "runtime/sweep/sweep_workload.h"
 
@@ -50,9 +51,16 @@ absl::StatusOr<ExecutorChoice> ParseChoice(absl::string_view entry, const Execut
   std::string method = parts.size() == 3 ? parts[2] : "";
   if (method.empty() && parts[0] == "process") method = start_method;
   if (!method.empty()) (*choice.spec.mutable_params())["start_method"] = method;
-  // The mpi executor's parameter applies to every mpi entry.
-  if (parts[0] == "mpi" && base.params().contains("data_on_all_ranks")) {
-    (*choice.spec.mutable_params())["data_on_all_ranks"] = base.params().at("data_on_all_ranks");
+  // The tool's short forms (--max_retries, --task_timeout, --data_on_all_ranks, ...) apply
+  // to every entry whose executor has that option.
+  for (const PluginInfo& plugin : Registry<Executor>::Global().Plugins()) {
+    if (plugin.name != parts[0]) continue;
+    for (const OptionSpec& option : plugin.options) {
+      const auto given = base.params().find(option.name);
+      if (given != base.params().end() && !choice.spec.params().contains(option.name)) {
+        (*choice.spec.mutable_params())[option.name] = given->second;
+      }
+    }
   }
   choice.label = std::string(entry);
   if (parts.size() < 3 && !method.empty() && method != "fork") {

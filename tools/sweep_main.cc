@@ -86,6 +86,13 @@ ABSL_FLAG(std::optional<std::string>, start_method, std::nullopt,
           "that map it); default fork");
 ABSL_FLAG(std::optional<uint32_t>, max_retries, std::nullopt,
           "process executor: times a task lost with a dead worker is re-run (default 2)");
+ABSL_FLAG(std::optional<std::string>, task_timeout, std::nullopt,
+          "process and mpi executors: how long one batch of tasks may run before its worker "
+          "is killed (process: and the batch run again), a duration such as 90s or 2h, or "
+          "inf (default 1h)");
+ABSL_FLAG(std::optional<std::string>, heartbeat_timeout, std::nullopt,
+          "process and mpi executors: how long a busy worker may go without a heartbeat "
+          "before it is killed, a duration such as 10s, or inf (default 5s)");
 ABSL_FLAG(bool, data_on_all_ranks, false,
           "mpi executor: every rank reads --data from its path (the same file on every "
           "host) instead of rank 0 broadcasting the samples");
@@ -132,7 +139,8 @@ std::string ListPlugins() {
   return absl::StrCat(ListOf<Kernel>("kernels"), "\n", ListOf<Executor>("executors"),
                       "\nSet an option with --kernel_options=name=value,... or "
                       "--executor_options=name=value,... (--algorithm, --start_method, "
-                      "--max_retries and --data_on_all_ranks are short forms).\n");
+                      "--max_retries, --task_timeout, --heartbeat_timeout and "
+                      "--data_on_all_ranks are short forms).\n");
 }
 
 // ParseOptionAssignments reads "name=value,name=value" (`flag` names it in errors) into
@@ -160,7 +168,8 @@ absl::StatusOr<SweepOptions> OptionsFromFlags(bool compare) {
   if (compare && !absl::GetFlag(FLAGS_executor_options).empty()) {
     return absl::InvalidArgumentError(
         "--executor_options applies to one executor; with --compare use the entries' own "
-        "form (process:4:spawn) and --start_method, --max_retries, --data_on_all_ranks");
+        "form (process:4:spawn) and --start_method, --max_retries, --task_timeout, "
+        "--heartbeat_timeout, --data_on_all_ranks");
   }
   RETURN_IF_ERROR(ParseOptionAssignments("executor_options", absl::GetFlag(FLAGS_executor_options),
                                          options.executor_params));
@@ -188,6 +197,12 @@ absl::StatusOr<SweepOptions> OptionsFromFlags(bool compare) {
   }
   if (const auto max_retries = absl::GetFlag(FLAGS_max_retries)) {
     options.executor_params["max_retries"] = absl::StrCat(*max_retries);
+  }
+  if (const auto task_timeout = absl::GetFlag(FLAGS_task_timeout)) {
+    options.executor_params["task_timeout"] = *task_timeout;
+  }
+  if (const auto heartbeat_timeout = absl::GetFlag(FLAGS_heartbeat_timeout)) {
+    options.executor_params["heartbeat_timeout"] = *heartbeat_timeout;
   }
   if (absl::GetFlag(FLAGS_data_on_all_ranks)) {
     options.executor_params["data_on_all_ranks"] = "true";

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -42,8 +43,10 @@ constexpr size_t kMaxAssembledBytes = size_t{2} << 30;
 
 class ProcessBackend final : public WorkerBackend {
  public:
-  explicit ProcessBackend(const ProcessExecutorOptions& options)
-      : options_(options), workers_(options.workers) {}
+  // `notice` hears of every worker replaced at Start() (may be null).
+  ProcessBackend(const ProcessExecutorOptions& options,
+                 std::function<void(const absl::Status&)> notice)
+      : options_(options), notice_(std::move(notice)), workers_(options.workers) {}
 
   ~ProcessBackend() override { StopWorkers(); }
 
@@ -85,6 +88,7 @@ class ProcessBackend final : public WorkerBackend {
   void StopWorkers();
 
   const ProcessExecutorOptions options_;
+  const std::function<void(const absl::Status&)> notice_;
   const Workload* workload_ = nullptr;      // Fork: what the workers run.
   std::optional<WorkerStart> start_frame_;  // Spawn: what the workers rebuild.
   std::vector<SealedFile> shared_blobs_;    // Spawn: the workload's blobs, inherited.
@@ -162,8 +166,9 @@ absl::Status ProcessBackend::Start(const Workload& workload) {
     worker.ready = !spawn();
   }
   // Spawned workers say whether they could build the workload, beating while they build;
-  // one silent for heartbeat_timeout fails the start.
+  // one silent for heartbeat_timeout is killed and replaced, at most max_retries times.
   std::vector<absl::Time> heard(workers_.size(), absl::Now());
+  std::vector<int> replaced(workers_.size(), 0);
   while (status.ok() && std::any_of(workers_.begin(), workers_.end(),
                                     [](const Worker& w) { return w.process && !w.ready; })) {
     std::vector<WorkerEvent> events;
@@ -186,11 +191,35 @@ absl::Status ProcessBackend::Start(const Workload& workload) {
       if (!worker.process || worker.ready || now - heard[slot] < options_.heartbeat_timeout) {
         continue;
       }
-      const std::string seen = DescribeProcessState(worker.process->pid());
-      status = absl::DeadlineExceededError(
-          absl::StrCat("worker pid ", worker.process->pid(), " sent no heartbeat for ",
-                       absl::FormatDuration(absl::Trunc(now - heard[slot], absl::Milliseconds(10))),
-                       " while building the workload", seen.empty() ? "" : "; ", seen));
+      // Stopped or starved from outside, most likely: a fresh worker may well do better.
+      const pid_t pid = worker.process->pid();
+      const std::string seen = DescribeProcessState(pid);
+      kill(pid, SIGKILL);
+      worker.process->ClosePipes();
+      worker.process->Reap(kExitGrace);
+      const std::string what = absl::StrCat(
+          "worker pid ", pid, " sent no heartbeat for ",
+          absl::FormatDuration(absl::Trunc(now - heard[slot], absl::Milliseconds(10))),
+          " while building the workload", seen.empty() ? "" : "; ", seen, ", and was killed");
+      worker = Worker();
+      if (replaced[slot] >= options_.max_retries) {
+        status = absl::DeadlineExceededError(
+            absl::StrCat(what, ", after ", replaced[slot], " replacements"));
+        break;
+      }
+      ++replaced[slot];
+      if (notice_) {
+        notice_(absl::UnavailableError(absl::StrCat(what, "; starting another (replacement ",
+                                                    replaced[slot], " of ", options_.max_retries,
+                                                    ")")));
+      }
+      absl::StatusOr<std::unique_ptr<WorkerProcess>> process = StartProcess();
+      if (!process.ok()) {
+        status = process.status();
+        break;
+      }
+      worker.process = *std::move(process);
+      heard[slot] = absl::Now();
     }
   }
   if (!status.ok()) StopWorkers();
@@ -430,8 +459,8 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateProcessExecutor(const ExecutorSp
   ledger.task_timeout = options.task_timeout;
   ledger.heartbeat_timeout = options.heartbeat_timeout;
   ledger.notice = PrintNotice;
-  return std::unique_ptr<Executor>(
-      std::make_unique<TaskLedger>(std::make_unique<ProcessBackend>(options), ledger));
+  return std::unique_ptr<Executor>(std::make_unique<TaskLedger>(
+      std::make_unique<ProcessBackend>(options, ledger.notice), ledger));
 }
 
 }  // namespace
