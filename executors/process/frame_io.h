@@ -35,9 +35,6 @@ namespace parsweep {
 // kMaxFrameLimit is the largest max_frame_bytes a FrameReader takes: protobuf parses at most
 // 2 GiB, and the limit leaves room for the size prefix.
 inline constexpr size_t kMaxFrameLimit = size_t{1} << 30;
-// kMinFrameBytes is the smallest frame limit an executor takes: room for any control frame
-// and for a useful piece of a result that travels in pieces.
-inline constexpr size_t kMinFrameBytes = 1024;
 
 // FrameReader decodes frames from a non-blocking descriptor, or from bytes handed to it.
 // After it has returned an error the stream is broken; discard the reader.

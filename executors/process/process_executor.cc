@@ -25,6 +25,7 @@
 #include "runtime/process/process_state.h"
 #include "runtime/process/worker_entry.h"
 #include "runtime/scheduling/batch.h"
+#include "runtime/scheduling/result_pieces.h"
 #include "runtime/scheduling/task_ledger.h"
 #include "runtime/scheduling/worker_backend.h"
 
@@ -38,8 +39,6 @@ constexpr int kMaxRetries = 100;
 constexpr absl::Duration kExitGrace = absl::Seconds(1);
 // How long workers may take to exit after their pipes close at shutdown.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(2);
-// The most a result that travels in pieces may add up to: what protobuf can parse.
-constexpr size_t kMaxAssembledBytes = size_t{2} << 30;
 
 class ProcessBackend final : public WorkerBackend {
  public:
@@ -65,7 +64,7 @@ class ProcessBackend final : public WorkerBackend {
     std::unique_ptr<WorkerProcess> process;  // Null when the slot holds none.
     bool ready = false;                      // Spawned workers: the workload is built.
     std::optional<uint64_t> batch;           // The id of the batch it runs.
-    std::string pieces;                      // A result arriving in pieces, so far.
+    ResultAssembler pieces;                  // A result arriving in pieces.
   };
 
   bool spawn() const {
@@ -335,28 +334,21 @@ void ProcessBackend::HandleFrame(int slot, FromWorker& frame, std::vector<Worker
     worker = Worker();
     return;
   }
-  if (worker.batch && frame.has_piece() && frame.piece().batch() == *worker.batch) {
-    // Protobuf parses at most 2 GiB; a worker claiming more is broken.
-    if (worker.pieces.size() + frame.piece().data().size() > kMaxAssembledBytes) {
-      events.push_back(Lose(
-          slot, absl::DataLossError(absl::StrCat("worker pid ", pid, " sent a result of more than ",
-                                                 kMaxAssembledBytes, " bytes in pieces"))));
+  if (worker.batch && frame.has_piece()) {
+    absl::StatusOr<std::optional<WorkBatchResult>> assembled =
+        worker.pieces.Add(frame.piece(), *worker.batch);
+    if (!assembled.ok()) {
+      events.push_back(Lose(slot, absl::DataLossError(absl::StrCat("worker pid ", pid, " sent ",
+                                                                   assembled.status().message()))));
       return;
     }
-    worker.pieces.append(frame.piece().data());
     // A piece is progress, as a heartbeat is.
     WorkerEvent& alive = events.emplace_back();
     alive.slot = slot;
     alive.kind = WorkerEvent::Kind::kAlive;
     alive.batch = *worker.batch;
-    if (!frame.piece().last()) return;
-    const std::string pieces = std::exchange(worker.pieces, std::string());
-    if (!frame.mutable_result()->ParseFromString(pieces) || frame.result().id() != *worker.batch) {
-      events.push_back(Lose(slot, absl::DataLossError(absl::StrCat(
-                                      "worker pid ", pid, " sent a result in ",
-                                      "pieces that does not parse as its batch's result"))));
-      return;
-    }
+    if (!assembled->has_value()) return;
+    *frame.mutable_result() = std::move(**assembled);
   }
   if (worker.batch && frame.has_result() && frame.result().id() == *worker.batch) {
     WorkerEvent& done = events.emplace_back();
@@ -412,22 +404,23 @@ void ProcessBackend::StopWorkers() {
 const bool kSpawnedWorkerEntry = RegisterWorkerEntry(&RunSpawnedWorkerIfRequested);
 
 const OptionList& ProcessExecutorOptionList() {
-  static const OptionList* options = new OptionList{
-      EnumOption("start_method", {"fork", "spawn"}, "fork",
-                 "fork: workers are copies of this process and inherit the data; spawn: fresh "
-                 "processes of this binary that map the data from sealed shared memory"),
-      IntOption("max_retries", 2, 0, kMaxRetries,
-                "times a batch whose worker died is run again on a fresh worker"),
-      IntOption("max_frame_bytes", int64_t{64} << 20, static_cast<int64_t>(kMinFrameBytes),
-                static_cast<int64_t>(kMaxFrameLimit),
-                "the largest frame a worker may send; a larger result travels in pieces"),
-      TimeoutOption("task_timeout", kDefaultTaskTimeout,
-                    "how long a batch may run before its worker is killed and the batch run "
-                    "again (inf: no limit)"),
-      TimeoutOption("heartbeat_timeout", kDefaultHeartbeatTimeout,
-                    "how long a busy worker may go without a heartbeat (it sends one every "
-                    "tenth of this) before it is killed and its batch run again (inf: never)"),
-  };
+  static const OptionList* options = [] {
+    auto* list = new OptionList{
+        EnumOption("start_method", {"fork", "spawn"}, "fork",
+                   "fork: workers are copies of this process and inherit the data; spawn: "
+                   "fresh processes of this binary that map the data from sealed shared memory"),
+        IntOption("max_retries", 2, 0, kMaxRetries,
+                  "times a batch whose worker died is run again on a fresh worker"),
+        IntOption("max_frame_bytes", int64_t{64} << 20,
+                  static_cast<int64_t>(kMinResultMessageBytes),
+                  static_cast<int64_t>(kMaxFrameLimit),
+                  "the largest frame a worker may send; a larger result travels in pieces"),
+    };
+    for (OptionSpec& option : LivenessOptions("killed and its batch run again")) {
+      list->push_back(std::move(option));
+    }
+    return list;
+  }();
   return *options;
 }
 

@@ -20,11 +20,9 @@
 // SIGKILL, and so is one whose batch runs past `task_timeout` (an endless loop); either
 // then counts as a lost worker (below), and the messages say what was seen: "worker pid 42
 // sent no heartbeat for 5s (the limit is 5s); it was stopped (SIGSTOP ...) while running the
-// batch starting at item 17". The defaults: 5 s of silence is 10 missed beats, more than a
-// loaded machine delays a thread that only sleeps and writes a few bytes, and short enough
-// that a stopped worker costs seconds; an hour per batch is far beyond any batch the sweep
-// planner makes (milliseconds to seconds), so only a batch that will never end reaches it,
-// while a caller whose single batches really run for hours raises it.
+// batch starting at item 17". The defaults (5 s, 1 h) and why: see kDefaultHeartbeatTimeout in
+// runtime/scheduling/task_ledger.h. A spawned worker silent while it builds the workload is
+// killed and replaced, at most `max_retries` times, before Start() fails.
 //
 // Faults. A worker that dies (its pipe reaches EOF, or a write to it fails) is reaped and
 // replaced, and its batch runs again on another worker, at most `max_retries` times; after
@@ -86,12 +84,9 @@
 #include "absl/time/time.h"
 #include "proto/executor.pb.h"
 #include "runtime/plugin/executor.h"
+#include "runtime/scheduling/task_ledger.h"
 
 namespace parsweep {
-
-// The default limits of liveness (see "Liveness" above).
-inline constexpr absl::Duration kDefaultTaskTimeout = absl::Hours(1);
-inline constexpr absl::Duration kDefaultHeartbeatTimeout = absl::Seconds(5);
 
 // ProcessExecutorOptions: the parsed ExecutorSpec.
 struct ProcessExecutorOptions {

@@ -28,6 +28,7 @@
 #include "runtime/plugin/registry.h"
 #include "runtime/scheduling/batch.h"
 #include "runtime/scheduling/heartbeat.h"
+#include "runtime/scheduling/result_pieces.h"
 
 namespace parsweep {
 namespace {
@@ -36,9 +37,6 @@ void Complain(const absl::Status& status) {
   std::fprintf(stderr, "parsweep worker %d: %s\n", static_cast<int>(getpid()),
                status.ToString().c_str());
 }
-
-// Room a piece frame needs besides its data: tags, lengths, the batch id, the last flag.
-constexpr size_t kPieceOverhead = 64;
 
 // Replies: the worker's reply pipe, shared by the main thread (results) and the heartbeat
 // thread (beats), one whole frame at a time.
@@ -58,36 +56,23 @@ class Replies {
     Send(beat);  // A parent that has gone is noticed by the main thread.
   }
 
-  // Replies::SendResult sends `result` as one frame, or, if it is larger than a frame may
-  // be, as the pieces of its serialization (ResultPiece), so that no result is too large to
-  // return. A result protobuf cannot serialize at all (2 GiB) becomes the batch's error.
+  // Replies::SendResult sends `result` as one frame, or as pieces when it is larger than a
+  // frame may be (runtime/scheduling/result_pieces.h).
   bool SendResult(const WorkBatch& batch, WorkBatchResult result) {
     FromWorker reply;
-    *reply.mutable_result() = std::move(result);
-    if (reply.ByteSizeLong() <= max_frame_bytes_) return Send(reply);
-    std::string bytes;
-    if (!reply.result().SerializeToString(&bytes)) {
-      WorkBatchResult failed;
-      failed.set_id(batch.id());
-      SetError(batch.items().empty() ? 0 : batch.items(0).index(),
-               absl::ResourceExhaustedError(
-                   absl::StrCat("the batch's result is ", reply.result().ByteSizeLong(),
-                                " bytes, more than protobuf can serialize; use smaller chunks")),
-               failed);
-      *reply.mutable_result() = std::move(failed);
-      return Send(reply);
-    }
-    reply.Clear();
-    ResultPiece& piece = *reply.mutable_piece();
-    piece.set_batch(batch.id());
-    const size_t piece_bytes = max_frame_bytes_ - kPieceOverhead;
-    for (size_t offset = 0; offset < bytes.size(); offset += piece_bytes) {
-      const size_t size = std::min(piece_bytes, bytes.size() - offset);
-      piece.set_data(bytes.data() + offset, size);
-      piece.set_last(offset + size == bytes.size());
-      if (!Send(reply)) return false;
-    }
-    return true;
+    return parsweep::SendResult(
+        batch, std::move(result), max_frame_bytes_,
+        [&](const WorkBatchResult& whole) {
+          // Lend the result to the frame rather than copy it.
+          reply.unsafe_arena_set_allocated_result(const_cast<WorkBatchResult*>(&whole));
+          const bool sent = Send(reply);
+          reply.unsafe_arena_release_result();
+          return sent;
+        },
+        [&](const ResultPiece& piece) {
+          *reply.mutable_piece() = piece;
+          return Send(reply);
+        });
   }
 
  private:
@@ -198,8 +183,8 @@ std::optional<int> RunSpawnedWorkerIfRequested(int argc, char** argv) {
   }
   const WorkerStart& start = first.start();
   // Limits a confused parent might send are clamped to what a frame can carry.
-  Replies replies(reply_fd,
-                  std::clamp<uint64_t>(start.max_reply_bytes(), kMinFrameBytes, kMaxFrameLimit));
+  Replies replies(reply_fd, std::clamp<uint64_t>(start.max_reply_bytes(), kMinResultMessageBytes,
+                                                 kMaxFrameLimit));
   HeartbeatSender heartbeat(absl::Microseconds(std::min<uint64_t>(start.heartbeat_interval_us(),
                                                                   uint64_t{3600} * 1000 * 1000)),
                             [&replies](uint64_t batch) { replies.Beat(batch); });

@@ -29,7 +29,7 @@ inline constexpr char kWorkerEnvVar[] = "PARSWEEP_PROCESS_WORKER";
 // WorkerLoopOptions: what a forked worker is told directly (a spawned one reads the same from
 // its WorkerStart frame).
 struct WorkerLoopOptions {
-  // The largest frame the parent reads (kMinFrameBytes .. kMaxFrameLimit); a larger result
+  // The largest frame the parent reads (kMinResultMessageBytes .. kMaxFrameLimit); a larger result
   // travels in pieces.
   size_t max_reply_bytes = size_t{64} << 20;
   // How often a worker running a batch sends a Heartbeat; zero: never.

@@ -11,6 +11,18 @@
 
 namespace parsweep {
 
+OptionList LivenessOptions(absl::string_view then) {
+  return {
+      TimeoutOption(
+          "task_timeout", kDefaultTaskTimeout,
+          absl::StrCat("how long a batch may run before its worker is ", then, " (inf: no limit)")),
+      TimeoutOption("heartbeat_timeout", kDefaultHeartbeatTimeout,
+                    absl::StrCat("how long a busy worker may go without a heartbeat (it "
+                                 "sends one every tenth of this) before it is ",
+                                 then, " (inf: never)")),
+  };
+}
+
 void PrintNotice(const absl::Status& notice) {
   std::fprintf(stderr, "parsweep: %s\n", std::string(notice.message()).c_str());
 }

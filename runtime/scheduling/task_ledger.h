@@ -38,9 +38,11 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "proto/work.pb.h"
 #include "runtime/plugin/executor.h"
+#include "runtime/plugin/plugin_options.h"
 #include "runtime/plugin/workload.h"
 #include "runtime/scheduling/worker_backend.h"
 
@@ -57,6 +59,21 @@ struct LedgerOptions {
   // Hears of every batch that runs again, and why. Null: nobody is told.
   std::function<void(const absl::Status&)> notice;
 };
+
+// The default limits of liveness, for executors whose workers send heartbeats. 5 s of
+// silence is 10 missed beats (a worker beats every tenth of the limit), more than a loaded
+// machine delays a thread that only sleeps and writes a few bytes, and short enough that a
+// stopped worker costs seconds. An hour per batch is far beyond any batch the sweep planner
+// makes (milliseconds to seconds: it sizes batches by measured time), so only a batch that
+// will never end reaches it, while a caller whose single batches really run for hours
+// raises it.
+inline constexpr absl::Duration kDefaultTaskTimeout = absl::Hours(1);
+inline constexpr absl::Duration kDefaultHeartbeatTimeout = absl::Seconds(5);
+
+// LivenessOptions declares an executor's `task_timeout` and `heartbeat_timeout` options
+// (TimeoutOption: a positive duration, or inf), with the defaults above; `then` says what
+// happens to a worker past either ("killed and its batch run again").
+OptionList LivenessOptions(absl::string_view then);
 
 // PrintNotice writes `notice` to stderr as a line "parsweep: <message>", for
 // LedgerOptions::notice.
