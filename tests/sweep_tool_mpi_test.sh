@@ -2,7 +2,8 @@
 # sweep_tool_mpi_test: the sweep tool under mpirun with --executor=mpi gives serial's CSV, bit for
 # bit, for both splits, both kernels, file data (broadcast or read by every rank) and a
 # grid; bad flags get serial's message; a worker rank killed mid-sweep ends the job with an
-# error naming the rank and its task, not a hang.
+# error naming the rank and its task, not a hang; so does a rank that stops (SIGSTOP); stray
+# MPI variables outside mpirun do not hang the tool.
 # Usage: sweep_tool_mpi_test.sh path/to/sweep
 set -u
 sweep="$1"
@@ -82,6 +83,65 @@ for attempt in 1 2 3; do
 done
 echo "$kill_result"
 if [[ $kill_result == FAIL* ]]; then cat "$tmp/kill.err"; fail=1; fi
+
+# A worker rank that stops (test hook: rank 2 raises SIGSTOP on its first batch) goes silent:
+# rank 0 ends the job after the 5 s heartbeat timeout, nonzero, naming the rank and its task,
+# with nothing on standard output (no partial result). Before heartbeats the job waited for
+# ever (the timeout's 124).
+start=$(date +%s)
+PARSWEEP_MPI_TEST_STOP_RANK=2 "${mpi[@]}" -x PARSWEEP_MPI_TEST_STOP_RANK "$sweep" \
+  --executor=mpi --format=csv --widths=1.0:1.2:100 --split=widths --chunk=1 \
+  > "$tmp/stop.out" 2> "$tmp/stop.err"
+status=$?
+took=$(( $(date +%s) - start ))
+if [[ $status -eq 0 || $status -eq 124 ]]; then
+  echo "FAIL stop: status $status"; cat "$tmp/stop.err"; fail=1
+elif ! grep -qE "MPI rank 2 sent no heartbeat for [0-9.]+s \(the limit is 5s\) while running tasks? [0-9]" "$tmp/stop.err"; then
+  echo "FAIL stop: stderr does not name rank 2, the silence and its task:"; cat "$tmp/stop.err"; fail=1
+elif [[ -s "$tmp/stop.out" ]]; then
+  echo "FAIL stop: a partial result on standard output:"; head -3 "$tmp/stop.out"; fail=1
+elif (( took > 60 )); then
+  echo "FAIL stop: the job took $took s to end"; fail=1
+else
+  echo "ok   stop (status $status, $took s): $(grep -m1 'sent no heartbeat' "$tmp/stop.err")"
+fi
+
+# A rank that stops while idle (rank 2, with one worker rank: it never gets a batch) cannot
+# stop the sweep, but it would hold MPI_Finalize for ever: the job ends once it has not
+# acknowledged the stop for 5 s, nonzero, after printing the complete result.
+PARSWEEP_MPI_TEST_STOP_IDLE_RANK=2 "${mpi[@]}" -x PARSWEEP_MPI_TEST_STOP_IDLE_RANK "$sweep" \
+  --executor=mpi --workers=1 --format=csv --widths=1.0:1.2:100 \
+  --split=widths --chunk=1 > "$tmp/stop_idle.out" 2> "$tmp/stop_idle.err"
+status=$?
+if [[ $status -eq 0 || $status -eq 124 ]]; then
+  echo "FAIL stop_idle: status $status"; cat "$tmp/stop_idle.err"; fail=1
+elif ! grep -q "MPI rank 2 did not acknowledge the stop within 5s" "$tmp/stop_idle.err"; then
+  echo "FAIL stop_idle: stderr does not name rank 2:"; cat "$tmp/stop_idle.err"; fail=1
+elif ! cmp -s "$tmp/stop_idle.out" "$tmp/many_widths.serial"; then
+  echo "FAIL stop_idle: the result differs from serial's"; fail=1
+else
+  echo "ok   stop_idle (status $status): $(grep -m1 'did not acknowledge' "$tmp/stop_idle.err")"
+fi
+
+# MPI's variables in a user's shell, outside mpirun, neither hang the tool nor make it a
+# worker: without PMIX_NAMESPACE they are ignored; with it, MPI's own world (one process)
+# contradicts them, and a would-be worker stops with a message.
+OMPI_COMM_WORLD_SIZE=3 OMPI_COMM_WORLD_RANK=1 timeout 60 "$sweep" --format=csv \
+  > "$tmp/stray.out" 2> "$tmp/stray.err"
+status=$?
+if [[ $status -ne 0 ]] || ! cmp -s "$tmp/stray.out" <("$sweep" --format=csv); then
+  echo "FAIL stray: status $status, or output unlike a plain run's"; cat "$tmp/stray.err"; fail=1
+else
+  echo "ok   stray OMPI_COMM_WORLD_* ignored"
+fi
+PMIX_NAMESPACE=stray OMPI_COMM_WORLD_SIZE=3 OMPI_COMM_WORLD_RANK=1 timeout 60 "$sweep" \
+  > /dev/null 2> "$tmp/stray_worker.err"
+status=$?
+if [[ $status -ne 1 ]] || ! grep -q "but MPI says rank 0 of 1" "$tmp/stray_worker.err"; then
+  echo "FAIL stray worker: status $status"; cat "$tmp/stray_worker.err"; fail=1
+else
+  echo "ok   stray worker variables (status 1): $(head -1 "$tmp/stray_worker.err")"
+fi
 
 # Without mpirun the executor refuses with a clear message.
 if "$sweep" --executor=mpi > /dev/null 2> "$tmp/nompi.err"; then

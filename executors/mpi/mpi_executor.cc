@@ -1,16 +1,12 @@
 #include "executors/mpi/mpi_executor.h"
 
-#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,10 +14,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "executors/mpi/mpi_launch.h"
+#include "executors/mpi/mpi_wire.h"
+#include "executors/mpi/mpi_worker.h"
 #include "proto/work.pb.h"
 #include "runtime/base/fd_io.h"
 #include "runtime/base/fingerprint.h"
@@ -31,168 +29,18 @@
 #include "runtime/process/child_processes.h"
 #include "runtime/process/worker_entry.h"
 #include "runtime/scheduling/batch.h"
+#include "runtime/scheduling/result_pieces.h"
 #include "runtime/scheduling/task_ledger.h"
 #include "runtime/scheduling/worker_backend.h"
-
-// Open MPI's mpi.h pulls in its deprecated C++ bindings unless told not to; the C API is
-// all this file uses (and all that @system//:mpi links).
-#define OMPI_SKIP_MPICXX 1
-#include <openmpi/mpi.h>
 
 namespace parsweep {
 namespace {
 
 constexpr char kName[] = "mpi";
-// Tags on MPI_COMM_WORLD (see "Wire" in mpi_executor.h).
-constexpr int kTagStart = 1;   // rank 0 -> worker: WorkerStart
-constexpr int kTagBatch = 2;   // rank 0 -> worker: WorkBatch
-constexpr int kTagStop = 3;    // rank 0 -> worker: empty; finalise and exit
-constexpr int kTagReady = 4;   // worker -> rank 0: WorkerReady
-constexpr int kTagResult = 5;  // worker -> rank 0: WorkBatchResult
-// What a worker accepts from rank 0: a batch of tasks or a spec, never near this.
-constexpr size_t kWorkerMaxMessageBytes = size_t{1} << 30;
-// MPI counts are ints: broadcast blobs in pieces of at most 1 GiB.
-constexpr size_t kBroadcastChunkBytes = size_t{1} << 30;
 // Rank 0 records its pid here, so that processes it starts know they are not rank 0.
 constexpr char kRankZeroPidVar[] = "PARSWEEP_MPI_RANK0_PID";
-
-// ---------------------------------------------------------------------------------------
-// Launch detection and MPI errors.
-
-// EnvInt returns the integer value of environment variable `name`, or nullopt.
-std::optional<int> EnvInt(const char* name) {
-  const char* value = std::getenv(name);
-  int parsed = 0;
-  if (value == nullptr || !absl::SimpleAtoi(value, &parsed)) return std::nullopt;
-  return parsed;
-}
-
-std::optional<int> LaunchRank() {
-  if (std::optional<int> rank = EnvInt("OMPI_COMM_WORLD_RANK")) return rank;
-  return EnvInt("PMIX_RANK");
-}
-
-std::optional<int> LaunchSize() { return EnvInt("OMPI_COMM_WORLD_SIZE"); }
-
-absl::Status MpiError(int code, absl::string_view call, int peer) {
-  if (code == MPI_SUCCESS) return absl::OkStatus();
-  char text[MPI_MAX_ERROR_STRING];
-  int length = 0;
-  if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = 0;
-  return absl::UnavailableError(absl::StrCat("executor '", kName, "': ", call, " with rank ", peer,
-                                             " failed: ", absl::string_view(text, length)));
-}
-
-// Init initialises MPI once per process, with errors returned rather than fatal.
-absl::Status Init() {
-  int initialized = 0;
-  MPI_Initialized(&initialized);
-  if (initialized) return absl::OkStatus();
-  int provided = 0;
-  int code = MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
-  if (code != MPI_SUCCESS) return MpiError(code, "MPI_Init_thread", -1);
-  return MpiError(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN),
-                  "MPI_Comm_set_errhandler", -1);
-}
-
-// SendBytes sends `bytes` as one MPI message with `tag`.
-absl::Status SendBytes(const std::string& bytes, int peer, int tag) {
-  if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
-    return absl::ResourceExhaustedError(absl::StrCat("executor '", kName, "': a message of ",
-                                                     bytes.size(), " bytes for rank ", peer,
-                                                     " is larger than MPI's int count"));
-  }
-  return MpiError(
-      MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, peer, tag, MPI_COMM_WORLD),
-      "MPI_Send", peer);
-}
-
-absl::Status SendMessage(const google::protobuf::MessageLite& message, int peer, int tag) {
-  return SendBytes(message.SerializeAsString(), peer, tag);
-}
-
-// WaitForMessage returns once a message from `source` with `tag` can be received, its
-// envelope in `status`. MPI_Probe would busy-poll a core all the while (Open MPI spins),
-// which on a machine with as many ranks as cores takes a core from the workers: rank 0
-// waits for every reply, and idle workers wait between runs. So poll with MPI_Iprobe:
-// for kSpinFor, yielding the core between polls, since a reply or the next batch often
-// follows within microseconds; then sleep between polls, doubling the pause up to
-// kMaxPollPause. A long wait then costs about 1% of a core, and a message waits at most
-// about kMaxPollPause plus the scheduler's wake-up.
-constexpr absl::Duration kSpinFor = absl::Milliseconds(1);
-constexpr absl::Duration kMaxPollPause = absl::Microseconds(100);
-
-// False if `deadline` passed first.
-absl::StatusOr<bool> WaitForMessage(int source, int tag, MPI_Status& status, absl::Time deadline) {
-  const absl::Time spin_until = absl::Now() + kSpinFor;
-  absl::Duration pause = absl::Microseconds(2);
-  while (true) {
-    int ready = 0;
-    const int code = MPI_Iprobe(source, tag, MPI_COMM_WORLD, &ready, &status);
-    if (code != MPI_SUCCESS) return MpiError(code, "MPI_Iprobe", source);
-    if (ready) return true;
-    const absl::Time now = absl::Now();
-    if (now >= deadline) return false;
-    if (now < spin_until) {
-      sched_yield();
-      continue;
-    }
-    absl::SleepFor(std::min(pause, deadline - now));
-    pause = std::min(2 * pause, kMaxPollPause);
-  }
-}
-
-// Received: one probed-and-received message.
-struct Received {
-  int source = 0;
-  int tag = 0;
-  std::string bytes;
-};
-
-// ReceiveMessageBy waits until `deadline` for a message from `source` (or MPI_ANY_SOURCE)
-// with `tag` (or MPI_ANY_TAG) and receives it into `received` (false if none came),
-// refusing (DataLoss) one larger than `limit` bytes before allocating it; that message is
-// left unreceived, and the caller cannot go on.
-absl::StatusOr<bool> ReceiveMessageBy(int source, int tag, size_t limit, absl::Time deadline,
-                                      Received& received) {
-  MPI_Status status;
-  ASSIGN_OR_RETURN(const bool arrived, WaitForMessage(source, tag, status, deadline));
-  if (!arrived) return false;
-  int code = MPI_SUCCESS;
-  int count = 0;
-  code = MPI_Get_count(&status, MPI_BYTE, &count);
-  if (code != MPI_SUCCESS) return MpiError(code, "MPI_Get_count", status.MPI_SOURCE);
-  if (count < 0 || static_cast<size_t>(count) > limit) {
-    return absl::DataLossError(absl::StrCat("executor '", kName, "': rank ", status.MPI_SOURCE,
-                                            " sent a message of ", count, " bytes; the limit is ",
-                                            limit));
-  }
-  received.source = status.MPI_SOURCE;
-  received.tag = status.MPI_TAG;
-  received.bytes.resize(static_cast<size_t>(count));
-  code = MPI_Recv(received.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG,
-                  MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-  if (code != MPI_SUCCESS) return MpiError(code, "MPI_Recv", status.MPI_SOURCE);
-  return true;
-}
-
-// ReceiveMessage is ReceiveMessageBy with no deadline.
-absl::StatusOr<Received> ReceiveMessage(int source, int tag, size_t limit) {
-  Received received;
-  RETURN_IF_ERROR(ReceiveMessageBy(source, tag, limit, absl::InfiniteFuture(), received).status());
-  return received;
-}
-
-// BroadcastBytes sends (rank 0) or receives (workers) `size` bytes at `data`, in pieces
-// that fit MPI's int counts.
-absl::Status BroadcastBytes(char* data, size_t size) {
-  for (size_t done = 0; done < size; done += kBroadcastChunkBytes) {
-    const int piece = static_cast<int>(std::min(kBroadcastChunkBytes, size - done));
-    RETURN_IF_ERROR(
-        MpiError(MPI_Bcast(data + done, piece, MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast", 0));
-  }
-  return absl::OkStatus();
-}
+// What rank 0 accepts at shutdown, when the executor's own limit is gone: any leftover.
+constexpr size_t kShutdownMessageLimit = size_t{1} << 30;
 
 // ---------------------------------------------------------------------------------------
 // Rank 0's session: MPI's lifetime in the caller's process, and what each rank is running
@@ -208,10 +56,17 @@ struct RankActivity {
 struct Session {
   bool initialized = false;
   bool finalized = false;
-  // An executor met a message it could not receive: the job cannot end cleanly.
+  // The job cannot end cleanly (a message could not be received, a rank went silent): it
+  // ends with MPI_Abort at exit.
   bool broken = false;
   bool executor_alive = false;
+  // Why MPI's world is not the job the environment named (stray variables): MPI runs this
+  // process alone, with no worker to stop.
+  std::optional<absl::Status> alone;
   int size = 0;
+  // How long the ranks have to acknowledge the stop at exit: the last executor's
+  // heartbeat_timeout.
+  absl::Duration stop_timeout = kDefaultHeartbeatTimeout;
   // By rank; allocated once and never freed, so a signal handler never sees it go.
   RankActivity* activity = nullptr;
 };
@@ -247,25 +102,31 @@ class FixedText {
   size_t size_ = 0;
 };
 
+// AppendRankActivity appends "task 1" or "tasks 3-4", what `rank` was running.
+void AppendRankActivity(int rank, FixedText& text) {
+  const RankActivity& activity = TheSession().activity[rank];
+  const uint64_t first = activity.first.load();
+  const uint64_t last = activity.last.load();
+  text.Append(first == last ? "task " : "tasks ");
+  text.AppendNumber(first);
+  if (last != first) {
+    text.Append("-");
+    text.AppendNumber(last);
+  }
+}
+
 // AppendActivity appends "rank 2 was running task 1; rank 1 was running tasks 3-4" for
 // every busy rank, and returns whether there was one. Async-signal-safe.
 bool AppendActivity(FixedText& text) {
   const Session& session = TheSession();
   bool any = false;
   for (int rank = 1; session.activity != nullptr && rank < session.size; ++rank) {
-    const RankActivity& activity = session.activity[rank];
-    if (!activity.busy.load()) continue;
+    if (!session.activity[rank].busy.load()) continue;
     text.Append(any ? "; rank " : "rank ");
     any = true;
     text.AppendNumber(static_cast<uint64_t>(rank));
-    const uint64_t first = activity.first.load();
-    const uint64_t last = activity.last.load();
-    text.Append(first == last ? " was running task " : " was running tasks ");
-    text.AppendNumber(first);
-    if (last != first) {
-      text.Append("-");
-      text.AppendNumber(last);
-    }
+    text.Append(" was running ");
+    AppendRankActivity(rank, text);
   }
   return any;
 }
@@ -283,20 +144,66 @@ void ReportActivity(int signal_number) {
   WriteFully(STDERR_FILENO, text.c_str(), text.size());  // Nothing to do if it fails.
 }
 
-// Stops every worker and finalises MPI; registered with atexit on rank 0.
+// StopWorkers tells every worker rank to stop and waits up to the session's stop_timeout for
+// each to acknowledge; what went wrong, or empty. Messages still on their way (late
+// heartbeats) are received and dropped.
+std::string StopWorkers(Session& session) {
+  std::vector<MPI_Request> sends(session.size, MPI_REQUEST_NULL);
+  for (int rank = 1; rank < session.size; ++rank) {
+    const absl::Status sent = StartSend("", rank, kTagStop, sends[rank]);
+    if (!sent.ok()) return std::string(sent.message());
+  }
+  std::vector<bool> stopped(session.size, false);
+  int waiting = session.size - 1;
+  const absl::Time deadline = absl::Now() + session.stop_timeout;
+  PollPause pause;
+  while (waiting > 0) {
+    MPI_Status status;
+    absl::StatusOr<bool> arrived = Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, status);
+    if (!arrived.ok()) return std::string(arrived.status().message());
+    if (*arrived) {
+      Received received;
+      const absl::Status got = ReceiveProbed(status, kShutdownMessageLimit, received);
+      if (!got.ok()) return std::string(got.message());
+      if (received.tag == kTagStopped && !stopped[received.source]) {
+        stopped[received.source] = true;
+        --waiting;
+      }
+      continue;
+    }
+    if (!pause.Wait(deadline)) break;
+  }
+  for (int rank = 1; rank < session.size; ++rank) {
+    if (!stopped[rank]) {
+      return absl::StrCat("MPI rank ", rank, " did not acknowledge the stop within ",
+                          absl::FormatDuration(session.stop_timeout),
+                          " (it is stopped, busy or cut off)");
+    }
+  }
+  for (MPI_Request& send : sends) {
+    if (send != MPI_REQUEST_NULL) MPI_Wait(&send, MPI_STATUS_IGNORE);  // Acknowledged: done.
+  }
+  return "";
+}
+
+// Stops every worker and finalises MPI; registered with atexit on rank 0. A job that cannot
+// end cleanly (broken, or a rank that does not acknowledge the stop) ends with MPI_Abort
+// instead, which mpirun reports, rather than wait in MPI_Finalize for a rank that will never
+// come.
 void ShutdownAtExit() {
   Session& session = TheSession();
   if (!session.initialized || session.finalized) return;
   session.finalized = true;
   SetTerminationReporter(nullptr);
-  if (session.broken) {
-    // A worker may be blocked sending what rank 0 refused to receive; MPI_Finalize would
-    // wait for it forever. End the job instead (mpirun reports the abort).
+  if (session.alone) {
+    MPI_Finalize();
+    return;
+  }
+  const std::string failed = session.broken ? "" : StopWorkers(session);
+  if (session.broken || !failed.empty()) {
+    if (!failed.empty()) std::fprintf(stderr, "parsweep mpi: %s; ending the job\n", failed.c_str());
     std::fflush(nullptr);
     MPI_Abort(MPI_COMM_WORLD, 1);
-  }
-  for (int rank = 1; rank < session.size; ++rank) {
-    MPI_Send(nullptr, 0, MPI_BYTE, rank, kTagStop, MPI_COMM_WORLD);
   }
   MPI_Finalize();
 }
@@ -313,12 +220,14 @@ absl::StatusOr<int> EnsureSession() {
         absl::StrCat("executor '", kName, "': an earlier error left the MPI job unusable"));
   }
   if (!session.initialized) {
-    RETURN_IF_ERROR(Init());
+    RETURN_IF_ERROR(InitMpi(MPI_THREAD_FUNNELED));
     session.initialized = true;
+    std::atexit(ShutdownAtExit);
     MPI_Comm_size(MPI_COMM_WORLD, &session.size);
     session.activity = new RankActivity[static_cast<size_t>(session.size)];
-    std::atexit(ShutdownAtExit);
+    if (absl::Status launch = VerifyLaunch(); !launch.ok()) session.alone = launch;
   }
+  if (session.alone) return *session.alone;
   return session.size;
 }
 
@@ -327,18 +236,23 @@ absl::StatusOr<int> EnsureSession() {
 
 // StartFor is what every worker rank is sent to rebuild `exported` (see "Data" in
 // mpi_executor.h); `broadcasts` receives the blobs to broadcast after it, in order.
-WorkerStart StartFor(const ExportedWorkload& exported, bool data_on_all_ranks,
-                     size_t max_reply_bytes, std::vector<absl::Span<const char>>& broadcasts) {
+WorkerStart StartFor(const ExportedWorkload& exported, const MpiExecutorOptions& options,
+                     std::vector<absl::Span<const char>>& broadcasts) {
   WorkerStart start;
   *start.mutable_workload() = exported.spec;
-  start.set_max_reply_bytes(max_reply_bytes);
+  start.set_max_reply_bytes(options.max_message_bytes);
+  if (options.heartbeat_timeout != absl::InfiniteDuration()) {
+    start.set_heartbeat_interval_us(
+        static_cast<uint64_t>(absl::ToInt64Microseconds(options.heartbeat_timeout / 10)));
+  }
   broadcasts.clear();
   for (const ExportedBlob& blob : exported.blobs) {
     BlobRef& ref = *start.add_blobs();
     ref.set_name(blob.name);
     ref.set_size(blob.bytes.size());
-    const bool reload = blob.source == ExportedBlob::Source::kReproducible ||
-                        (blob.source == ExportedBlob::Source::kSharedFile && data_on_all_ranks);
+    const bool reload =
+        blob.source == ExportedBlob::Source::kReproducible ||
+        (blob.source == ExportedBlob::Source::kSharedFile && options.data_on_all_ranks);
     if (reload) {
       ref.set_reload_fingerprint(Fingerprint64(blob.bytes));
     } else {
@@ -347,114 +261,6 @@ WorkerStart StartFor(const ExportedWorkload& exported, bool data_on_all_ranks,
     }
   }
   return start;
-}
-
-// BuildWorkload rebuilds rank 0's workload on a worker rank: the blobs by broadcast (joined
-// whatever else fails, so that rank 0 never waits for this rank) or, for those marked to
-// reload, loaded by the workload itself and checked against rank 0's fingerprint.
-absl::StatusOr<std::unique_ptr<Workload>> BuildWorkload(const WorkerStart& start) {
-  WorkloadBlobs blobs;
-  absl::Status status;
-  for (const BlobRef& ref : start.blobs()) {
-    switch (ref.delivery_case()) {
-      case BlobRef::kBroadcast: {
-        // Whole doubles, so the bytes are aligned for any scalar a workload reads.
-        std::shared_ptr<double> buffer(new double[ref.size() / sizeof(double) + 1],
-                                       std::default_delete<double[]>());
-        char* bytes = reinterpret_cast<char*>(buffer.get());
-        status.Update(BroadcastBytes(bytes, ref.size()));
-        blobs.Add(ref.name(), absl::Span<const char>(bytes, ref.size()), buffer);
-        break;
-      }
-      case BlobRef::kReloadFingerprint:
-        blobs.AddUndelivered(ref.name(), ref.reload_fingerprint());
-        break;
-      default:
-        status.Update(absl::DataLossError(
-            absl::StrCat("blob '", ref.name(), "' cannot reach an MPI rank this way")));
-    }
-  }
-  RETURN_IF_ERROR(status);
-  return Registry<Workload>::Global().Create(start.workload(), blobs);
-}
-
-// ---------------------------------------------------------------------------------------
-// Worker ranks.
-
-// Test hook (tests/sweep_tool_mpi_test.sh): the rank named by PARSWEEP_MPI_TEST_KILL_RANK kills
-// itself with SIGKILL when its first batch arrives.
-bool KilledForTest(int rank) {
-  const std::optional<int> victim = EnvInt("PARSWEEP_MPI_TEST_KILL_RANK");
-  return victim && *victim == rank;
-}
-
-// A worker cannot go on (rank 0 sent something it cannot read, or MPI failed): say so and
-// end the job, which mpirun reports.
-int AbortJob(int rank, const std::string& why) {
-  std::fprintf(stderr, "parsweep mpi worker rank %d: %s\n", rank, why.c_str());
-  std::fflush(stderr);
-  MPI_Abort(MPI_COMM_WORLD, 1);
-  return 1;
-}
-
-int ServeRankZero(int rank) {
-  const bool killed_for_test = KilledForTest(rank);
-  std::unique_ptr<Workload> workload;
-  uint64_t max_reply_bytes = INT32_MAX;
-  while (true) {
-    absl::StatusOr<Received> received = ReceiveMessage(0, MPI_ANY_TAG, kWorkerMaxMessageBytes);
-    if (!received.ok()) return AbortJob(rank, received.status().ToString());
-    if (received->tag == kTagStop) break;
-    if (received->tag == kTagStart) {
-      WorkerStart start;
-      if (!start.ParseFromString(received->bytes)) {
-        return AbortJob(rank, "a corrupt start message from rank 0");
-      }
-      max_reply_bytes = start.max_reply_bytes();
-      workload.reset();
-      absl::StatusOr<std::unique_ptr<Workload>> built = BuildWorkload(start);
-      if (built.ok()) workload = std::move(*built);
-      WorkerReady ready;
-      ready.set_code(static_cast<int>(built.status().code()));
-      ready.set_message(std::string(built.status().message()));
-      if (absl::Status sent = SendMessage(ready, 0, kTagReady); !sent.ok()) {
-        return AbortJob(rank, sent.ToString());
-      }
-      continue;
-    }
-    WorkBatch batch;
-    if (received->tag != kTagBatch || !batch.ParseFromString(received->bytes)) {
-      return AbortJob(rank,
-                      absl::StrCat("a corrupt message (tag ", received->tag, ") from rank 0"));
-    }
-    const uint64_t first = batch.items().empty() ? 0 : batch.items(0).index();
-    WorkBatchResult result;
-    if (workload == nullptr) {
-      result.set_id(batch.id());
-      SetError(first, absl::FailedPreconditionError("this rank has no workload"), result);
-    } else {
-      if (killed_for_test) raise(SIGKILL);
-      result = RunBatch(*workload, batch);
-    }
-    std::string bytes = result.SerializeAsString();
-    if (bytes.size() > max_reply_bytes) {
-      WorkBatchResult refused;
-      refused.set_id(batch.id());
-      SetError(first,
-               absl::ResourceExhaustedError(absl::StrCat(
-                   "the batch's result is ", bytes.size(),
-                   " bytes, more than the executor's max_message_bytes (", max_reply_bytes,
-                   "); use smaller chunks or raise max_message_bytes")),
-               refused);
-      bytes = refused.SerializeAsString();
-    }
-    if (absl::Status sent = SendBytes(bytes, 0, kTagResult); !sent.ok()) {
-      return AbortJob(rank, sent.ToString());
-    }
-  }
-  workload.reset();
-  MPI_Finalize();
-  return 0;
 }
 
 std::optional<int> MpiWorkerEntry(int argc, char** argv) {
@@ -471,13 +277,13 @@ std::optional<int> MpiWorkerEntry(int argc, char** argv) {
     // Rank 0 runs the program. Whatever executor it uses, the workers wait in MPI_Init for
     // it, so make sure MPI is initialised and finalised (stopping them) by exit.
     std::atexit([] {
-      if (!TheSession().initialized && EnsureSession().ok()) ShutdownAtExit();
+      if (TheSession().initialized) return;
+      if (const absl::Status session = EnsureSession().status(); !session.ok()) {
+        std::fprintf(stderr, "parsweep: %s\n", std::string(session.message()).c_str());
+      }
+      ShutdownAtExit();
     });
     return std::nullopt;
-  }
-  if (absl::Status status = Init(); !status.ok()) {
-    std::fprintf(stderr, "parsweep mpi worker rank %d: %s\n", *rank, status.ToString().c_str());
-    return 1;
   }
   return ServeRankZero(*rank);
 }
@@ -486,83 +292,49 @@ std::optional<int> MpiWorkerEntry(int argc, char** argv) {
 // Rank 0's executor.
 
 // The worker ranks as a WorkerBackend: slot i is rank i + 1. A rank is never lost (MPI
-// cannot survive one): a failure of the wire makes Wait() fail and the job unusable.
+// cannot survive one): a failure of the wire, or a rank gone silent, makes Wait() fail and
+// the job unusable.
 class MpiBackend final : public WorkerBackend {
  public:
   MpiBackend(const MpiExecutorOptions& options, int workers)
-      : options_(options), workers_(workers) {
+      : options_(options), workers_(workers), ranks_(TheSession().size) {
     SetTerminationReporter(ReportActivity);
+    TheSession().stop_timeout = options.heartbeat_timeout;
   }
 
   ~MpiBackend() override {
-    // Leave every worker idle for the next executor or the stop at exit.
-    std::vector<WorkerEvent> ignored;
-    while (AnyRankBusy()) {
-      if (!Receive(absl::InfiniteFuture(), ignored).ok()) break;
-    }
+    LeaveRanksIdle();
     SetTerminationReporter(nullptr);
     TheSession().executor_alive = false;
   }
 
   int slots() const override { return workers_; }
-
-  absl::Status Start(const Workload& workload) override {
-    ASSIGN_OR_RETURN(const ExportedWorkload exported, workload.Export());
-    std::vector<absl::Span<const char>> broadcasts;
-    const WorkerStart start =
-        StartFor(exported, options_.data_on_all_ranks, options_.max_message_bytes, broadcasts);
-    // Every rank gets the workload, even those beyond `workers`, so that a broadcast is
-    // collective over MPI_COMM_WORLD.
-    const int size = TheSession().size;
-    const std::string bytes = start.SerializeAsString();
-    for (int rank = 1; rank < size; ++rank) {
-      RETURN_IF_ERROR(Fatal(SendBytes(bytes, rank, kTagStart)));
-    }
-    for (absl::Span<const char> blob : broadcasts) {
-      // MPI_Bcast's buffer is not const, but the root only reads it.
-      RETURN_IF_ERROR(Fatal(BroadcastBytes(const_cast<char*>(blob.data()), blob.size())));
-    }
-    absl::Status first_error;
-    for (int rank = 1; rank < size; ++rank) {
-      absl::StatusOr<Received> received =
-          ReceiveMessage(rank, kTagReady, options_.max_message_bytes);
-      RETURN_IF_ERROR(Fatal(received.status()));
-      WorkerReady ready;
-      if (!ready.ParseFromString(received->bytes)) {
-        return Fatal(absl::DataLossError(
-            absl::StrCat("executor '", kName, "': rank ", rank, " sent a corrupt reply")));
-      }
-      if (ready.code() != 0 && first_error.ok()) {
-        first_error = absl::Status(static_cast<absl::StatusCode>(ready.code()),
-                                   absl::StrCat("MPI rank ", rank, " could not build workload '",
-                                                exported.spec.name(), "': ", ready.message()));
-      }
-    }
-    return first_error;
-  }
-
+  absl::Status Start(const Workload& workload) override;
   absl::StatusOr<bool> Restart(int) override {
     return absl::UnavailableError(absl::StrCat("executor '", kName, "': ranks cannot restart"));
   }
-
-  absl::Status Send(int slot, const WorkBatch& batch) override {
-    const int rank = slot + 1;
-    RankActivity& activity = TheSession().activity[rank];
-    activity.first.store(FirstIndex(batch));
-    activity.last.store(batch.items().empty() ? 0 : batch.items(batch.items_size() - 1).index());
-    activity.busy.store(true);
-    const absl::Status sent = SendMessage(batch, rank, kTagBatch);
-    // A failed send breaks the job: remember it for the next Wait().
-    if (!sent.ok()) broken_ = Fatal(sent);
-    return absl::OkStatus();
-  }
-
+  absl::Status Send(int slot, const WorkBatch& batch) override;
   absl::Status Wait(absl::Time deadline, std::vector<WorkerEvent>& events) override {
     RETURN_IF_ERROR(broken_);
-    return Receive(deadline, events);
+    return Pump(deadline, events);
   }
+  bool heartbeats() const override {
+    return options_.heartbeat_timeout != absl::InfiniteDuration();
+  }
+  // An MPI job cannot lose a rank: a rank the ledger gives up on ends the job.
+  std::string Kill(int slot, absl::string_view why) override;
 
  private:
+  struct Rank {
+    std::string outgoing;  // What is being sent to it; kept until the send completes.
+    MPI_Request send = MPI_REQUEST_NULL;
+    uint64_t batch = 0;  // The batch it runs, while the session says it is busy.
+    ResultAssembler pieces;
+    // Start(): when it was last heard from, and its answer.
+    absl::Time heard;
+    std::optional<WorkerReady> ready;
+  };
+
   // Fatal marks the MPI job unusable when `status` is an error of the wire itself (not of a
   // batch): MPI failed, or a worker's message could not be received. Adds what every rank
   // was running.
@@ -574,58 +346,292 @@ class MpiBackend final : public WorkerBackend {
     return absl::Status(status.code(),
                         absl::StrCat(status.message(), "; at the time ", activity.c_str()));
   }
+  template <typename T>
+  absl::StatusOr<T> Fatal(absl::StatusOr<T> result) {
+    if (result.ok()) return result;
+    return Fatal(result.status());
+  }
 
   // Busy: rank has a batch whose reply has not been received (the session keeps this, so
   // that the termination reporter can say which).
   static bool Busy(int rank) { return TheSession().activity[rank].busy.load(); }
 
-  bool AnyRankBusy() const {
-    for (int rank = 1; rank <= workers_; ++rank) {
-      if (Busy(rank)) return true;
-    }
-    return false;
-  }
-
-  // Receives one reply from any busy rank, if one comes by `deadline`. A batch's error gets
-  // the rank added.
-  absl::Status Receive(absl::Time deadline, std::vector<WorkerEvent>& events) {
-    Received received;
-    absl::StatusOr<bool> arrived = ReceiveMessageBy(MPI_ANY_SOURCE, kTagResult,
-                                                    options_.max_message_bytes, deadline, received);
-    RETURN_IF_ERROR(Fatal(arrived.status()));
-    if (!*arrived) return absl::OkStatus();
-    const int rank = received.source;
-    WorkBatchResult result;
-    if (rank < 1 || rank > workers_ || !Busy(rank) || !result.ParseFromString(received.bytes)) {
-      return Fatal(absl::DataLossError(absl::StrCat("executor '", kName, "': rank ", rank,
-                                                    " sent an unexpected or corrupt reply")));
-    }
-    TheSession().activity[rank].busy.store(false);
-    if (result.has_error()) {
-      absl::StrAppend(result.mutable_error()->mutable_message(), " (on MPI rank ", rank, ")");
-    }
-    WorkerEvent& event = events.emplace_back();
-    event.slot = rank - 1;
-    event.kind = WorkerEvent::Kind::kResult;
-    event.result = std::move(result);
-    return absl::OkStatus();
-  }
+  // Pump receives what has arrived until it makes an event, or `deadline` passes.
+  absl::Status Pump(absl::Time deadline, std::vector<WorkerEvent>& events);
+  // Handle acts on one message from a worker rank.
+  absl::Status Handle(Received& message, std::vector<WorkerEvent>& events);
+  absl::Status Deliver(int rank, WorkBatchResult result, std::vector<WorkerEvent>& events);
+  // AwaitStart pumps until `request` (if any) completes, or else until every rank is ready;
+  // a rank silent for heartbeat_timeout meanwhile ends the job.
+  absl::Status AwaitStart(MPI_Request* request);
+  // LeaveRanksIdle waits for the replies of running batches, so the next executor (or the
+  // stop at exit) finds every rank idle; a rank silent for heartbeat_timeout ends the job.
+  void LeaveRanksIdle();
 
   const MpiExecutorOptions options_;
   const int workers_;
+  std::vector<Rank> ranks_;  // By rank; [0] is unused.
+  std::string start_bytes_;  // The WorkerStart every rank is being sent.
+  bool starting_ = false;
   absl::Status broken_;
 };
+
+absl::Status MpiBackend::Start(const Workload& workload) {
+  ASSIGN_OR_RETURN(const ExportedWorkload exported, workload.Export());
+  std::vector<absl::Span<const char>> broadcasts;
+  start_bytes_ = StartFor(exported, options_, broadcasts).SerializeAsString();
+  // Every rank gets the workload, even those beyond `workers`, so that a broadcast is
+  // collective over MPI_COMM_WORLD.
+  starting_ = true;
+  const absl::Time now = absl::Now();
+  for (int rank = 1; rank < static_cast<int>(ranks_.size()); ++rank) {
+    Rank& worker = ranks_[rank];
+    worker.heard = now;
+    worker.ready.reset();
+    // What the rank was sent before has been answered: complete it before starting anew.
+    if (worker.send != MPI_REQUEST_NULL) {
+      RETURN_IF_ERROR(
+          Fatal(CompleteBy(worker.send, absl::InfiniteFuture(), "MPI_Isend", rank).status()));
+    }
+    RETURN_IF_ERROR(Fatal(StartSend(start_bytes_, rank, kTagStart, worker.send)));
+  }
+  for (absl::Span<const char> blob : broadcasts) {
+    for (size_t done = 0; done < blob.size(); done += kBroadcastPieceBytes) {
+      MPI_Request request;
+      // MPI_Ibcast's buffer is not const, but the root only reads it.
+      RETURN_IF_ERROR(Fatal(
+          StartBroadcast(const_cast<char*>(blob.data()) + done, blob.size() - done, request)));
+      RETURN_IF_ERROR(AwaitStart(&request));
+    }
+  }
+  RETURN_IF_ERROR(AwaitStart(nullptr));
+  starting_ = false;
+  for (int rank = 1; rank < static_cast<int>(ranks_.size()); ++rank) {
+    const WorkerReady& ready = *ranks_[rank].ready;
+    if (ready.code() != 0) {
+      return absl::Status(static_cast<absl::StatusCode>(ready.code()),
+                          absl::StrCat("MPI rank ", rank, " could not build workload '",
+                                       exported.spec.name(), "': ", ready.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MpiBackend::AwaitStart(MPI_Request* request) {
+  PollPause pause;
+  std::vector<WorkerEvent> events;  // Nothing but heartbeats and readiness is expected.
+  while (true) {
+    if (request != nullptr) {
+      ASSIGN_OR_RETURN(const bool done,
+                       Fatal(CompleteBy(*request, absl::InfinitePast(), "MPI_Ibcast", 0)));
+      if (done) return absl::OkStatus();
+    } else if (std::all_of(ranks_.begin() + 1, ranks_.end(),
+                           [](const Rank& rank) { return rank.ready.has_value(); })) {
+      return absl::OkStatus();
+    }
+    MPI_Status status;
+    ASSIGN_OR_RETURN(const bool arrived, Fatal(Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, status)));
+    if (arrived) {
+      Received message;
+      RETURN_IF_ERROR(Fatal(ReceiveProbed(status, options_.max_message_bytes, message)));
+      RETURN_IF_ERROR(Handle(message, events));
+      continue;
+    }
+    absl::Time check = absl::InfiniteFuture();
+    const absl::Time now = absl::Now();
+    for (int rank = 1; rank < static_cast<int>(ranks_.size()); ++rank) {
+      const Rank& worker = ranks_[rank];
+      if (worker.ready || !heartbeats()) continue;
+      const absl::Duration silent = now - worker.heard;
+      if (silent >= options_.heartbeat_timeout) {
+        return Fatal(absl::DeadlineExceededError(
+            absl::StrCat("executor '", kName, "': MPI rank ", rank, " sent no heartbeat for ",
+                         absl::FormatDuration(absl::Trunc(silent, absl::Milliseconds(10))),
+                         " while building the workload (the limit is ",
+                         absl::FormatDuration(options_.heartbeat_timeout),
+                         "); an MPI job cannot replace a rank, so the job ends")));
+      }
+      check = std::min(check, worker.heard + options_.heartbeat_timeout);
+    }
+    pause.Wait(check);
+  }
+}
+
+absl::Status MpiBackend::Send(int slot, const WorkBatch& batch) {
+  const int rank = slot + 1;
+  Rank& worker = ranks_[rank];
+  RankActivity& activity = TheSession().activity[rank];
+  activity.first.store(FirstIndex(batch));
+  activity.last.store(batch.items().empty() ? 0 : batch.items(batch.items_size() - 1).index());
+  activity.busy.store(true);
+  worker.batch = batch.id();
+  worker.pieces.Reset();
+  absl::Status sent;
+  // The rank answered what it was sent before, so that send is done; MPI wants it completed
+  // before its buffer is reused.
+  if (worker.send != MPI_REQUEST_NULL) {
+    sent = CompleteBy(worker.send, absl::InfiniteFuture(), "MPI_Isend", rank).status();
+  }
+  if (sent.ok()) {
+    worker.outgoing = batch.SerializeAsString();
+    sent = StartSend(worker.outgoing, rank, kTagBatch, worker.send);
+  }
+  // A failed send breaks the job: remember it for the next Wait().
+  if (!sent.ok()) broken_ = Fatal(sent);
+  return absl::OkStatus();
+}
+
+std::string MpiBackend::Kill(int slot, absl::string_view why) {
+  const int rank = slot + 1;
+  FixedText tasks;
+  AppendRankActivity(rank, tasks);
+  TheSession().broken = true;
+  broken_ = absl::DeadlineExceededError(
+      absl::StrCat("executor '", kName, "': MPI rank ", rank, " ", why, " while running ",
+                   tasks.c_str(), "; an MPI job cannot replace a rank, so the job ends"));
+  return "";
+}
+
+absl::Status MpiBackend::Pump(absl::Time deadline, std::vector<WorkerEvent>& events) {
+  PollPause pause;
+  while (true) {
+    MPI_Status status;
+    ASSIGN_OR_RETURN(const bool arrived, Fatal(Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, status)));
+    if (arrived) {
+      Received message;
+      RETURN_IF_ERROR(Fatal(ReceiveProbed(status, options_.max_message_bytes, message)));
+      RETURN_IF_ERROR(Handle(message, events));
+      continue;  // Take whatever else has arrived before returning.
+    }
+    if (!events.empty() || !pause.Wait(deadline)) return absl::OkStatus();
+  }
+}
+
+absl::Status MpiBackend::Handle(Received& message, std::vector<WorkerEvent>& events) {
+  const int rank = message.source;
+  auto unexpected = [&](absl::string_view what) {
+    return Fatal(absl::DataLossError(absl::StrCat("executor '", kName, "': rank ", rank,
+                                                  " sent an unexpected or corrupt ", what)));
+  };
+  if (rank < 1 || rank >= static_cast<int>(ranks_.size())) return unexpected("message");
+  Rank& worker = ranks_[rank];
+  switch (message.tag) {
+    case kTagHeartbeat: {
+      Heartbeat beat;
+      if (!beat.ParseFromString(message.bytes)) return unexpected("heartbeat");
+      if (starting_) {
+        worker.heard = absl::Now();
+      } else if (rank <= workers_ && Busy(rank) && beat.batch() == worker.batch) {
+        WorkerEvent& alive = events.emplace_back();
+        alive.slot = rank - 1;
+        alive.kind = WorkerEvent::Kind::kAlive;
+        alive.batch = beat.batch();
+      }
+      return absl::OkStatus();  // A late beat for a batch that has finished is dropped.
+    }
+    case kTagReady: {
+      WorkerReady ready;
+      if (!starting_ || worker.ready || !ready.ParseFromString(message.bytes)) {
+        return unexpected("readiness");
+      }
+      worker.ready = std::move(ready);
+      return absl::OkStatus();
+    }
+    case kTagPiece: {
+      ResultPiece piece;
+      if (starting_ || rank > workers_ || !Busy(rank) || !piece.ParseFromString(message.bytes)) {
+        return unexpected("piece of a result");
+      }
+      absl::StatusOr<std::optional<WorkBatchResult>> assembled =
+          worker.pieces.Add(piece, worker.batch);
+      if (!assembled.ok()) {
+        return Fatal(absl::DataLossError(absl::StrCat("executor '", kName, "': rank ", rank,
+                                                      " sent ", assembled.status().message())));
+      }
+      WorkerEvent& alive = events.emplace_back();  // A piece is progress, as a heartbeat is.
+      alive.slot = rank - 1;
+      alive.kind = WorkerEvent::Kind::kAlive;
+      alive.batch = worker.batch;
+      if (!assembled->has_value()) return absl::OkStatus();
+      return Deliver(rank, **std::move(assembled), events);
+    }
+    case kTagResult: {
+      WorkBatchResult result;
+      if (starting_ || rank > workers_ || !Busy(rank) || !result.ParseFromString(message.bytes) ||
+          result.id() != worker.batch) {
+        return unexpected("reply");
+      }
+      return Deliver(rank, std::move(result), events);
+    }
+    default:
+      return unexpected(absl::StrCat("message (tag ", message.tag, ")"));
+  }
+}
+
+absl::Status MpiBackend::Deliver(int rank, WorkBatchResult result,
+                                 std::vector<WorkerEvent>& events) {
+  TheSession().activity[rank].busy.store(false);
+  if (result.has_error()) {
+    absl::StrAppend(result.mutable_error()->mutable_message(), " (on MPI rank ", rank, ")");
+  }
+  WorkerEvent& event = events.emplace_back();
+  event.slot = rank - 1;
+  event.kind = WorkerEvent::Kind::kResult;
+  event.result = std::move(result);
+  return absl::OkStatus();
+}
+
+void MpiBackend::LeaveRanksIdle() {
+  if (!broken_.ok() || TheSession().broken) return;  // The job ends with MPI_Abort at exit.
+  std::vector<absl::Time> heard(ranks_.size(), absl::Now());
+  std::vector<WorkerEvent> events;
+  while (true) {
+    bool busy = false;
+    absl::Time check = absl::InfiniteFuture();
+    const absl::Time now = absl::Now();
+    for (int rank = 1; rank <= workers_; ++rank) {
+      if (!Busy(rank)) continue;
+      busy = true;
+      if (!heartbeats()) continue;
+      if (now - heard[rank] >= options_.heartbeat_timeout) {
+        TheSession().broken = true;
+        return;
+      }
+      check = std::min(check, heard[rank] + options_.heartbeat_timeout);
+    }
+    if (!busy) break;
+    events.clear();
+    if (!Pump(check, events).ok()) return;  // Pump marked the job broken.
+    for (const WorkerEvent& event : events) heard[event.slot + 1] = absl::Now();
+  }
+  for (int rank = 1; rank < static_cast<int>(ranks_.size()); ++rank) {
+    Rank& worker = ranks_[rank];
+    if (worker.send != MPI_REQUEST_NULL &&
+        !CompleteBy(worker.send, absl::InfiniteFuture(), "MPI_Isend", rank).ok()) {
+      TheSession().broken = true;
+      return;
+    }
+  }
+}
 
 const bool kWorkerEntryRegistered = RegisterWorkerEntry(MpiWorkerEntry);
 
 const OptionList& MpiExecutorOptionList() {
-  static const OptionList* options = new OptionList{
-      IntOption("max_message_bytes", int64_t{64} << 20, 1024, INT32_MAX,
-                "the largest reply a worker rank may send; a larger one fails its batch"),
-      BoolOption("data_on_all_ranks", false,
-                 "every rank loads the workload's shareable data itself (a file at the same "
-                 "path on every host) instead of rank 0 broadcasting it"),
-  };
+  static const OptionList* options = [] {
+    auto* list = new OptionList{
+        IntOption("max_message_bytes", int64_t{64} << 20,
+                  static_cast<int64_t>(kMinResultMessageBytes), INT32_MAX,
+                  "the largest message a worker rank sends; a larger result travels in pieces"),
+        BoolOption("data_on_all_ranks", false,
+                   "every rank loads the workload's shareable data itself (a file at the same "
+                   "path on every host) instead of rank 0 broadcasting it"),
+    };
+    for (OptionSpec& option : LivenessOptions("declared lost, which ends the whole job (an "
+                                              "MPI job cannot replace a rank)")) {
+      list->push_back(std::move(option));
+    }
+    return list;
+  }();
   return *options;
 }
 
@@ -634,6 +640,8 @@ MpiExecutorOptions MpiExecutorOptionsFrom(const ExecutorSpec& spec, const Plugin
   options.workers = static_cast<int>(std::min<uint32_t>(spec.workers(), 1 << 20));
   options.max_message_bytes = static_cast<size_t>(parsed.Int("max_message_bytes"));
   options.data_on_all_ranks = parsed.Bool("data_on_all_ranks");
+  options.task_timeout = parsed.Duration("task_timeout");
+  options.heartbeat_timeout = parsed.Duration("heartbeat_timeout");
   return options;
 }
 
@@ -670,8 +678,11 @@ absl::StatusOr<std::unique_ptr<Executor>> CreateMpiExecutor(const ExecutorSpec& 
   }
   const int workers = options.workers == 0 ? size - 1 : options.workers;
   TheSession().executor_alive = true;
-  return std::unique_ptr<Executor>(std::make_unique<TaskLedger>(
-      std::make_unique<MpiBackend>(options, workers), LedgerOptions()));
+  LedgerOptions ledger;
+  ledger.task_timeout = options.task_timeout;
+  ledger.heartbeat_timeout = options.heartbeat_timeout;
+  return std::unique_ptr<Executor>(
+      std::make_unique<TaskLedger>(std::make_unique<MpiBackend>(options, workers), ledger));
 }
 
 }  // namespace

@@ -152,4 +152,23 @@ absl::Status SendMessage(const google::protobuf::MessageLite& message, int peer,
   return SendBytes(message.SerializeAsString(), peer, tag);
 }
 
+absl::Status StartBroadcast(char* data, size_t size, MPI_Request& request) {
+  int code;
+  {
+    absl::MutexLock lock(&MpiMutex());
+    code = MPI_Ibcast(data, static_cast<int>(std::min(size, kBroadcastPieceBytes)), MPI_BYTE, 0,
+                      MPI_COMM_WORLD, &request);
+  }
+  return MpiError(code, "MPI_Ibcast", 0);
+}
+
+absl::Status BroadcastBytes(char* data, size_t size) {
+  for (size_t done = 0; done < size; done += kBroadcastPieceBytes) {
+    MPI_Request request;
+    RETURN_IF_ERROR(StartBroadcast(data + done, size - done, request));
+    RETURN_IF_ERROR(CompleteBy(request, absl::InfiniteFuture(), "MPI_Ibcast", 0).status());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace parsweep

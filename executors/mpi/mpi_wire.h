@@ -111,6 +111,17 @@ absl::Status StartSend(absl::string_view bytes, int peer, int tag, MPI_Request& 
 
 // kMaxMpiCount: the most bytes one MPI call moves (its count is an int).
 inline constexpr size_t kMaxMpiCount = 2147483647;
+// kBroadcastPieceBytes: broadcasts go in pieces of at most this many bytes (1 GiB).
+inline constexpr size_t kBroadcastPieceBytes = size_t{1} << 30;
+
+// StartBroadcast starts rank 0's broadcast of `size` (<= kBroadcastPieceBytes) bytes at
+// `data` to every rank (MPI_Ibcast: every rank must start the same broadcasts in the same
+// order; a blocking MPI_Bcast does not match it).
+absl::Status StartBroadcast(char* data, size_t size, MPI_Request& request);
+
+// BroadcastBytes takes part in the broadcasts of `size` bytes at `data` from rank 0, in
+// pieces of kBroadcastPieceBytes, waiting for each (a worker rank's side).
+absl::Status BroadcastBytes(char* data, size_t size);
 
 }  // namespace parsweep
 
