@@ -38,7 +38,7 @@ absl::Status VerifyLaunch() {
   int rank = -1;
   int size = 0;
   {
-    absl::MutexLock lock(&MpiMutex());
+    std::lock_guard<std::mutex> lock(MpiMutex());
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
   }

@@ -20,13 +20,13 @@ absl::Status MpiError(int code, absl::string_view call, int peer) {
                                              " failed: ", absl::string_view(text, length)));
 }
 
-absl::Mutex& MpiMutex() {
-  static auto* mutex = new absl::Mutex();
+std::mutex& MpiMutex() {
+  static auto* mutex = new std::mutex();
   return *mutex;
 }
 
 absl::Status InitMpi(int thread_level) {
-  absl::MutexLock lock(&MpiMutex());
+  std::lock_guard<std::mutex> lock(MpiMutex());
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (initialized) return absl::OkStatus();
@@ -66,7 +66,7 @@ absl::StatusOr<bool> Probe(int source, int tag, MPI_Status& status) {
   int ready = 0;
   int code;
   {
-    absl::MutexLock lock(&MpiMutex());
+    std::lock_guard<std::mutex> lock(MpiMutex());
     code = MPI_Iprobe(source, tag, MPI_COMM_WORLD, &ready, &status);
   }
   if (code != MPI_SUCCESS) return MpiError(code, "MPI_Iprobe", source);
@@ -80,7 +80,7 @@ absl::StatusOr<bool> CompleteBy(MPI_Request& request, absl::Time deadline, absl:
     int done = 0;
     int code;
     {
-      absl::MutexLock lock(&MpiMutex());
+      std::lock_guard<std::mutex> lock(MpiMutex());
       code = MPI_Test(&request, &done, MPI_STATUS_IGNORE);
     }
     if (code != MPI_SUCCESS) return MpiError(code, call, peer);
@@ -104,7 +104,7 @@ absl::Status ReceiveProbed(const MPI_Status& status, size_t limit, Received& rec
   MPI_Request request;
   int started;
   {
-    absl::MutexLock lock(&MpiMutex());
+    std::lock_guard<std::mutex> lock(MpiMutex());
     started = MPI_Irecv(received.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG,
                         MPI_COMM_WORLD, &request);
   }
@@ -134,7 +134,7 @@ absl::Status StartSend(absl::string_view bytes, int peer, int tag, MPI_Request& 
   }
   int code;
   {
-    absl::MutexLock lock(&MpiMutex());
+    std::lock_guard<std::mutex> lock(MpiMutex());
     // MPI_Isend's buffer is not const in the C binding of MPI-2, but it is only read.
     code = MPI_Isend(const_cast<char*>(bytes.data()), static_cast<int>(bytes.size()), MPI_BYTE,
                      peer, tag, MPI_COMM_WORLD, &request);
@@ -155,7 +155,7 @@ absl::Status SendMessage(const google::protobuf::MessageLite& message, int peer,
 absl::Status StartBroadcast(char* data, size_t size, MPI_Request& request) {
   int code;
   {
-    absl::MutexLock lock(&MpiMutex());
+    std::lock_guard<std::mutex> lock(MpiMutex());
     code = MPI_Ibcast(data, static_cast<int>(std::min(size, kBroadcastPieceBytes)), MPI_BYTE, 0,
                       MPI_COMM_WORLD, &request);
   }

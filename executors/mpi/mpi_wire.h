@@ -17,12 +17,12 @@
 #define PARSWEEP_EXECUTORS_MPI_MPI_WIRE_H_
 
 #include <cstddef>
+#include <mutex>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message_lite.h"
 
@@ -50,8 +50,9 @@ enum MpiTag : int {
 // MpiError is OK for MPI_SUCCESS, else Unavailable naming the call, the peer and MPI's text.
 absl::Status MpiError(int code, absl::string_view call, int peer);
 
-// MpiMutex serialises this process's MPI calls (see above).
-absl::Mutex& MpiMutex();
+// MpiMutex serialises this process's MPI calls (see above). A std::mutex, not an
+// absl::Mutex: see runtime/scheduling/heartbeat.h.
+std::mutex& MpiMutex();
 
 // InitMpi initialises MPI once per process with at least `thread_level` of thread support
 // (MPI_THREAD_FUNNELED, MPI_THREAD_SERIALIZED), errors returned rather than fatal

@@ -86,7 +86,7 @@ void SendHeartbeat(uint64_t batch) {
   Heartbeat beat;
   beat.set_batch(batch);
   const std::string bytes = beat.SerializeAsString();
-  absl::MutexLock lock(&MpiMutex());
+  std::lock_guard<std::mutex> lock(MpiMutex());
   // A few bytes go out eagerly: MPI_Send returns without waiting for rank 0.
   MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, kTagHeartbeat,
            MPI_COMM_WORLD);

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,7 +20,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "executors/process/frame_io.h"
 #include "executors/process/shared_memory.h"
@@ -46,7 +46,7 @@ class Replies {
 
   // Replies::Send writes one frame; false when the parent can no longer be told anything.
   bool Send(const FromWorker& frame) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return WriteFrame(fd_, frame, Sigpipe::kIgnoredByProcess).ok();
   }
 
@@ -78,7 +78,7 @@ class Replies {
  private:
   const int fd_;
   const size_t max_frame_bytes_;
-  absl::Mutex mu_;
+  std::mutex mu_;  // Not absl::Mutex: see runtime/scheduling/heartbeat.h.
 };
 
 int ServeBatches(const Workload& workload, FrameInput& input, Replies& replies,

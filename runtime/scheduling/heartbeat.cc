@@ -9,37 +9,39 @@ HeartbeatSender::HeartbeatSender(absl::Duration interval, std::function<void(uin
 
 HeartbeatSender::~HeartbeatSender() {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
+  stopping_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 void HeartbeatSender::Begin(uint64_t id) {
   if (interval_ <= absl::ZeroDuration()) return;
   if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   running_ = true;
   batch_ = id;
 }
 
 void HeartbeatSender::End() {
   if (interval_ <= absl::ZeroDuration()) return;
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   running_ = false;
 }
 
 void HeartbeatSender::Loop() {
-  absl::MutexLock lock(&mu_);
+  const auto interval = absl::ToChronoNanoseconds(interval_);
+  std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
     // Wakes early only to stop.
-    mu_.AwaitWithTimeout(absl::Condition(&stop_), interval_);
-    if (stop_ || !running_) continue;
+    if (stopping_.wait_for(lock, interval, [this] { return stop_; })) break;
+    if (!running_) continue;
     const uint64_t id = batch_;
     // Not under mu_: a beat may block on a full pipe, and Begin()/End() must not wait for it.
-    mu_.Unlock();
+    lock.unlock();
     beat_(id);
-    mu_.Lock();
+    lock.lock();
   }
 }
 

@@ -20,12 +20,13 @@
 #ifndef PARSWEEP_RUNTIME_SCHEDULING_HEARTBEAT_H_
 #define PARSWEEP_RUNTIME_SCHEDULING_HEARTBEAT_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace parsweep {
@@ -49,7 +50,10 @@ class HeartbeatSender {
 
   const absl::Duration interval_;
   const std::function<void(uint64_t)> beat_;
-  absl::Mutex mu_;
+  // std::mutex, not absl::Mutex: Debian's Abseil is not built for ThreadSanitizer, which
+  // would not see absl::Mutex's ordering (see executors/threads).
+  std::mutex mu_;
+  std::condition_variable stopping_;
   bool running_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t batch_ ABSL_GUARDED_BY(mu_) = 0;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;

@@ -2,9 +2,9 @@
 #include "runtime/scheduling/heartbeat.h"
 
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 
@@ -12,10 +12,10 @@ namespace parsweep {
 namespace {
 
 struct Beats {
-  absl::Mutex mu;
+  std::mutex mu;
   std::vector<uint64_t> ids;
   size_t count() {
-    absl::MutexLock lock(&mu);
+    std::lock_guard<std::mutex> lock(mu);
     return ids.size();
   }
 };
@@ -24,7 +24,7 @@ TEST(HeartbeatSenderTest, BeatsForTheRunningBatchOnly) {
   Beats beats;
   {
     HeartbeatSender sender(absl::Milliseconds(5), [&beats](uint64_t id) {
-      absl::MutexLock lock(&beats.mu);
+      std::lock_guard<std::mutex> lock(beats.mu);
       beats.ids.push_back(id);
     });
     absl::SleepFor(absl::Milliseconds(30));
@@ -39,7 +39,7 @@ TEST(HeartbeatSenderTest, BeatsForTheRunningBatchOnly) {
     // At most one beat that was already on its way when End() ran.
     EXPECT_LE(beats.count(), at_end + 1);
   }
-  absl::MutexLock lock(&beats.mu);
+  std::lock_guard<std::mutex> lock(beats.mu);
   ASSERT_GE(beats.ids.size(), 3u);
   for (uint64_t id : beats.ids) EXPECT_EQ(id, 7u);
 }
