@@ -1,11 +1,14 @@
 // Every executor through the same fault matrix: {delay, stall, error, throw, corrupt, kill,
-// exit} x {decode, run, encode}, planted in one task of a Gaussian sweep by a
+// exit, hang, stop} x {decode, run, encode}, planted in one task of a Gaussian sweep by a
 // FaultInjectingExecutor (runtime/testing/fault_injection.h). The invariant, for every cell:
 // the sweep gives serial's bits or a clear error that names the fault; it never hangs (the
 // HangGuard ends a stuck binary); nothing finished is lost; and the executor then runs the
-// same sweep again with serial's bits. Kill and exit apply only where workers are processes
-// of their own (in threads or serial they would end this test); a stall only where another
-// worker can go on meanwhile (the stalled task is released once every other task is merged).
+// same sweep again with serial's bits. Kill, exit, hang (killed past the task timeout) and
+// stop (SIGSTOP: killed once silent past the heartbeat timeout) apply only where workers are
+// processes the executor replaces (in threads or serial they would end or hang this test; on
+// MPI they end the job, see tests/sweep_tool_mpi_test.sh); a stall only where another worker
+// can go on meanwhile (the stalled task is released once every other task is merged). MPI's
+// cells run when this binary is rank 0 of an MPI job (:mpi_fault_matrix_test).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "executors/mpi/mpi_executor.h"
 #include "executors/process/test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -39,8 +43,16 @@ struct ExecutorCase {
   std::string name;
   uint32_t workers;
   std::string start_method;
-  bool processes;  // Workers are processes of their own: kill and exit apply.
+  // Workers are processes that the executor replaces when lost: kill, exit, hang and stop
+  // apply. (An MPI rank cannot be replaced: those faults end the job, which
+  // tests/sweep_tool_mpi_test.sh checks.)
+  bool replaceable;
 };
+
+// Liveness limits short enough for a test, long enough for a loaded machine: a worker beats
+// every 200 ms.
+constexpr char kTaskTimeout[] = "4s";
+constexpr char kHeartbeatTimeout[] = "2s";
 
 ExecutorSpec SpecOf(const ExecutorCase& c) {
   ExecutorSpec spec;
@@ -49,6 +61,10 @@ ExecutorSpec SpecOf(const ExecutorCase& c) {
   spec.set_split(SPLIT_SAMPLES);
   spec.set_chunk(500);  // 8 tasks of the 4,000 samples, whatever the executor.
   if (!c.start_method.empty()) (*spec.mutable_params())["start_method"] = c.start_method;
+  if (c.name == "process" || c.name == "mpi") {
+    (*spec.mutable_params())["task_timeout"] = kTaskTimeout;
+    (*spec.mutable_params())["heartbeat_timeout"] = kHeartbeatTimeout;
+  }
   return spec;
 }
 
@@ -135,6 +151,8 @@ TEST_P(FaultMatrixTest, SameAnswerOrAClearErrorAndTheExecutorGoesOn) {
     case FaultPlan::STALL:
     case FaultPlan::KILL:  // A lost worker's batch runs again on a fresh one.
     case FaultPlan::EXIT:
+    case FaultPlan::HANG:  // Killed past the task timeout, then lost.
+    case FaultPlan::STOP:  // Killed once silent for the heartbeat timeout, then lost.
       ASSERT_TRUE(got.ok()) << got.status();
       ExpectSameBits(*want, *got);
       break;
@@ -178,14 +196,17 @@ std::vector<Cell> Cells() {
   // ThreadSanitizer's own thread makes the process multi-threaded, which fork refuses.
   executors.push_back({"process_fork", "process", 2, "fork", true});
 #endif
+  // Under mpirun (:mpi_fault_matrix_test runs this binary as rank 0 of 3).
+  if (InMpiJob()) executors.push_back({"mpi", "mpi", 2, "", false});
   std::vector<Cell> cells;
   for (const ExecutorCase& executor : executors) {
     for (FaultPlan::Stage stage : {FaultPlan::DECODE, FaultPlan::RUN, FaultPlan::ENCODE}) {
-      for (FaultPlan::Action action :
-           {FaultPlan::DELAY, FaultPlan::STALL, FaultPlan::ERROR, FaultPlan::THROW,
-            FaultPlan::CORRUPT, FaultPlan::KILL, FaultPlan::EXIT}) {
-        const bool ends_process = action == FaultPlan::KILL || action == FaultPlan::EXIT;
-        if (ends_process && !executor.processes) continue;
+      for (FaultPlan::Action action : {FaultPlan::DELAY, FaultPlan::STALL, FaultPlan::ERROR,
+                                       FaultPlan::THROW, FaultPlan::CORRUPT, FaultPlan::KILL,
+                                       FaultPlan::EXIT, FaultPlan::HANG, FaultPlan::STOP}) {
+        const bool loses_the_worker = action == FaultPlan::KILL || action == FaultPlan::EXIT ||
+                                      action == FaultPlan::HANG || action == FaultPlan::STOP;
+        if (loses_the_worker && !executor.replaceable) continue;
         if (action == FaultPlan::STALL && executor.workers < 2) continue;
         cells.emplace_back(executor, stage, action);
       }

@@ -354,7 +354,7 @@ TEST_P(ProcessExecutorTest, BatchPastTheTaskTimeoutIsKilledAndRunsAgain) {
   const FaultConfig config = Fault(FaultConfig::RUN, FaultConfig::WAIT_FOR_KILL_ONCE, 4);
   FaultWorkload workload(config);
   std::unique_ptr<Executor> executor = MakeStarted(
-      Spec(method(), 2, {{"task_timeout", "1s"}, {"heartbeat_timeout", "200ms"}}), workload);
+      Spec(method(), 2, {{"task_timeout", "3s"}, {"heartbeat_timeout", "1s"}}), workload);
   ASSERT_NE(executor, nullptr);
   const WorkBatchResult result = RunOne(*executor, CubeBatch(1, {3, 4, 5}, 0));
   EXPECT_FALSE(result.has_error()) << result.error().message();

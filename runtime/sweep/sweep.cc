@@ -1,12 +1,15 @@
 #include "runtime/sweep/sweep.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/base/status_macros.h"
+#include "runtime/sweep/memory_estimate.h"
 
 namespace parsweep {
 namespace {
@@ -87,6 +90,19 @@ absl::Status ExpandGrid(SweepSpec& spec, size_t dims) {
   return absl::OkStatus();
 }
 
+// PointCount: how many evaluation points `spec` stands for with `dims` dimensions (a grid's
+// product, saturating), before the grid is expanded.
+uint64_t PointCount(const SweepSpec& spec, uint64_t dims) {
+  if (spec.grid_size() == 0) return std::max(spec.points_size(), 1);
+  uint64_t total = 1;
+  for (uint64_t j = 0; j < dims; ++j) {
+    const uint64_t count =
+        spec.grid(spec.grid_size() == 1 ? 0 : static_cast<int>(j % spec.grid_size())).count();
+    total = count != 0 && total > UINT64_MAX / count ? UINT64_MAX : total * count;
+  }
+  return total;
+}
+
 absl::StatusOr<Matrix> BuildPoints(SweepSpec& spec, size_t dims) {
   RETURN_IF_ERROR(ExpandGrid(spec, dims));
   if (static_cast<uint64_t>(spec.points_size()) > kMaxPoints) {
@@ -118,12 +134,25 @@ absl::StatusOr<Matrix> BuildPoints(SweepSpec& spec, size_t dims) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Create(SweepSpec spec) {
+absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Create(SweepSpec spec, Options options) {
   // Cheap checks first, so a typo does not cost generating or reading the data.
   RETURN_IF_ERROR(ValidateWidths(spec));
   ASSIGN_OR_RETURN(std::unique_ptr<Kernel> kernel,
                    Registry<Kernel>::Global().Create(spec.kernel()));
+  if (options.check_memory && spec.data().has_gaussian()) {
+    // Generated data's size is in the spec: refuse a sweep that cannot fit before
+    // generating anything.
+    const GaussianSource& gaussian = spec.data().gaussian();
+    const uint64_t dims = std::max(gaussian.mean_size(), 1);
+    RETURN_IF_ERROR(CheckSweepMemory(SweepSize{gaussian.n(), dims, PointCount(spec, dims),
+                                               static_cast<uint64_t>(spec.widths_size())}));
+  }
   ASSIGN_OR_RETURN(Dataset data, LoadDataset(spec.data()));
+  if (options.check_memory && spec.data().has_file()) {  // Its size is known now.
+    RETURN_IF_ERROR(CheckSweepMemory(SweepSize{data.samples.rows(), data.samples.cols(),
+                                               PointCount(spec, data.samples.cols()),
+                                               static_cast<uint64_t>(spec.widths_size())}));
+  }
   return Assemble(std::move(spec), std::move(kernel), std::move(data), DataOrigin::kFromSpec);
 }
 

@@ -12,6 +12,7 @@
 #define PARSWEEP_RUNTIME_SWEEP_SWEEP_H_
 
 #include <memory>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
@@ -27,7 +28,17 @@ class Sweep {
   // the spec the density is evaluated at the origin, which is then added to spec().
   // Errors are InvalidArgument (bad widths, points, data) or NotFound (unknown kernel,
   // missing file), with a message meant for the user.
-  static absl::StatusOr<std::unique_ptr<Sweep>> Create(SweepSpec spec);
+  // Unless `check_memory` is false (a worker, which holds no results), a sweep whose samples
+  // and results cannot fit in the memory available is refused first, with ResourceExhausted
+  // and the figures (runtime/sweep/memory_estimate.h): generated data before it is generated,
+  // file data once it is read.
+  struct Options {
+    bool check_memory = true;
+  };
+  static absl::StatusOr<std::unique_ptr<Sweep>> Create(SweepSpec spec, Options options);
+  static absl::StatusOr<std::unique_ptr<Sweep>> Create(SweepSpec spec) {
+    return Create(std::move(spec), Options());
+  }
 
   // Where the samples of FromData come from: `kFromSpec` when they are exactly what
   // spec.data() describes (so a worker elsewhere may load them itself from the spec), else

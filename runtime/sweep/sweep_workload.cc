@@ -65,7 +65,9 @@ absl::StatusOr<std::unique_ptr<Workload>> SweepWorkload::FromExport(const Worklo
                                             Sweep::DataOrigin::kFromSpec));
   } else {
     // Not delivered: load them as the spec says, and make sure they are the caller's.
-    ASSIGN_OR_RETURN(sweep, Sweep::Create(std::move(*config.mutable_spec())));
+    Sweep::Options options;
+    options.check_memory = false;  // The caller checked; a worker holds no results.
+    ASSIGN_OR_RETURN(sweep, Sweep::Create(std::move(*config.mutable_spec()), options));
     const Matrix& samples = sweep->data().samples;
     if (samples.rows() != config.rows() || samples.cols() != config.cols()) {
       return absl::DataLossError(absl::StrCat("this worker's samples are ", samples.rows(), " x ",

@@ -59,6 +59,11 @@ absl::Status FaultInjectingWorkload::Fault(FaultPlan::Stage stage, std::string& 
       return absl::OkStatus();
     case FaultPlan::EXIT:
       _exit(3);
+    case FaultPlan::HANG:
+      while (true) absl::SleepFor(absl::Hours(1));
+    case FaultPlan::STOP:
+      raise(SIGSTOP);
+      return absl::OkStatus();  // If it is ever continued.
     default:
       return absl::OkStatus();
   }

@@ -1,16 +1,17 @@
 // FaultInjectingExecutor: an Executor that wraps any other and plants one fault in the
 // workload it runs, so tests can drive every executor through the same fault matrix (delay,
-// stall, error, throw, corrupt, kill, exit; at decode, run or encode) and check the same
-// invariant each time: the same answer or a clear error, never a hang, nothing finished
-// lost, and the executor usable afterwards.
+// stall, error, throw, corrupt, kill, exit, hang, stop; at decode, run or encode) and check the
+// same invariant each time: the same answer or a clear error, never a hang, nothing finished lost,
+// and the executor usable afterwards.
 //
 // It wraps the workload given to Start() in a FaultInjectingWorkload, which passes every
 // request through to the real workload except the one that equals FaultPlan::trigger_request
 // (once, if FaultPlan::once: the first attempt only, across processes). The wrapper exports
 // itself as workload "fault_injection" carrying the plan and the real workload's spec and
-// blobs, so spawned workers and MPI ranks rebuild both; kill and exit then end that worker
-// process. In executors whose workers share the caller's process (serial, threads) kill and
-// exit would end the test itself: those cells do not apply there.
+// blobs, so spawned workers and MPI ranks rebuild both; kill, exit and stop then end or stop
+// that worker process. In executors whose workers share the caller's process (serial,
+// threads) kill, exit and stop would end the test itself, and a hang could never be ended:
+// those cells do not apply there.
 //
 // A wrapper acts around the real workload's Run(), not inside it: DECODE faults before the
 // request is parsed, RUN and ENCODE after the response was computed (they differ only in how
