@@ -1,18 +1,23 @@
 // End-to-end tests of the sweep tool: each test runs the real //tools:sweep binary and
 // checks its exit status, standard output and standard error, as a user would see them.
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +29,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/sweep_tool_process.h"
@@ -32,6 +38,7 @@ namespace parsweep {
 namespace {
 
 using ::testing::ContainsRegex;
+using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -375,6 +382,127 @@ TEST(SweepToolTest, RelativeDataPathIsTakenFromBuildWorkingDirectory) {
   // Without the variable the name means the child's own directory, where there is no file:
   // it was the variable that found it above.
   ExpectCleanFailure({"--data=" + name}, absl::StrCat("cannot open data file '", name, "'"));
+}
+
+// --- Output is never silently lost ---
+
+// Runs the tool with its standard output on `stdout_fd`.
+Outcome RunSweepWithStdout(int stdout_fd, const std::vector<std::string>& args) {
+  SweepToolProcess process(args, {}, stdout_fd);
+  return process.Finish(absl::Seconds(60));
+}
+
+// The names in `dir` but "." and "..", sorted: a temporary file left behind shows here.
+std::vector<std::string> DirectoryEntries(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string NewDirectory(const std::string& name) {
+  const std::string dir = absl::StrCat(TestTmpDir(), "/", name);
+  mkdir(dir.c_str(), 0755);
+  return dir;
+}
+
+TEST(SweepToolOutputTest, AFullDiskUnderStandardOutputIsAnErrorWithItsCause) {
+  const int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(full, 0) << "the test needs /dev/full";
+  const Outcome list = RunSweepWithStdout(full, {"--list"});
+  EXPECT_TRUE(ExitedWith(list, 1)) << Describe(list);
+  EXPECT_EQ(list.err,
+            "sweep: error: cannot write the list to standard output: No space left on device\n");
+  const Outcome report = RunSweepWithStdout(full, {"--widths=0.5", "--format=csv"});
+  EXPECT_TRUE(ExitedWith(report, 1)) << Describe(report);
+  EXPECT_EQ(report.err,
+            "sweep: error: cannot write the report to standard output: No space left on device\n");
+  close(full);
+}
+
+// `sweep | head -1`: the reader has gone. No message (the reader chose to stop), status 141
+// as for a filter killed by SIGPIPE, and the chart the user asked for is still written.
+TEST(SweepToolOutputTest, AReaderThatHasGoneEndsQuietlyWith141AfterWritingTheCharts) {
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  close(fds[0]);
+  const std::string chart = NewDirectory("epipe") + "/density.svg";
+  const Outcome outcome = RunSweepWithStdout(fds[1], {"--plot=" + chart});
+  close(fds[1]);
+  EXPECT_TRUE(ExitedWith(outcome, 141)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "wrote " + chart + "\n");
+  EXPECT_THAT(ReadWholeFile(chart), StartsWith("<svg "));
+}
+
+// A chart that cannot be written is an error; the link the user gave stays, and the report
+// is printed all the same.
+TEST(SweepToolOutputTest, AFailedChartWriteKeepsTheSymlinkAndTheReport) {
+  const std::string link = NewDirectory("chart_link") + "/chart.svg";
+  unlink(link.c_str());
+  ASSERT_EQ(symlink("/dev/full", link.c_str()), 0);
+  const Outcome outcome = RunSweep({"--widths=0.5", "--plot=" + link});
+  EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "sweep: error: cannot write '" + link + "': No space left on device\n");
+  EXPECT_THAT(outcome.out, HasSubstr("closest to the true density"));
+  struct stat st;
+  ASSERT_EQ(lstat(link.c_str(), &st), 0) << "the tool deleted the link it was given";
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+}
+
+// A chart write that fails part way (here past RLIMIT_FSIZE, as on a full disk) leaves the
+// chart that was there, and no temporary file.
+TEST(SweepToolOutputTest, AFailedChartWriteLeavesTheOldChartAndNoTemporaryFile) {
+  const std::string dir = NewDirectory("chart_too_large");
+  const std::string chart = dir + "/density.svg";
+  std::ofstream(chart) << "the user's old chart";
+  rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  rlimit small = saved;
+  small.rlim_cur = 1000;  // A chart is several kilobytes.
+  // The child inherits both: SIGXFSZ ignored (else it dies of it) and the limit.
+  void (*saved_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  SweepToolProcess process({"--widths=0.5", "--plot=" + chart});
+  setrlimit(RLIMIT_FSIZE, &saved);
+  signal(SIGXFSZ, saved_handler);
+  const Outcome outcome = process.Finish(absl::Seconds(60));
+  EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "sweep: error: cannot write '" + chart + "': File too large\n");
+  EXPECT_EQ(ReadWholeFile(chart), "the user's old chart");
+  EXPECT_THAT(DirectoryEntries(dir), ElementsAre("density.svg"));
+}
+
+TEST(SweepToolOutputTest, AChartPathThatCannotBeWrittenIsRefusedBeforeTheSweep) {
+  const std::string missing = TestTmpDir() + "/no such dir";
+  ExpectCleanFailure({"--plot=" + missing + "/x.svg"}, "cannot write '" + missing +
+                                                           "/x.svg': directory '" + missing +
+                                                           "': No such file or directory");
+  ExpectCleanFailure({"--compare=serial", "--plot=" + TestTmpDir()},
+                     "the name must end in .svg or .png");
+}
+
+// A chart whose values it cannot show is an error, not an SVG saying so; the report is
+// printed.
+TEST(SweepToolOutputTest, AChartThatCannotBeDrawnIsAnError) {
+  const std::string chart = NewDirectory("chart_huge") + "/density.svg";
+  const Outcome outcome = RunSweep({"--cov=1e-200,1e-200", "--widths=1e-100", "--plot=" + chart});
+  EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);
+  EXPECT_THAT(outcome.err, StartsWith("sweep: error: cannot draw the density chart for '" + chart +
+                                      "': line chart: "));
+  EXPECT_THAT(outcome.out, HasSubstr("point (0, 0)"));
+  struct stat st;
+  EXPECT_NE(stat(chart.c_str(), &st), 0);
 }
 
 }  // namespace

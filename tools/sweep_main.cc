@@ -8,6 +8,8 @@
 //   bazel run //tools:sweep -- --compare --plot=/tmp/sweep.svg   # the tutorial's benchmark
 //
 // Kernels and executors are found by name in their registries: this file names none.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,6 +30,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "runtime/base/atomic_file.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/plugin/executor.h"
 #include "runtime/plugin/kernel.h"
@@ -44,6 +47,7 @@
 #include "tools/sweep_options.h"
 #include "tools/sweep_plots.h"
 #include "tools/system_info.h"
+#include "tools/tool_output.h"
 
 ABSL_FLAG(std::string, kernel, "parzen_hypercube", "density kernel (see --list)");
 ABSL_FLAG(std::optional<std::string>, algorithm, std::nullopt,
@@ -210,20 +214,27 @@ absl::StatusOr<SweepOptions> OptionsFromFlags(bool compare) {
   return options;
 }
 
-absl::Status WriteCharts(const std::string& path, const Report& report,
-                         const Comparison* comparison) {
-  std::string density_path = path;
-  if (comparison != nullptr) {
-    RETURN_IF_ERROR(WriteChart(RenderSvg(ComparisonChart(*comparison)), path));
-    std::cerr << "wrote " << path << "\n";
-    density_path = DensityChartPath(path);
+// A chart file to write, or why the chart cannot be drawn (a value beyond what it can
+// show): reported when the output is delivered, after the report.
+template <typename Chart>
+ChartOutput ChartFile(const std::string& path, const Chart& chart, absl::string_view what) {
+  if (const absl::Status valid = Validate(chart); !valid.ok()) {
+    return {path, absl::Status(valid.code(), absl::StrCat("cannot draw the ", what, " for '", path,
+                                                          "': ", valid.message()))};
   }
-  RETURN_IF_ERROR(WriteChart(RenderSvg(DensityChart(report, 0)), density_path));
-  std::cerr << "wrote " << density_path << "\n";
-  return absl::OkStatus();
+  return {path, RenderSvg(chart)};
 }
 
-absl::Status RunComparison(const Sweep& sweep, const std::string& list, const std::string& plot) {
+// The chart files --plot asks for: with a comparison, its bar chart at `path` and the
+// density chart beside it; otherwise the density chart at `path`.
+std::vector<std::string> ChartPaths(const std::string& path, bool comparison) {
+  if (path.empty()) return {};
+  if (comparison) return {path, DensityChartPath(path)};
+  return {path};
+}
+
+absl::StatusOr<ToolOutput> RunComparison(const Sweep& sweep, const std::string& list,
+                                         const std::string& plot) {
   const std::string start_method = absl::GetFlag(FLAGS_start_method).value_or("");
   ASSIGN_OR_RETURN(std::vector<ExecutorChoice> choices,
                    ParseExecutorList(list, sweep.spec().executor(), start_method));
@@ -234,19 +245,27 @@ absl::Status RunComparison(const Sweep& sweep, const std::string& list, const st
                        [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }));
   bar.Finish();
   const Report& report = comparison.serial_report;
-  std::cout << "parsweep compare: kernel " << report.spec().kernel().name() << ", "
-            << WorkloadSummary(report) << ", split by "
-            << (report.spec().executor().split() == SPLIT_SAMPLES ? "samples" : "widths") << "\n\n"
-            << FormatSystemInfo(ReadSystemInfo()) << "\n"
-            << FormatComparison(comparison);
-  if (!plot.empty()) RETURN_IF_ERROR(WriteCharts(plot, report, &comparison));
-  return absl::OkStatus();
+  ToolOutput output;
+  output.what = "the comparison";
+  output.text = absl::StrCat(
+      "parsweep compare: kernel ", report.spec().kernel().name(), ", ", WorkloadSummary(report),
+      ", split by ", report.spec().executor().split() == SPLIT_SAMPLES ? "samples" : "widths",
+      "\n\n", FormatSystemInfo(ReadSystemInfo()), "\n", FormatComparison(comparison));
+  if (!plot.empty()) {
+    output.charts.push_back(ChartFile(plot, ComparisonChart(comparison), "comparison chart"));
+    output.charts.push_back(
+        ChartFile(DensityChartPath(plot), DensityChart(report, 0), "density chart"));
+  }
+  return output;
 }
 
-absl::Status Run() {
+// Run does everything but writing: it returns the tool's whole output, formatted.
+absl::StatusOr<ToolOutput> Run() {
   if (absl::GetFlag(FLAGS_list)) {
-    std::cout << ListPlugins();
-    return absl::OkStatus();
+    ToolOutput output;
+    output.text = ListPlugins();
+    output.what = "the list";
+    return output;
   }
   const std::string format = absl::GetFlag(FLAGS_format);
   if (format != "table" && format != "csv" && format != "json") {
@@ -270,7 +289,11 @@ absl::Status Run() {
   }
   if (!select.empty()) RETURN_IF_ERROR(ParseBandwidthMethods(select).status());
   const std::string plot = ResolveUserPath(absl::GetFlag(FLAGS_plot));
-  if (!plot.empty()) RETURN_IF_ERROR(CheckChartPath(plot));
+  // Before the sweep, so that a typo in the path costs nothing.
+  for (const std::string& path : ChartPaths(plot, compare.has_value())) {
+    RETURN_IF_ERROR(CheckChartPath(path));
+    RETURN_IF_ERROR(CheckWritableAtomically(path));
+  }
 
   ASSIGN_OR_RETURN(const SweepOptions options, OptionsFromFlags(compare.has_value()));
   ASSIGN_OR_RETURN(SweepSpec spec, BuildSpec(options));
@@ -295,18 +318,18 @@ absl::Status Run() {
     }
   }
 
+  ToolOutput output;
   if (format == "csv") {
-    std::cout << FormatCsv(report);
+    output.text = FormatCsv(report);
   } else if (format == "json") {
-    ASSIGN_OR_RETURN(std::string json, FormatJson(report));
-    std::cout << json;  // The printer ends it with a newline.
+    ASSIGN_OR_RETURN(output.text, FormatJson(report));  // The printer ends it with a newline.
   } else {
-    std::cout << FormatTable(report);
+    output.text = FormatTable(report);
   }
-  std::cout.flush();
-  if (!std::cout) return absl::UnavailableError("cannot write the report to standard output");
-  if (!plot.empty()) RETURN_IF_ERROR(WriteCharts(plot, report, nullptr));
-  return absl::OkStatus();
+  if (!plot.empty()) {
+    output.charts.push_back(ChartFile(plot, DensityChart(report, 0), "density chart"));
+  }
+  return output;
 }
 
 // Abseil flags take `--name value` as well as `--name=value`, so a bare `--compare` would
@@ -339,10 +362,11 @@ int main(int argc, char** argv) {
                  positional[1]);
     return 2;
   }
-  const absl::Status status = parsweep::Run();
-  if (!status.ok()) {
-    std::fprintf(stderr, "sweep: error: %s\n", std::string(status.message()).c_str());
+  const absl::StatusOr<parsweep::ToolOutput> output = parsweep::Run();
+  if (!output.ok()) {
+    std::fprintf(stderr, "sweep: error: %s\n", std::string(output.status().message()).c_str());
     return 1;
   }
-  return 0;
+  // Every executor and worker is gone by now (Run's scope ended), as DeliverOutput needs.
+  return parsweep::DeliverOutput(*output, STDOUT_FILENO, std::cerr);
 }
