@@ -384,6 +384,105 @@ TEST(SweepToolTest, RelativeDataPathIsTakenFromBuildWorkingDirectory) {
   ExpectCleanFailure({"--data=" + name}, absl::StrCat("cannot open data file '", name, "'"));
 }
 
+// --- Every flag validated ---
+
+// The flags tools/sweep_main.cc defines that take a value, from --helpfull (so that a flag
+// added later is covered): every entry "--name (help); default: value;" whose default is
+// not a boolean's.
+std::vector<std::string> FlagsTakingAValue() {
+  const Outcome help = RunSweep({"--helpfull"});
+  const size_t start = help.out.find("Flags from tools/sweep_main.cc:");
+  EXPECT_NE(start, std::string::npos) << Describe(help);
+  if (start == std::string::npos) return {};
+  const size_t end = help.out.find("Flags from", start + 1);
+  std::vector<std::string> entries;  // One flag's text each.
+  for (absl::string_view line : absl::StrSplit(
+           absl::string_view(help.out).substr(start, end == std::string::npos ? end : end - start),
+           '\n')) {
+    if (absl::StartsWith(line, "    --")) entries.emplace_back();
+    if (!entries.empty())
+      absl::StrAppend(&entries.back(), absl::StripLeadingAsciiWhitespace(line), " ");
+  }
+  std::vector<std::string> names;
+  for (const std::string& entry : entries) {
+    const std::string name = entry.substr(2, entry.find(' ') - 2);
+    const bool is_bool =
+        absl::EndsWith(entry, "default: false; ") || absl::EndsWith(entry, "default: true; ");
+    if (!is_bool) names.push_back(name);
+  }
+  return names;
+}
+
+TEST(SweepToolFlagsTest, EveryFlagThatTakesAValueRefusesAnEmptyOne) {
+  const std::vector<std::string> flags = FlagsTakingAValue();
+  // The ones whose empty value used to mean "the default" quietly, at least.
+  for (const char* flag : {"widths", "n", "executor", "compare", "mean", "cov", "point", "plot",
+                           "select", "algorithm", "repeat", "seed", "workers"}) {
+    EXPECT_THAT(flags, ::testing::Contains(flag));
+  }
+  EXPECT_GE(flags.size(), 25u);
+  for (const std::string& flag : flags) {
+    ExpectCleanFailure({"--" + flag + "="},
+                       "--" + flag + " has an empty value; give a value, or leave the flag out");
+  }
+  ExpectCleanFailure({"--widths", ""}, "--widths has an empty value");
+  ExpectCleanFailure({"--point= "}, "--point has an empty value");
+}
+
+TEST(SweepToolFlagsTest, AFlagGivenTwiceIsAnError) {
+  ExpectCleanFailure({"--n=5", "--widths=1", "--n=6"},
+                     "--n is given twice (--n=5 and --n=6); give it once");
+  ExpectCleanFailure({"--list", "--list"}, "--list is given twice");
+}
+
+TEST(SweepToolFlagsTest, RepeatBelongsToCompareAndIsBounded) {
+  ExpectCleanFailure({"--repeat=0"}, "--repeat sets the timed runs of --compare");
+  ExpectCleanFailure({"--repeat=3"}, "without --compare there is nothing to repeat");
+  ExpectCleanFailure({"--compare=serial", "--repeat=0"}, "--repeat=0: must be from 1 to 1000");
+  ExpectCleanFailure({"--compare=serial", "--repeat=-2"}, "--repeat=-2: must be from 1 to 1000");
+  ExpectCleanFailure({"--compare=serial", "--repeat=1001"},
+                     "--repeat=1001: must be from 1 to 1000");
+}
+
+TEST(SweepToolFlagsTest, NumbersThatOverflowSaySo) {
+  ExpectCleanFailure({"--mean=1e400,0"}, "--mean: '1e400' overflows a double");
+  ExpectCleanFailure({"--cov=1,-1e400"}, "--cov: '-1e400' overflows a double");
+  ExpectCleanFailure({"--widths=1:1e400:3"}, "'1e400' overflows a double");
+  ExpectCleanFailure({"--point=0,1e999"}, "--point: '1e999' overflows a double");
+  ExpectCleanFailure({"--grid=0:1e400:3"}, "'1e400' overflows a double");
+  // The ends are finite; the spacing between them is not.
+  ExpectCleanFailure({"--grid=-1e308:1e308:3"},
+                     "grid axis 1 (-1e+308 to 1e+308, 3 values): its spacing overflows a double");
+  ExpectCleanFailure({"--grid=-1e308:0.7e308:4"}, "its spacing overflows a double");
+  ExpectCleanFailure({"--widths=inf"}, "'inf' is not finite");
+}
+
+TEST(SweepToolFlagsTest, RepeatedEntriesAreErrors) {
+  ExpectCleanFailure({"--widths=0.1,0.2,0.1"}, "--widths='0.1,0.2,0.1' lists 0.1 twice");
+  ExpectCleanFailure({"--widths=1:1.0000000000000002:5"},
+                     "gives the width 1 more than once: the range is too narrow");
+  ExpectCleanFailure({"--grid=0:0:3"}, "grid axis 1 (0 to 0, 3 values): the value 0 repeats");
+  ExpectCleanFailure({"--select=scott,scott"}, "--select='scott,scott' lists 'scott' twice");
+  ExpectCleanFailure({"--select=scott,,loo_cv"}, "--select='scott,,loo_cv': entry 2 is empty");
+  ExpectCleanFailure({"--compare=serial,,threads:2"},
+                     "--compare='serial,,threads:2': entry 2 is empty");
+  ExpectCleanFailure({"--compare=threads:2,threads:2"}, "lists 'threads:2' twice");
+  ExpectCleanFailure({"--kernel_options=algorithm=naive,algorithm=fused"},
+                     "--kernel_options sets algorithm twice");
+  ExpectCleanFailure({"--kernel_options=algorithm=naive,"}, "entry 2 is empty");
+  ExpectCleanFailure({"--algorithm=naive", "--kernel_options=algorithm=fused"},
+                     "--algorithm and --kernel_options=algorithm=... both set algorithm");
+  ExpectCleanFailure(
+      {"--executor=process", "--start_method=fork", "--executor_options=start_method=spawn"},
+      "--start_method and --executor_options=start_method=... both set");
+}
+
+TEST(SweepToolFlagsTest, AShortFormThatNoComparedExecutorTakesIsAnError) {
+  ExpectCleanFailure({"--compare=serial,threads:2", "--max_retries=1"},
+                     "--max_retries applies to none of the executors of "
+                     "--compare='serial,threads:2'");
+}
+
 // --- Output is never silently lost ---
 
 // Runs the tool with its standard output on `stdout_fd`.

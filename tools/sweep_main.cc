@@ -42,6 +42,7 @@
 #include "runtime/sweep/sweep_runner.h"
 #include "tools/charts.h"
 #include "tools/compare.h"
+#include "tools/flag_checks.h"
 #include "tools/progress_bar.h"
 #include "tools/report_format.h"
 #include "tools/sweep_options.h"
@@ -104,7 +105,8 @@ ABSL_FLAG(std::optional<std::string>, compare, std::nullopt,
           "time the sweep on several executors side by side: --compare alone for the "
           "tutorial's serial,process:2,process:3,process:4,process:6, or a list such as "
           "--compare=serial,threads:2,process:2:spawn");
-ABSL_FLAG(int, repeat, 5, "compare mode: timed runs per executor, after one warm-up");
+ABSL_FLAG(std::optional<int>, repeat, std::nullopt,
+          "compare mode: timed runs per executor, after one warm-up (default 5)");
 ABSL_FLAG(std::string, plot, "",
           "write charts: PATH.svg or PATH.png; compare mode writes the bar chart there and "
           "the density chart to PATH_density.svg/png");
@@ -148,10 +150,13 @@ std::string ListPlugins() {
 }
 
 // ParseOptionAssignments reads "name=value,name=value" (`flag` names it in errors) into
-// `options`.
+// `options`. An option set twice is an error, not the last one silently winning.
 absl::Status ParseOptionAssignments(absl::string_view flag, absl::string_view text,
                                     std::map<std::string, std::string>& options) {
-  for (absl::string_view assignment : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+  if (text.empty()) return absl::OkStatus();  // The default; `--flag=` is refused earlier.
+  ASSIGN_OR_RETURN(const std::vector<std::string> assignments,
+                   SplitFlagList(absl::StrCat("--", flag), text));
+  for (const std::string& assignment : assignments) {
     const std::pair<absl::string_view, absl::string_view> parts =
         absl::StrSplit(assignment, absl::MaxSplits('=', 1));
     const absl::string_view name = absl::StripAsciiWhitespace(parts.first);
@@ -159,7 +164,22 @@ absl::Status ParseOptionAssignments(absl::string_view flag, absl::string_view te
       return absl::InvalidArgumentError(
           absl::StrCat("--", flag, ": '", assignment, "' is not name=value"));
     }
-    options[std::string(name)] = std::string(absl::StripAsciiWhitespace(parts.second));
+    const auto [it, added] = options.emplace(name, absl::StripAsciiWhitespace(parts.second));
+    if (!added) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, " sets ", name, " twice; give it once"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// SetShortForm puts the value of a short form (--algorithm, --start_method, ...) into
+// `params` under its option's name, unless the long form `long_flag` set that option too.
+absl::Status SetShortForm(const std::string& name, absl::string_view long_flag,
+                          const std::string& value, std::map<std::string, std::string>& params) {
+  if (!params.emplace(name, value).second) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " and --", long_flag, "=", name,
+                                                   "=... both set ", name, "; give one"));
   }
   return absl::OkStatus();
 }
@@ -179,7 +199,7 @@ absl::StatusOr<SweepOptions> OptionsFromFlags(bool compare) {
                                          options.executor_params));
   options.kernel = absl::GetFlag(FLAGS_kernel);
   if (const auto algorithm = absl::GetFlag(FLAGS_algorithm)) {
-    options.kernel_params["algorithm"] = *algorithm;
+    RETURN_IF_ERROR(SetShortForm("algorithm", "kernel_options", *algorithm, options.kernel_params));
   }
   options.executor = absl::GetFlag(FLAGS_executor).value_or("serial");
   options.workers = absl::GetFlag(FLAGS_workers).value_or(0);
@@ -196,20 +216,25 @@ absl::StatusOr<SweepOptions> OptionsFromFlags(bool compare) {
   options.data = ResolveUserPath(absl::GetFlag(FLAGS_data));
   options.split = absl::GetFlag(FLAGS_split);
   options.chunk = absl::GetFlag(FLAGS_chunk);
+  std::map<std::string, std::string>& executor_params = options.executor_params;
   if (const auto start_method = absl::GetFlag(FLAGS_start_method)) {
-    options.executor_params["start_method"] = *start_method;
+    RETURN_IF_ERROR(
+        SetShortForm("start_method", "executor_options", *start_method, executor_params));
   }
   if (const auto max_retries = absl::GetFlag(FLAGS_max_retries)) {
-    options.executor_params["max_retries"] = absl::StrCat(*max_retries);
+    RETURN_IF_ERROR(SetShortForm("max_retries", "executor_options", absl::StrCat(*max_retries),
+                                 executor_params));
   }
   if (const auto task_timeout = absl::GetFlag(FLAGS_task_timeout)) {
-    options.executor_params["task_timeout"] = *task_timeout;
+    RETURN_IF_ERROR(
+        SetShortForm("task_timeout", "executor_options", *task_timeout, executor_params));
   }
   if (const auto heartbeat_timeout = absl::GetFlag(FLAGS_heartbeat_timeout)) {
-    options.executor_params["heartbeat_timeout"] = *heartbeat_timeout;
+    RETURN_IF_ERROR(
+        SetShortForm("heartbeat_timeout", "executor_options", *heartbeat_timeout, executor_params));
   }
   if (absl::GetFlag(FLAGS_data_on_all_ranks)) {
-    options.executor_params["data_on_all_ranks"] = "true";
+    RETURN_IF_ERROR(SetShortForm("data_on_all_ranks", "executor_options", "true", executor_params));
   }
   return options;
 }
@@ -241,7 +266,7 @@ absl::StatusOr<ToolOutput> RunComparison(const Sweep& sweep, const std::string& 
   ProgressBar bar = ProgressBar::ForStderr();
   ASSIGN_OR_RETURN(
       Comparison comparison,
-      CompareExecutors(sweep, choices, absl::GetFlag(FLAGS_repeat),
+      CompareExecutors(sweep, choices, absl::GetFlag(FLAGS_repeat).value_or(kDefaultRepeat),
                        [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }));
   bar.Finish();
   const Report& report = comparison.serial_report;
@@ -283,11 +308,22 @@ absl::StatusOr<ToolOutput> Run() {
       return absl::InvalidArgumentError("--compare prints a table; drop --format");
     }
   }
+  if (const std::optional<int> repeat = absl::GetFlag(FLAGS_repeat)) {
+    if (!compare) {
+      return absl::InvalidArgumentError(
+          "--repeat sets the timed runs of --compare; without --compare there is nothing to "
+          "repeat");
+    }
+    RETURN_IF_ERROR(CheckRepeat(*repeat));
+  }
   const std::string select = absl::GetFlag(FLAGS_select);
   if (compare && !select.empty()) {
     return absl::InvalidArgumentError("--select chooses a width; run it without --compare");
   }
-  if (!select.empty()) RETURN_IF_ERROR(ParseBandwidthMethods(select).status());
+  if (!select.empty()) {
+    RETURN_IF_ERROR(SplitFlagList("--select", select).status());
+    RETURN_IF_ERROR(ParseBandwidthMethods(select).status());
+  }
   const std::string plot = ResolveUserPath(absl::GetFlag(FLAGS_plot));
   // Before the sweep, so that a typo in the path costs nothing.
   for (const std::string& path : ChartPaths(plot, compare.has_value())) {
@@ -355,6 +391,10 @@ int main(int argc, char** argv) {
       "Runs a width sweep of a density kernel and prints the estimates.\n"
       "Example: sweep --kernel=parzen_hypercube --executor=serial --widths=0.1:1.2:12");
   parsweep::ExpandBareCompare(argc, argv);
+  if (const absl::Status status = parsweep::CheckCommandLine(argc, argv); !status.ok()) {
+    std::fprintf(stderr, "sweep: error: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     std::fprintf(stderr,

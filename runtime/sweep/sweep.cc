@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/base/number_text.h"
 #include "runtime/base/status_macros.h"
 
 namespace parsweep {
@@ -39,6 +40,29 @@ absl::Status ValidateVolumes(const SweepSpec& spec, size_t dims) {
 // The most evaluation points a sweep may have.
 constexpr uint64_t kMaxPoints = 1'000'000;
 
+// An axis's values must be finite (its ends are): (hi - lo) * i can overflow although hi and
+// lo do not; and distinct, or a range too narrow for its count repeats points.
+absl::Status CheckGridValues(const GridAxis& axis, size_t j, const std::vector<double>& values) {
+  const std::string what =
+      absl::StrCat("grid axis ", j + 1, " (", ShortestDecimal(axis.lo()), " to ",
+                   ShortestDecimal(axis.hi()), ", ", axis.count(), " values)");
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what,
+                       ": its spacing overflows a double (the range's length is near or "
+                       "beyond the largest double, 1.8e308); use a narrower range"));
+    }
+    if (i > 0 && values[i] == values[i - 1]) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": the value ", ShortestDecimal(values[i]),
+                       " repeats, as the spacing is below what a double resolves there; use "
+                       "fewer values or a wider range"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Replaces spec.grid by the points it stands for, in row-major order (the last axis
 // fastest).
 absl::Status ExpandGrid(SweepSpec& spec, size_t dims) {
@@ -71,6 +95,7 @@ absl::Status ExpandGrid(SweepSpec& spec, size_t dims) {
                       ? axis.hi()
                       : axis.lo() + (axis.hi() - axis.lo()) * i / (axis.count() - 1);
     }
+    RETURN_IF_ERROR(CheckGridValues(axis, j, values));
     axes.push_back(std::move(values));
   }
   for (uint64_t p = 0; p < total; ++p) {
