@@ -41,6 +41,7 @@ using ::testing::ContainsRegex;
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr int kDefaultSamples = 10000;
@@ -384,6 +385,52 @@ TEST(SweepToolTest, RelativeDataPathIsTakenFromBuildWorkingDirectory) {
   ExpectCleanFailure({"--data=" + name}, absl::StrCat("cannot open data file '", name, "'"));
 }
 
+// --- Tables that mean something ---
+
+TEST(SweepToolTableTest, TheReadmesTableIsUnchanged) {
+  const Outcome outcome = RunSweep({});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  for (const char* line :
+       {"parsweep: kernel parzen_hypercube, executor serial, 12 widths, 1 task\n"
+        "data: 10000 samples of N(mean 0, cov I) in 2-D, seed 123\n\n"
+        "point (0, 0), true density 0.159154943\n"
+        "     width    count k       density      expected          true  tutorial k/(n*h)\n"
+        "       0.1         16   0.160000000   0.159022391   0.159154943       0.016000000\n"
+        "       0.2         59   0.147500000   0.158625662   0.159154943       0.029500000\n",
+        "\n       1.2       2113   0.146736111   0.141560152   0.159154943       0.176083333\n"
+        "closest to the true density: h = 0.7 (density 0.159795918, error +6.41e-04)\n"}) {
+    EXPECT_THAT(outcome.out, HasSubstr(line));
+  }
+}
+
+// Tiny widths on tightly packed data: densities near 1e199, once printed with 200 digits.
+TEST(SweepToolTableTest, HugeValuesArePrintedInScientificNotation) {
+  const Outcome outcome = RunSweep({"--cov=1e-200,1e-200", "--widths=1e-100,2e-100"});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  EXPECT_THAT(outcome.out, HasSubstr("point (0, 0), true density 1.591549e+199\n"));
+  EXPECT_THAT(outcome.out,
+              HasSubstr("\n    1e-100       1521 1.521000e+199 1.466315e+199 1.591549e+199"));
+  for (absl::string_view line : absl::StrSplit(outcome.out, '\n')) {
+    EXPECT_LE(line.size(), 160u) << line;
+  }
+}
+
+// Far from the data every density is 0 (and the true density too, to a double): no width is
+// closest, in the table or in JSON.
+TEST(SweepToolTableTest, NoWidthIsClosestWhenEveryDensityIsZero) {
+  const Outcome table = RunSweep({"--point=50,50"});
+  ASSERT_TRUE(ExitedWith(table, 0)) << Describe(table);
+  EXPECT_THAT(table.out, HasSubstr("\nclosest to the true density: none ("));
+  EXPECT_THAT(table.out, Not(HasSubstr("closest to the true density: h =")));
+  const Outcome json = RunSweep({"--point=50,50", "--format=json"});
+  ASSERT_TRUE(ExitedWith(json, 0)) << Describe(json);
+  EXPECT_THAT(json.out, HasSubstr("\"selections\": []"));
+  // Nearer, the true density is positive but every estimate is still 0.
+  const Outcome near = RunSweep({"--point=6,6"});
+  EXPECT_THAT(near.out, HasSubstr("closest to the true density: none (every width's density "
+                                  "is 0 here"));
+}
+
 // --- Every flag validated ---
 
 // The flags tools/sweep_main.cc defines that take a value, from --helpfull (so that a flag
@@ -553,7 +600,7 @@ TEST(SweepToolOutputTest, AFailedChartWriteKeepsTheSymlinkAndTheReport) {
   const Outcome outcome = RunSweep({"--widths=0.5", "--plot=" + link});
   EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);
   EXPECT_EQ(outcome.err, "sweep: error: cannot write '" + link + "': No space left on device\n");
-  EXPECT_THAT(outcome.out, HasSubstr("closest to the true density"));
+  EXPECT_THAT(outcome.out, HasSubstr("\n       0.5        404   0.161600000"));
   struct stat st;
   ASSERT_EQ(lstat(link.c_str(), &st), 0) << "the tool deleted the link it was given";
   EXPECT_TRUE(S_ISLNK(st.st_mode));

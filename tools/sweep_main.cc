@@ -354,6 +354,7 @@ absl::StatusOr<ToolOutput> Run() {
     }
   }
 
+  KeepMeaningfulSelections(report);
   ToolOutput output;
   if (format == "csv") {
     output.text = FormatCsv(report);
