@@ -431,6 +431,29 @@ TEST(SweepToolTableTest, NoWidthIsClosestWhenEveryDensityIsZero) {
                                   "is 0 here"));
 }
 
+// --- Precision of the window test ---
+
+// With mean 1e16 doubles are 2 apart, and h = 0.1 keeps no bit of |x_j - s_j| <= h/2: the
+// densities are wrong, and the tool says so on stderr and in the JSON report.
+TEST(SweepToolPrecisionTest, DataWhoseMagnitudeDefeatsTheWindowTestIsWarnedAbout) {
+  const std::string warning =
+      "sweep: warning: the data's coordinates reach 1e+16 in magnitude, where doubles are 2 "
+      "apart: the window test |x_j - s_j| <= h/2 keeps -4.3 significant bits for h = 0.1 "
+      "(fewer than 10), so the densities of widths below 2048 are unreliable";
+  const Outcome table = RunSweep({"--mean=1e16,1e16", "--point=1e16,1e16"});
+  ASSERT_TRUE(ExitedWith(table, 0)) << Describe(table);
+  EXPECT_THAT(table.err, StartsWith(warning));
+  const Outcome json = RunSweep({"--mean=1e16,1e16", "--point=1e16,1e16", "--format=json"});
+  ASSERT_TRUE(ExitedWith(json, 0)) << Describe(json);
+  EXPECT_THAT(json.out, HasSubstr("\"warnings\": [\n  \"the data's coordinates reach 1e+16"));
+  // Windows wide enough keep their bits: no warning.
+  const Outcome wide = RunSweep({"--mean=1e16,1e16", "--point=1e16,1e16", "--widths=4096"});
+  ASSERT_TRUE(ExitedWith(wide, 0)) << Describe(wide);
+  EXPECT_EQ(wide.err, "");
+  const Outcome usual = RunSweep({"--format=json"});
+  EXPECT_THAT(usual.out, HasSubstr("\"warnings\": []"));
+}
+
 // --- Every flag validated ---
 
 // The flags tools/sweep_main.cc defines that take a value, from --helpfull (so that a flag

@@ -284,6 +284,13 @@ absl::StatusOr<ToolOutput> RunComparison(const Sweep& sweep, const std::string& 
   return output;
 }
 
+// The sweep's warnings go to stderr before it runs, so that a long sweep warns at once.
+void PrintWarnings(const Sweep& sweep) {
+  for (const std::string& warning : sweep.warnings()) {
+    std::cerr << "sweep: warning: " << warning << "\n";
+  }
+}
+
 // Run does everything but writing: it returns the tool's whole output, formatted.
 absl::StatusOr<ToolOutput> Run() {
   if (absl::GetFlag(FLAGS_list)) {
@@ -336,16 +343,19 @@ absl::StatusOr<ToolOutput> Run() {
   if (compare) {
     // Executors are named by the list; the spec's own is only the default serial.
     ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
+    PrintWarnings(*sweep);
     return RunComparison(*sweep, *compare, plot);
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Executor> executor,
                    Registry<Executor>::Global().Create(spec.executor()));
   ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
+  PrintWarnings(*sweep);
   ProgressBar bar = ProgressBar::ForStderr();
   ASSIGN_OR_RETURN(Report report,
                    RunSweep(*sweep, *executor, PoolOptions(),
                             [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }));
   bar.Finish();
+  for (const std::string& warning : sweep->warnings()) report.add_warnings(warning);
   if (!select.empty()) {
     ASSIGN_OR_RETURN(std::vector<BandwidthMethod> methods, ParseBandwidthMethods(select));
     for (BandwidthMethod method : methods) {

@@ -1,6 +1,8 @@
 #include "runtime/sweep/sweep.h"
 
 #include <cmath>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/base/number_text.h"
 #include "runtime/base/status_macros.h"
+#include "runtime/sweep/window_precision.h"
 
 namespace parsweep {
 namespace {
@@ -168,17 +171,25 @@ absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Assemble(SweepSpec spec,
   }
   RETURN_IF_ERROR(ValidateVolumes(spec, data.samples.cols()));
   ASSIGN_OR_RETURN(Matrix points, BuildPoints(spec, data.samples.cols()));
-  return std::unique_ptr<Sweep>(
-      new Sweep(std::move(spec), std::move(kernel), std::move(data), std::move(points), origin));
+  // Here the samples, the points and the widths are all known; one pass over them.
+  std::vector<std::string> warnings;
+  if (std::optional<std::string> warning =
+          WindowPrecisionWarning(data.samples.View(), points.View(),
+                                 absl::MakeConstSpan(spec.widths().data(), spec.widths_size()))) {
+    warnings.push_back(*std::move(warning));
+  }
+  return std::unique_ptr<Sweep>(new Sweep(std::move(spec), std::move(kernel), std::move(data),
+                                          std::move(points), origin, std::move(warnings)));
 }
 
 Sweep::Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matrix points,
-             DataOrigin origin)
+             DataOrigin origin, std::vector<std::string> warnings)
     : spec_(std::move(spec)),
       kernel_(std::move(kernel)),
       data_(std::move(data)),
       points_(std::move(points)),
-      origin_(origin) {}
+      origin_(origin),
+      warnings_(std::move(warnings)) {}
 
 absl::StatusOr<TaskResult> Sweep::RunTask(const Task& task) const {
   const size_t num_widths = task.width_indices_size();
