@@ -42,7 +42,7 @@ std::string SweepBinary() {
 }
 
 SweepToolProcess::SweepToolProcess(const std::vector<std::string>& args,
-                                   const std::vector<std::string>& env) {
+                                   const std::vector<std::string>& env, int stdout_fd) {
   const std::string binary = SweepBinary();
   std::vector<std::string> argv_strings = {binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
@@ -74,7 +74,7 @@ SweepToolProcess::SweepToolProcess(const std::vector<std::string>& args,
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, stdout_fd >= 0 ? stdout_fd : out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
   pid_t pid;
   const int spawn_error =
@@ -90,6 +90,10 @@ SweepToolProcess::SweepToolProcess(const std::vector<std::string>& args,
   pid_ = pid;
   out_fd_ = out_pipe[0];
   err_fd_ = err_pipe[0];
+  if (stdout_fd >= 0) {  // Nothing will come through the pipe.
+    close(out_fd_);
+    out_fd_ = -1;
+  }
 }
 
 SweepToolProcess::~SweepToolProcess() {
@@ -111,7 +115,7 @@ ToolOutcome SweepToolProcess::Finish(absl::Duration timeout) {
   auto millis_left = [&deadline] { return absl::ToInt64Milliseconds(deadline - absl::Now()); };
   pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
   std::string* sinks[2] = {&outcome.out, &outcome.err};
-  int open_pipes = 2;
+  int open_pipes = (out_fd_ >= 0) + (err_fd_ >= 0);
   bool timed_out = false;
   while (open_pipes > 0) {
     const int64_t left = millis_left();

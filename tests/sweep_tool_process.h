@@ -42,8 +42,10 @@ class SweepToolProcess {
  public:
   // Starts the tool with `args`, stdin from /dev/null; `env` entries ("NAME=value") are
   // added to this process's environment, from which BUILD_WORKING_DIRECTORY is dropped.
+  // With `stdout_fd` >= 0 the tool's standard output is that descriptor (a file, /dev/full,
+  // a pipe whose reader has gone) instead of a pipe read into ToolOutcome::out.
   explicit SweepToolProcess(const std::vector<std::string>& args,
-                            const std::vector<std::string>& env = {});
+                            const std::vector<std::string>& env = {}, int stdout_fd = -1);
   // Kills and reaps the tool if Finish() was not called.
   ~SweepToolProcess();
   SweepToolProcess(const SweepToolProcess&) = delete;

@@ -1,18 +1,23 @@
 // End-to-end tests of the sweep tool: each test runs the real //tools:sweep binary and
 // checks its exit status, standard output and standard error, as a user would see them.
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +29,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/sweep_tool_process.h"
@@ -32,8 +38,10 @@ namespace parsweep {
 namespace {
 
 using ::testing::ContainsRegex;
+using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr int kDefaultSamples = 10000;
@@ -375,6 +383,295 @@ TEST(SweepToolTest, RelativeDataPathIsTakenFromBuildWorkingDirectory) {
   // Without the variable the name means the child's own directory, where there is no file:
   // it was the variable that found it above.
   ExpectCleanFailure({"--data=" + name}, absl::StrCat("cannot open data file '", name, "'"));
+}
+
+// --- Tables that mean something ---
+
+TEST(SweepToolTableTest, TheReadmesTableIsUnchanged) {
+  const Outcome outcome = RunSweep({});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  for (const char* line :
+       {"parsweep: kernel parzen_hypercube, executor serial, 12 widths, 1 task\n"
+        "data: 10000 samples of N(mean 0, cov I) in 2-D, seed 123\n\n"
+        "point (0, 0), true density 0.159154943\n"
+        "     width    count k       density      expected          true  tutorial k/(n*h)\n"
+        "       0.1         16   0.160000000   0.159022391   0.159154943       0.016000000\n"
+        "       0.2         59   0.147500000   0.158625662   0.159154943       0.029500000\n",
+        "\n       1.2       2113   0.146736111   0.141560152   0.159154943       0.176083333\n"
+        "closest to the true density: h = 0.7 (density 0.159795918, error +6.41e-04)\n"}) {
+    EXPECT_THAT(outcome.out, HasSubstr(line));
+  }
+}
+
+// Tiny widths on tightly packed data: densities near 1e199, once printed with 200 digits.
+TEST(SweepToolTableTest, HugeValuesArePrintedInScientificNotation) {
+  const Outcome outcome = RunSweep({"--cov=1e-200,1e-200", "--widths=1e-100,2e-100"});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  EXPECT_THAT(outcome.out, HasSubstr("point (0, 0), true density 1.591549e+199\n"));
+  EXPECT_THAT(outcome.out,
+              HasSubstr("\n    1e-100       1521 1.521000e+199 1.466315e+199 1.591549e+199"));
+  for (absl::string_view line : absl::StrSplit(outcome.out, '\n')) {
+    EXPECT_LE(line.size(), 160u) << line;
+  }
+}
+
+// Far from the data every density is 0 (and the true density too, to a double): no width is
+// closest, in the table or in JSON.
+TEST(SweepToolTableTest, NoWidthIsClosestWhenEveryDensityIsZero) {
+  const Outcome table = RunSweep({"--point=50,50"});
+  ASSERT_TRUE(ExitedWith(table, 0)) << Describe(table);
+  EXPECT_THAT(table.out, HasSubstr("\nclosest to the true density: none ("));
+  EXPECT_THAT(table.out, Not(HasSubstr("closest to the true density: h =")));
+  const Outcome json = RunSweep({"--point=50,50", "--format=json"});
+  ASSERT_TRUE(ExitedWith(json, 0)) << Describe(json);
+  EXPECT_THAT(json.out, HasSubstr("\"selections\": []"));
+  // Nearer, the true density is positive but every estimate is still 0.
+  const Outcome near = RunSweep({"--point=6,6"});
+  EXPECT_THAT(near.out, HasSubstr("closest to the true density: none (every width's density "
+                                  "is 0 here"));
+}
+
+// --- Precision of the window test ---
+
+// With mean 1e16 doubles are 2 apart, and h = 0.1 keeps no bit of |x_j - s_j| <= h/2: the
+// densities are wrong, and the tool says so on stderr and in the JSON report.
+TEST(SweepToolPrecisionTest, DataWhoseMagnitudeDefeatsTheWindowTestIsWarnedAbout) {
+  const std::string warning =
+      "sweep: warning: the data's coordinates reach 1e+16 in magnitude, where doubles are 2 "
+      "apart: the window test |x_j - s_j| <= h/2 keeps -4.3 significant bits for h = 0.1 "
+      "(fewer than 10), so the densities of widths below 2048 are unreliable";
+  const Outcome table = RunSweep({"--mean=1e16,1e16", "--point=1e16,1e16"});
+  ASSERT_TRUE(ExitedWith(table, 0)) << Describe(table);
+  EXPECT_THAT(table.err, StartsWith(warning));
+  const Outcome json = RunSweep({"--mean=1e16,1e16", "--point=1e16,1e16", "--format=json"});
+  ASSERT_TRUE(ExitedWith(json, 0)) << Describe(json);
+  EXPECT_THAT(json.out, HasSubstr("\"warnings\": [\n  \"the data's coordinates reach 1e+16"));
+  // Windows wide enough keep their bits: no warning.
+  const Outcome wide = RunSweep({"--mean=1e16,1e16", "--point=1e16,1e16", "--widths=4096"});
+  ASSERT_TRUE(ExitedWith(wide, 0)) << Describe(wide);
+  EXPECT_EQ(wide.err, "");
+  const Outcome usual = RunSweep({"--format=json"});
+  EXPECT_THAT(usual.out, HasSubstr("\"warnings\": []"));
+}
+
+// --- Every flag validated ---
+
+// The flags tools/sweep_main.cc defines that take a value, from --helpfull (so that a flag
+// added later is covered): every entry "--name (help); default: value;" whose default is
+// not a boolean's.
+std::vector<std::string> FlagsTakingAValue() {
+  const Outcome help = RunSweep({"--helpfull"});
+  const size_t start = help.out.find("Flags from tools/sweep_main.cc:");
+  EXPECT_NE(start, std::string::npos) << Describe(help);
+  if (start == std::string::npos) return {};
+  const size_t end = help.out.find("Flags from", start + 1);
+  std::vector<std::string> entries;  // One flag's text each.
+  for (absl::string_view line : absl::StrSplit(
+           absl::string_view(help.out).substr(start, end == std::string::npos ? end : end - start),
+           '\n')) {
+    if (absl::StartsWith(line, "    --")) entries.emplace_back();
+    if (!entries.empty())
+      absl::StrAppend(&entries.back(), absl::StripLeadingAsciiWhitespace(line), " ");
+  }
+  std::vector<std::string> names;
+  for (const std::string& entry : entries) {
+    const std::string name = entry.substr(2, entry.find(' ') - 2);
+    const bool is_bool =
+        absl::EndsWith(entry, "default: false; ") || absl::EndsWith(entry, "default: true; ");
+    if (!is_bool) names.push_back(name);
+  }
+  return names;
+}
+
+TEST(SweepToolFlagsTest, EveryFlagThatTakesAValueRefusesAnEmptyOne) {
+  const std::vector<std::string> flags = FlagsTakingAValue();
+  // The ones whose empty value used to mean "the default" quietly, at least.
+  for (const char* flag : {"widths", "n", "executor", "compare", "mean", "cov", "point", "plot",
+                           "select", "algorithm", "repeat", "seed", "workers"}) {
+    EXPECT_THAT(flags, ::testing::Contains(flag));
+  }
+  EXPECT_GE(flags.size(), 25u);
+  for (const std::string& flag : flags) {
+    ExpectCleanFailure({"--" + flag + "="},
+                       "--" + flag + " has an empty value; give a value, or leave the flag out");
+  }
+  ExpectCleanFailure({"--widths", ""}, "--widths has an empty value");
+  ExpectCleanFailure({"--point= "}, "--point has an empty value");
+}
+
+TEST(SweepToolFlagsTest, AFlagGivenTwiceIsAnError) {
+  ExpectCleanFailure({"--n=5", "--widths=1", "--n=6"},
+                     "--n is given twice (--n=5 and --n=6); give it once");
+  ExpectCleanFailure({"--list", "--list"}, "--list is given twice");
+}
+
+TEST(SweepToolFlagsTest, RepeatBelongsToCompareAndIsBounded) {
+  ExpectCleanFailure({"--repeat=0"}, "--repeat sets the timed runs of --compare");
+  ExpectCleanFailure({"--repeat=3"}, "without --compare there is nothing to repeat");
+  ExpectCleanFailure({"--compare=serial", "--repeat=0"}, "--repeat=0: must be from 1 to 1000");
+  ExpectCleanFailure({"--compare=serial", "--repeat=-2"}, "--repeat=-2: must be from 1 to 1000");
+  ExpectCleanFailure({"--compare=serial", "--repeat=1001"},
+                     "--repeat=1001: must be from 1 to 1000");
+}
+
+TEST(SweepToolFlagsTest, NumbersThatOverflowSaySo) {
+  ExpectCleanFailure({"--mean=1e400,0"}, "--mean: '1e400' overflows a double");
+  ExpectCleanFailure({"--cov=1,-1e400"}, "--cov: '-1e400' overflows a double");
+  ExpectCleanFailure({"--widths=1:1e400:3"}, "'1e400' overflows a double");
+  ExpectCleanFailure({"--point=0,1e999"}, "--point: '1e999' overflows a double");
+  ExpectCleanFailure({"--grid=0:1e400:3"}, "'1e400' overflows a double");
+  // The ends are finite; the spacing between them is not.
+  ExpectCleanFailure({"--grid=-1e308:1e308:3"},
+                     "grid axis 1 (-1e+308 to 1e+308, 3 values): its spacing overflows a double");
+  ExpectCleanFailure({"--grid=-1e308:0.7e308:4"}, "its spacing overflows a double");
+  ExpectCleanFailure({"--widths=inf"}, "'inf' is not finite");
+}
+
+TEST(SweepToolFlagsTest, RepeatedEntriesAreErrors) {
+  ExpectCleanFailure({"--widths=0.1,0.2,0.1"}, "--widths='0.1,0.2,0.1' lists 0.1 twice");
+  ExpectCleanFailure({"--widths=1:1.0000000000000002:5"},
+                     "gives the width 1 more than once: the range is too narrow");
+  ExpectCleanFailure({"--grid=0:0:3"}, "grid axis 1 (0 to 0, 3 values): the value 0 repeats");
+  ExpectCleanFailure({"--select=scott,scott"}, "--select='scott,scott' lists 'scott' twice");
+  ExpectCleanFailure({"--select=scott,,loo_cv"}, "--select='scott,,loo_cv': entry 2 is empty");
+  ExpectCleanFailure({"--compare=serial,,threads:2"},
+                     "--compare='serial,,threads:2': entry 2 is empty");
+  ExpectCleanFailure({"--compare=threads:2,threads:2"}, "lists 'threads:2' twice");
+  ExpectCleanFailure({"--kernel_options=algorithm=naive,algorithm=fused"},
+                     "--kernel_options sets algorithm twice");
+  ExpectCleanFailure({"--kernel_options=algorithm=naive,"}, "entry 2 is empty");
+  ExpectCleanFailure({"--algorithm=naive", "--kernel_options=algorithm=fused"},
+                     "--algorithm and --kernel_options=algorithm=... both set algorithm");
+  ExpectCleanFailure(
+      {"--executor=process", "--start_method=fork", "--executor_options=start_method=spawn"},
+      "--start_method and --executor_options=start_method=... both set");
+}
+
+TEST(SweepToolFlagsTest, AShortFormThatNoComparedExecutorTakesIsAnError) {
+  ExpectCleanFailure({"--compare=serial,threads:2", "--max_retries=1"},
+                     "--max_retries applies to none of the executors of "
+                     "--compare='serial,threads:2'");
+}
+
+// --- Output is never silently lost ---
+
+// Runs the tool with its standard output on `stdout_fd`.
+Outcome RunSweepWithStdout(int stdout_fd, const std::vector<std::string>& args) {
+  SweepToolProcess process(args, {}, stdout_fd);
+  return process.Finish(absl::Seconds(60));
+}
+
+// The names in `dir` but "." and "..", sorted: a temporary file left behind shows here.
+std::vector<std::string> DirectoryEntries(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string NewDirectory(const std::string& name) {
+  const std::string dir = absl::StrCat(TestTmpDir(), "/", name);
+  mkdir(dir.c_str(), 0755);
+  return dir;
+}
+
+TEST(SweepToolOutputTest, AFullDiskUnderStandardOutputIsAnErrorWithItsCause) {
+  const int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(full, 0) << "the test needs /dev/full";
+  const Outcome list = RunSweepWithStdout(full, {"--list"});
+  EXPECT_TRUE(ExitedWith(list, 1)) << Describe(list);
+  EXPECT_EQ(list.err,
+            "sweep: error: cannot write the list to standard output: No space left on device\n");
+  const Outcome report = RunSweepWithStdout(full, {"--widths=0.5", "--format=csv"});
+  EXPECT_TRUE(ExitedWith(report, 1)) << Describe(report);
+  EXPECT_EQ(report.err,
+            "sweep: error: cannot write the report to standard output: No space left on device\n");
+  close(full);
+}
+
+// `sweep | head -1`: the reader has gone. No message (the reader chose to stop), status 141
+// as for a filter killed by SIGPIPE, and the chart the user asked for is still written.
+TEST(SweepToolOutputTest, AReaderThatHasGoneEndsQuietlyWith141AfterWritingTheCharts) {
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  close(fds[0]);
+  const std::string chart = NewDirectory("epipe") + "/density.svg";
+  const Outcome outcome = RunSweepWithStdout(fds[1], {"--plot=" + chart});
+  close(fds[1]);
+  EXPECT_TRUE(ExitedWith(outcome, 141)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "wrote " + chart + "\n");
+  EXPECT_THAT(ReadWholeFile(chart), StartsWith("<svg "));
+}
+
+// A chart that cannot be written is an error; the link the user gave stays, and the report
+// is printed all the same.
+TEST(SweepToolOutputTest, AFailedChartWriteKeepsTheSymlinkAndTheReport) {
+  const std::string link = NewDirectory("chart_link") + "/chart.svg";
+  unlink(link.c_str());
+  ASSERT_EQ(symlink("/dev/full", link.c_str()), 0);
+  const Outcome outcome = RunSweep({"--widths=0.5", "--plot=" + link});
+  EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "sweep: error: cannot write '" + link + "': No space left on device\n");
+  EXPECT_THAT(outcome.out, HasSubstr("\n       0.5        404   0.161600000"));
+  struct stat st;
+  ASSERT_EQ(lstat(link.c_str(), &st), 0) << "the tool deleted the link it was given";
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+}
+
+// A chart write that fails part way (here past RLIMIT_FSIZE, as on a full disk) leaves the
+// chart that was there, and no temporary file.
+TEST(SweepToolOutputTest, AFailedChartWriteLeavesTheOldChartAndNoTemporaryFile) {
+  const std::string dir = NewDirectory("chart_too_large");
+  const std::string chart = dir + "/density.svg";
+  std::ofstream(chart) << "the user's old chart";
+  rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  rlimit small = saved;
+  small.rlim_cur = 1000;  // A chart is several kilobytes.
+  // The child inherits both: SIGXFSZ ignored (else it dies of it) and the limit.
+  void (*saved_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  SweepToolProcess process({"--widths=0.5", "--plot=" + chart});
+  setrlimit(RLIMIT_FSIZE, &saved);
+  signal(SIGXFSZ, saved_handler);
+  const Outcome outcome = process.Finish(absl::Seconds(60));
+  EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);
+  EXPECT_EQ(outcome.err, "sweep: error: cannot write '" + chart + "': File too large\n");
+  EXPECT_EQ(ReadWholeFile(chart), "the user's old chart");
+  EXPECT_THAT(DirectoryEntries(dir), ElementsAre("density.svg"));
+}
+
+TEST(SweepToolOutputTest, AChartPathThatCannotBeWrittenIsRefusedBeforeTheSweep) {
+  const std::string missing = TestTmpDir() + "/no such dir";
+  ExpectCleanFailure({"--plot=" + missing + "/x.svg"}, "cannot write '" + missing +
+                                                           "/x.svg': directory '" + missing +
+                                                           "': No such file or directory");
+  ExpectCleanFailure({"--compare=serial", "--plot=" + TestTmpDir()},
+                     "the name must end in .svg or .png");
+}
+
+// A chart whose values it cannot show is an error, not an SVG saying so; the report is
+// printed.
+TEST(SweepToolOutputTest, AChartThatCannotBeDrawnIsAnError) {
+  const std::string chart = NewDirectory("chart_huge") + "/density.svg";
+  const Outcome outcome = RunSweep({"--cov=1e-200,1e-200", "--widths=1e-100", "--plot=" + chart});
+  EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);
+  EXPECT_THAT(outcome.err, StartsWith("sweep: error: cannot draw the density chart for '" + chart +
+                                      "': line chart: "));
+  EXPECT_THAT(outcome.out, HasSubstr("point (0, 0)"));
+  struct stat st;
+  EXPECT_NE(stat(chart.c_str(), &st), 0);
 }
 
 }  // namespace

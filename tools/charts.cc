@@ -1,6 +1,7 @@
 #include "tools/charts.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "runtime/base/atomic_file.h"
 #include "runtime/base/fd_io.h"
 #include "runtime/process/wait_status.h"
 
@@ -527,8 +529,18 @@ absl::Status RunRasterizer(const std::string& rsvg, const std::string& svg_path,
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
   std::string arg0 = "rsvg-convert", arg1 = "--format=png", arg2 = svg_path;
   char* argv[] = {arg0.data(), arg1.data(), arg2.data(), nullptr};
+  // The sweep tool ignores SIGPIPE while it writes its output; the converter gets the
+  // default action back, as any program expects.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t default_signals;
+  sigemptyset(&default_signals);
+  sigaddset(&default_signals, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &default_signals);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  const int spawn_error = ::posix_spawn(&pid, rsvg.c_str(), &actions, nullptr, argv, environ);
+  const int spawn_error = ::posix_spawn(&pid, rsvg.c_str(), &actions, &attributes, argv, environ);
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   ::close(err_pipe[1]);
   if (spawn_error != 0) {
@@ -561,48 +573,29 @@ absl::Status RunRasterizer(const std::string& rsvg, const std::string& svg_path,
 }
 
 absl::Status WritePng(const std::string& svg, const std::string& path, const std::string& rsvg) {
-  const std::string context = absl::StrCat("cannot write PNG '", path, "'");
   std::string temp = TempDir() + "/parsweep-chart-XXXXXX";
   const int temp_fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (temp_fd < 0) {
     return Annotate(
         absl::ErrnoToStatus(errno, absl::StrCat("cannot create a temporary file in ", TempDir())),
-        context);
+        absl::StrCat("cannot write '", path, "'"));
   }
   absl::Status status = WriteAll(temp_fd, svg);
   if (::close(temp_fd) != 0 && status.ok()) status = absl::ErrnoToStatus(errno, "close");
   if (!status.ok()) {
     ::unlink(temp.c_str());
-    return Annotate(Annotate(status, absl::StrCat("temporary file ", temp)), context);
+    return Annotate(Annotate(status, absl::StrCat("temporary file ", temp)),
+                    absl::StrCat("cannot write '", path, "'"));
   }
-  int out_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (out_fd < 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    return absl::ErrnoToStatus(error, context);
-  }
-  out_fd = AboveStdio(out_fd);
-  status = RunRasterizer(rsvg, temp, out_fd);
+  // The converter writes the PNG straight into the temporary file that replaces `path`.
+  status = WriteFileAtomically(path, [&rsvg, &temp](int fd) {
+    const int out_fd = fd > 2 ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    absl::Status converted = RunRasterizer(rsvg, temp, out_fd);
+    if (out_fd != fd) ::close(out_fd);
+    return converted;
+  });
   ::unlink(temp.c_str());
-  if (::close(out_fd) != 0 && status.ok()) status = absl::ErrnoToStatus(errno, "close");
-  if (!status.ok()) {
-    ::unlink(path.c_str());
-    return Annotate(status, context);
-  }
-  return absl::OkStatus();
-}
-
-absl::Status WriteSvg(const std::string& svg, const std::string& path) {
-  const std::string context = absl::StrCat("cannot write chart '", path, "'");
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) return absl::ErrnoToStatus(errno, context);
-  absl::Status status = WriteAll(fd, svg);
-  if (::close(fd) != 0 && status.ok()) status = absl::ErrnoToStatus(errno, "close");
-  if (!status.ok()) {
-    ::unlink(path.c_str());
-    return Annotate(status, context);
-  }
-  return absl::OkStatus();
+  return status;
 }
 
 }  // namespace
@@ -674,7 +667,7 @@ absl::Status CheckChartPath(const std::string& path) {
 
 absl::Status WriteChart(const std::string& svg, const std::string& path) {
   if (absl::Status status = CheckChartPath(path); !status.ok()) return status;
-  if (absl::EndsWith(absl::AsciiStrToLower(path), ".svg")) return WriteSvg(svg, path);
+  if (absl::EndsWith(absl::AsciiStrToLower(path), ".svg")) return WriteFileAtomically(path, svg);
   const std::string rsvg = FindOnPath("rsvg-convert");
   if (rsvg.empty()) return CheckChartPath(path);  // Removed since the check: same error.
   return WritePng(svg, path, rsvg);

@@ -89,10 +89,12 @@ absl::Status CheckChartPath(const std::string& path);
 
 // WriteChart writes `svg` to `path`: as is for a path ending in .svg, rasterized by
 // rsvg-convert (Debian package librsvg2-bin, found on PATH and run without a shell) for one
-// ending in .png. The SVG goes to a temporary file (in $TMPDIR if absolute, else /tmp) that
-// is removed afterwards. Errors name `path`: those of CheckChartPath, the errno-derived code
-// when the file cannot be written, Internal when rsvg-convert fails (with its message). A
-// file left incomplete by an error is removed.
+// ending in .png. The SVG it reads goes to a temporary file (in $TMPDIR if absolute, else
+// /tmp) that is removed afterwards. Either way the chart replaces `path` atomically
+// (WriteFileAtomically, runtime/base/atomic_file.h): an error leaves whatever was there
+// untouched (a symbolic link stays a link) and no temporary file. Errors name `path`: those
+// of CheckChartPath, the errno-derived code when the file cannot be written, Internal when
+// rsvg-convert fails (with its message).
 absl::Status WriteChart(const std::string& svg, const std::string& path);
 
 // NiceTicks returns evenly spaced round tick values, a step of 1, 2 or 5 times a power of

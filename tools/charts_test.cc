@@ -630,6 +630,18 @@ TEST(WriteChartTest, UnwritablePathNamesIt) {
   EXPECT_THAT(status.message(), HasSubstr(path));
 }
 
+TEST(WriteChartTest, AFailedWriteKeepsTheSymlinkItWasGiven) {
+  if (::access("/dev/full", W_OK) != 0) GTEST_SKIP() << "no /dev/full";
+  const std::string link = ::testing::TempDir() + "/full.svg";
+  ::unlink(link.c_str());
+  ASSERT_EQ(::symlink("/dev/full", link.c_str()), 0);
+  const absl::Status status = WriteChart(RenderSvg(TimesChart()), link);
+  EXPECT_EQ(status.message(), "cannot write '" + link + "': No space left on device");
+  struct stat st;
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0) << "the link was deleted";
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+}
+
 // Skips the test unless rsvg-convert is on PATH.
 #define SKIP_WITHOUT_RSVG()                                               \
   do {                                                                    \
@@ -660,6 +672,12 @@ TEST(WriteChartTest, ConverterFailureIsReportedAndLeavesNoFile) {
   EXPECT_THAT(status.message(), HasSubstr(path));
   EXPECT_THAT(status.message(), HasSubstr("rsvg-convert exited with status"));
   EXPECT_FALSE(Exists(path));
+  // A chart that was there before stays as it was.
+  const std::string old_chart = ::testing::TempDir() + "/old.png";
+  ASSERT_TRUE(WriteChart(RenderSvg(TimesChart()), old_chart).ok());
+  const std::string old_png = ReadFile(old_chart);
+  EXPECT_EQ(WriteChart("this is not SVG", old_chart).code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ReadFile(old_chart), old_png);
   const absl::Status no_dir =
       WriteChart(RenderSvg(TimesChart()), ::testing::TempDir() + "/no such dir/x.png");
   EXPECT_EQ(no_dir.code(), absl::StatusCode::kNotFound);

@@ -18,6 +18,7 @@
 #include "runtime/plugin/registry.h"
 #include "runtime/scheduling/pool.h"
 #include "runtime/sweep/sweep_workload.h"
+#include "tools/flag_checks.h"
 
 namespace parsweep {
 namespace {
@@ -76,10 +77,14 @@ absl::StatusOr<std::vector<ExecutorChoice>> ParseExecutorList(absl::string_view 
                                                               const std::string& start_method) {
   std::vector<ExecutorChoice> choices;
   bool has_serial = false;
-  for (absl::string_view entry : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+  ASSIGN_OR_RETURN(const std::vector<std::string> entries, SplitFlagList("--compare", text));
+  for (const std::string& entry : entries) {
     ASSIGN_OR_RETURN(ExecutorChoice choice, ParseChoice(entry, base, start_method));
     if (choice.spec.name() == "serial") {
-      if (has_serial) continue;
+      if (has_serial) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--compare='", text, "' lists serial twice (", entry, ")"));
+      }
       has_serial = true;
       choices.insert(choices.begin(), std::move(choice));
     } else {
@@ -90,7 +95,23 @@ absl::StatusOr<std::vector<ExecutorChoice>> ParseExecutorList(absl::string_view 
     ASSIGN_OR_RETURN(ExecutorChoice serial, ParseChoice("serial", base, start_method));
     choices.insert(choices.begin(), std::move(serial));
   }
+  for (const auto& [name, value] : base.params()) {
+    bool taken = false;
+    for (const ExecutorChoice& choice : choices) taken |= choice.spec.params().contains(name);
+    if (!taken) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", name, " applies to none of the executors of --compare='", text, "'"));
+    }
+  }
   return choices;
+}
+
+absl::Status CheckRepeat(int repeat) {
+  if (repeat < 1 || repeat > kMaxRepeat) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--repeat=", repeat, ": must be from 1 to ", kMaxRepeat));
+  }
+  return absl::OkStatus();
 }
 
 double ExecutorTiming::min() const {
@@ -140,9 +161,7 @@ std::string AgreementWith(const Report& reference, const Report& report, bool* a
 absl::StatusOr<Comparison> CompareExecutors(const Sweep& sweep,
                                             const std::vector<ExecutorChoice>& choices, int repeat,
                                             const ProgressFn& progress) {
-  if (repeat < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("--repeat=", repeat, ": must be >= 1"));
-  }
+  RETURN_IF_ERROR(CheckRepeat(repeat));
   Comparison comparison;
   comparison.repeat = repeat;
   const SweepWorkload workload(sweep);

@@ -28,6 +28,14 @@ namespace parsweep {
 // The tutorial's set: serial, then 2, 3, 4 and 6 processes.
 inline constexpr char kTutorialExecutors[] = "serial,process:2,process:3,process:4,process:6";
 
+// Timed runs per executor: the tutorial's 5 by default; at most kMaxRepeat, ample for any
+// statistics, so that a typo (--repeat=50000) is an error rather than hours of runs.
+inline constexpr int kDefaultRepeat = 5;
+inline constexpr int kMaxRepeat = 1000;
+
+// CheckRepeat: InvalidArgument naming --repeat unless 1 <= repeat <= kMaxRepeat.
+absl::Status CheckRepeat(int repeat);
+
 // One executor to compare: "serial", "threads:2", "process:4", "process:4:spawn".
 struct ExecutorChoice {
   std::string label;
@@ -35,9 +43,12 @@ struct ExecutorChoice {
 };
 
 // ParseExecutorList parses a comma-separated list of NAME[:WORKERS[:START_METHOD]].
-// `base` supplies split and chunk, and mpi entries its data_on_all_ranks; `start_method`
-// (if not empty) is the default for process entries. Serial is put first if the list lacks it,
-// since speedups are relative to it. InvalidArgument for a malformed entry.
+// `base` supplies split and chunk, and its params (the tool's short forms, such as
+// max_retries) go to every entry whose executor takes them; `start_method` (if not empty)
+// is the default for process entries. Serial is put first (if the list lacks it, it is
+// added), since speedups are relative to it. InvalidArgument for a malformed, empty or
+// repeated entry, and for a param of `base` that no entry takes (--max_retries with only
+// threads entries), which would otherwise be ignored.
 absl::StatusOr<std::vector<ExecutorChoice>> ParseExecutorList(absl::string_view text,
                                                               const ExecutorSpec& base,
                                                               const std::string& start_method);

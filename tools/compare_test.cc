@@ -49,6 +49,36 @@ TEST(ParseExecutorListTest, RejectsMalformedEntries) {
   }
 }
 
+TEST(ParseExecutorListTest, RejectsEmptyAndRepeatedEntries) {
+  EXPECT_EQ(ParseExecutorList("serial,,threads:2", Base(), "").status().message(),
+            "--compare='serial,,threads:2': entry 2 is empty");
+  EXPECT_EQ(ParseExecutorList(",", Base(), "").status().message(),
+            "--compare=',': entry 1 is empty");
+  EXPECT_EQ(ParseExecutorList("process:2,process:2", Base(), "").status().message(),
+            "--compare='process:2,process:2' lists 'process:2' twice");
+  EXPECT_EQ(ParseExecutorList("serial,threads:2,serial", Base(), "").status().message(),
+            "--compare='serial,threads:2,serial' lists 'serial' twice");
+}
+
+TEST(ParseExecutorListTest, AShortFormNoEntryTakesIsAnError) {
+  ExecutorSpec base = Base();
+  (*base.mutable_params())["max_retries"] = "1";
+  EXPECT_EQ(ParseExecutorList("serial,threads:2", base, "").status().message(),
+            "--max_retries applies to none of the executors of --compare='serial,threads:2'");
+  absl::StatusOr<std::vector<ExecutorChoice>> choices =
+      ParseExecutorList("threads:2,process:2", base, "");
+  ASSERT_TRUE(choices.ok()) << choices.status();
+  EXPECT_EQ((*choices)[2].spec.params().at("max_retries"), "1");
+}
+
+TEST(CheckRepeatTest, FromOneToTheMaximum) {
+  EXPECT_TRUE(CheckRepeat(1).ok());
+  EXPECT_TRUE(CheckRepeat(kMaxRepeat).ok());
+  EXPECT_EQ(CheckRepeat(0).message(), "--repeat=0: must be from 1 to 1000");
+  EXPECT_EQ(CheckRepeat(-3).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckRepeat(kMaxRepeat + 1).code(), absl::StatusCode::kInvalidArgument);
+}
+
 Report CountReport(std::vector<double> counts) {
   Report report;
   report.set_samples(100);

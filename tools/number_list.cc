@@ -25,6 +25,10 @@ absl::StatusOr<double> ParseNumber(absl::string_view field, absl::string_view wh
   if (!absl::SimpleAtod(field, &value)) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": '", field, "' is not a number"));
   }
+  if (std::isinf(value) && !absl::StrContains(absl::AsciiStrToLower(field), "inf")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": '", field, "' overflows a double (its magnitude is beyond 1.8e308)"));
+  }
   if (!std::isfinite(value)) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": '", field, "' is not finite"));
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,74 @@ std::string DescribeData(const Report& report) {
                          mean, cov, report.dims(), source.seed());
 }
 
+// A value in a column `width` characters wide (0: as narrow as it goes); see the header.
+std::string Value(double value, int width) {
+  const double magnitude = std::abs(value);
+  // Below 999.9999999995, "%.9f" has at most 3 digits before the point: 13 characters.
+  if (value == 0 || (magnitude >= 1e-3 && magnitude < 999.9999999995)) {
+    return absl::StrFormat("%*.9f", width, value);
+  }
+  return absl::StrFormat("%*.6e", width, value);
+}
+
+// The results for point `p`, in the report's order (by increasing width).
+std::vector<const WidthResult*> RowsOf(const Report& report, uint32_t p) {
+  std::vector<const WidthResult*> rows;
+  for (const WidthResult& r : report.results()) {
+    if (r.point_index() == p) rows.push_back(&r);
+  }
+  return rows;
+}
+
+// Why MeaningfulClosest found no width, for the table; empty when there is nothing to say
+// (a single width).
+std::string NoClosestReason(const std::vector<const WidthResult*>& rows) {
+  if (rows.size() < 2) return "";
+  const double truth = rows.front()->true_density();
+  if (!(truth > 0)) return "none (the true density here is below the smallest double)";
+  bool all_zero = true;
+  for (const WidthResult* r : rows) all_zero = all_zero && r->density() == 0;
+  if (all_zero) return "none (every width's density is 0 here: no width is nearer than another)";
+  double best = std::numeric_limits<double>::infinity();
+  for (const WidthResult* r : rows) best = std::min(best, std::abs(r->density() - truth));
+  std::vector<std::string> tied;
+  for (const WidthResult* r : rows) {
+    if (std::abs(r->density() - truth) == best) tied.push_back(FormatWidth(r->width()));
+  }
+  return absl::StrCat("none (h = ", absl::StrJoin(tied, ", "), " are equally near it)");
+}
+
 }  // namespace
+
+const WidthResult* MeaningfulClosest(const std::vector<const WidthResult*>& rows) {
+  if (rows.size() < 2 || !(rows.front()->true_density() > 0)) return nullptr;
+  const double truth = rows.front()->true_density();
+  const WidthResult* closest = nullptr;
+  bool tie = false;
+  for (const WidthResult* r : rows) {
+    const double error = std::abs(r->density() - truth);
+    if (!std::isfinite(error)) continue;
+    const double best = closest == nullptr ? 0 : std::abs(closest->density() - truth);
+    if (closest == nullptr || error < best) {
+      closest = r;
+      tie = false;
+    } else if (error == best) {
+      tie = true;
+    }
+  }
+  return tie ? nullptr : closest;
+}
+
+void KeepMeaningfulSelections(Report& report) {
+  auto& selections = *report.mutable_selections();
+  for (int i = selections.size() - 1; i >= 0; --i) {
+    const Selection& s = selections.Get(i);
+    if (s.method() == "closest_to_true" &&
+        MeaningfulClosest(RowsOf(report, s.point_index())) == nullptr) {
+      selections.DeleteSubrange(i, 1);
+    }
+  }
+}
 
 std::string FormatTable(const Report& report) {
   const SweepSpec& spec = report.spec();
@@ -73,14 +141,11 @@ std::string FormatTable(const Report& report) {
 
   const int shown = std::min(spec.points_size(), kMaxPointsInTable);
   for (int p = 0; p < shown; ++p) {
-    std::vector<const WidthResult*> rows;
-    for (const WidthResult& r : report.results()) {
-      if (static_cast<int>(r.point_index()) == p) rows.push_back(&r);
-    }
+    const std::vector<const WidthResult*> rows = RowsOf(report, p);
     const bool has_truth = !rows.empty() && rows.front()->has_true_density();
     absl::StrAppend(&out, "\npoint ", Coordinates(spec.points(p)));
     if (has_truth) {
-      absl::StrAppendFormat(&out, ", true density %.9f", rows.front()->true_density());
+      absl::StrAppend(&out, ", true density ", Value(rows.front()->true_density(), 0));
     }
     absl::StrAppend(&out, "\n");
 
@@ -93,31 +158,25 @@ std::string FormatTable(const Report& report) {
     for (const WidthResult* r : rows) {
       absl::StrAppendFormat(&out, "%10s", FormatWidth(r->width()));
       if (any_count) absl::StrAppendFormat(&out, " %10.0f", r->count());
-      absl::StrAppendFormat(&out, " %13.9f", r->density());
+      absl::StrAppend(&out, " ", Value(r->density(), 13));
       if (has_truth) {
-        if (r->has_expected_density()) {
-          absl::StrAppendFormat(&out, " %13.9f", r->expected_density());
-        } else {
-          absl::StrAppendFormat(&out, " %13s", "n/a");
-        }
-        absl::StrAppendFormat(&out, " %13.9f", r->true_density());
+        absl::StrAppend(&out, " ",
+                        r->has_expected_density() ? Value(r->expected_density(), 13)
+                                                  : absl::StrFormat("%13s", "n/a"));
+        absl::StrAppend(&out, " ", Value(r->true_density(), 13));
       }
       if (r->has_tutorial_density()) {
-        absl::StrAppendFormat(&out, " %17.9f", r->tutorial_density());
+        absl::StrAppend(&out, " ", Value(r->tutorial_density(), 17));
       }
       absl::StrAppend(&out, "\n");
     }
-    for (const Selection& s : report.selections()) {
-      if (static_cast<int>(s.point_index()) != p || s.method() != "closest_to_true") continue;
-      for (const WidthResult* r : rows) {
-        if (r->width() != s.width()) continue;
-        absl::StrAppendFormat(&out,
-                              "closest to the true density: h = %s (density %.9f, "
-                              "error %+.2e)\n",
-                              FormatWidth(r->width()), r->density(),
-                              r->density() - r->true_density());
-        break;
-      }
+    if (!has_truth) continue;
+    if (const WidthResult* r = MeaningfulClosest(rows)) {
+      absl::StrAppendFormat(&out, "closest to the true density: h = %s (density %s, error %+.2e)\n",
+                            FormatWidth(r->width()), Value(r->density(), 0),
+                            r->density() - r->true_density());
+    } else if (const std::string reason = NoClosestReason(rows); !reason.empty()) {
+      absl::StrAppend(&out, "closest to the true density: ", reason, "\n");
     }
   }
 

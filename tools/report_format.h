@@ -2,21 +2,40 @@
 //
 // The table shows, per width, the count, the density k / (n h^d), what the estimator
 // averages to for the Gaussian source, the true density, and the tutorial's normalisation
-// k / (n h), labelled as such; under it, the width closest to the true density. CSV has one
-// row per (point, width) with a header line. JSON is protobuf's printing of the Report
-// itself, with the .proto field names.
+// k / (n h), labelled as such; under it, the width closest to the true density when one is
+// (see MeaningfulClosest). Values print in fixed point with 9 decimals where that keeps at
+// least 7 significant digits and fits the column (0, and 1e-3 <= |v| < 1e3: every value of
+// the tutorial's sweep); others in scientific notation with 7 ("1.521000e+199"), so that a
+// huge density is not 200 digits wide and a tiny one is not printed as 0.000000000. CSV has
+// one row per (point, width) with a header line, every number with 17 significant digits.
+// JSON is protobuf's printing of the Report itself, with the .proto field names.
 //
 // Example:
+//   KeepMeaningfulSelections(report);
 //   std::cout << FormatTable(report);
 #ifndef PARSWEEP_TOOLS_REPORT_FORMAT_H_
 #define PARSWEEP_TOOLS_REPORT_FORMAT_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
 
 namespace parsweep {
+
+// MeaningfulClosest returns the result, among one point's `rows` (each with a true
+// density), whose density is nearest the true density, when that names a width: there are
+// at least two widths, the true density is positive, and exactly one width is nearest.
+// Otherwise null: with one width "closest" compares nothing, a true density of 0 (below the
+// smallest double) leaves nothing to be near, and a tie names no width; the usual tie is
+// every density 0 at a point far from the data, where "closest" used to name the first
+// width.
+const WidthResult* MeaningfulClosest(const std::vector<const WidthResult*>& rows);
+
+// KeepMeaningfulSelections removes each "closest_to_true" selection whose point has no
+// MeaningfulClosest, so that no rendering (JSON included) names a width that means nothing.
+void KeepMeaningfulSelections(Report& report);
 
 std::string FormatTable(const Report& report);
 std::string FormatCsv(const Report& report);

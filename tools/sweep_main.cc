@@ -8,6 +8,8 @@
 //   bazel run //tools:sweep -- --compare --plot=/tmp/sweep.svg   # the tutorial's benchmark
 //
 // Kernels and executors are found by name in their registries: this file names none.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,6 +30,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "runtime/base/atomic_file.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/plugin/executor.h"
 #include "runtime/plugin/kernel.h"
@@ -39,11 +42,13 @@
 #include "runtime/sweep/sweep_runner.h"
 #include "tools/charts.h"
 #include "tools/compare.h"
+#include "tools/flag_checks.h"
 #include "tools/progress_bar.h"
 #include "tools/report_format.h"
 #include "tools/sweep_options.h"
 #include "tools/sweep_plots.h"
 #include "tools/system_info.h"
+#include "tools/tool_output.h"
 
 ABSL_FLAG(std::string, kernel, "parzen_hypercube", "density kernel (see --list)");
 ABSL_FLAG(std::optional<std::string>, algorithm, std::nullopt,
@@ -100,7 +105,8 @@ ABSL_FLAG(std::optional<std::string>, compare, std::nullopt,
           "time the sweep on several executors side by side: --compare alone for the "
           "tutorial's serial,process:2,process:3,process:4,process:6, or a list such as "
           "--compare=serial,threads:2,process:2:spawn");
-ABSL_FLAG(int, repeat, 5, "compare mode: timed runs per executor, after one warm-up");
+ABSL_FLAG(std::optional<int>, repeat, std::nullopt,
+          "compare mode: timed runs per executor, after one warm-up (default 5)");
 ABSL_FLAG(std::string, plot, "",
           "write charts: PATH.svg or PATH.png; compare mode writes the bar chart there and "
           "the density chart to PATH_density.svg/png");
@@ -144,10 +150,13 @@ std::string ListPlugins() {
 }
 
 // ParseOptionAssignments reads "name=value,name=value" (`flag` names it in errors) into
-// `options`.
+// `options`. An option set twice is an error, not the last one silently winning.
 absl::Status ParseOptionAssignments(absl::string_view flag, absl::string_view text,
                                     std::map<std::string, std::string>& options) {
-  for (absl::string_view assignment : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+  if (text.empty()) return absl::OkStatus();  // The default; `--flag=` is refused earlier.
+  ASSIGN_OR_RETURN(const std::vector<std::string> assignments,
+                   SplitFlagList(absl::StrCat("--", flag), text));
+  for (const std::string& assignment : assignments) {
     const std::pair<absl::string_view, absl::string_view> parts =
         absl::StrSplit(assignment, absl::MaxSplits('=', 1));
     const absl::string_view name = absl::StripAsciiWhitespace(parts.first);
@@ -155,7 +164,22 @@ absl::Status ParseOptionAssignments(absl::string_view flag, absl::string_view te
       return absl::InvalidArgumentError(
           absl::StrCat("--", flag, ": '", assignment, "' is not name=value"));
     }
-    options[std::string(name)] = std::string(absl::StripAsciiWhitespace(parts.second));
+    const auto [it, added] = options.emplace(name, absl::StripAsciiWhitespace(parts.second));
+    if (!added) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, " sets ", name, " twice; give it once"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// SetShortForm puts the value of a short form (--algorithm, --start_method, ...) into
+// `params` under its option's name, unless the long form `long_flag` set that option too.
+absl::Status SetShortForm(const std::string& name, absl::string_view long_flag,
+                          const std::string& value, std::map<std::string, std::string>& params) {
+  if (!params.emplace(name, value).second) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " and --", long_flag, "=", name,
+                                                   "=... both set ", name, "; give one"));
   }
   return absl::OkStatus();
 }
@@ -175,7 +199,7 @@ absl::StatusOr<SweepOptions> OptionsFromFlags(bool compare) {
                                          options.executor_params));
   options.kernel = absl::GetFlag(FLAGS_kernel);
   if (const auto algorithm = absl::GetFlag(FLAGS_algorithm)) {
-    options.kernel_params["algorithm"] = *algorithm;
+    RETURN_IF_ERROR(SetShortForm("algorithm", "kernel_options", *algorithm, options.kernel_params));
   }
   options.executor = absl::GetFlag(FLAGS_executor).value_or("serial");
   options.workers = absl::GetFlag(FLAGS_workers).value_or(0);
@@ -192,61 +216,88 @@ absl::StatusOr<SweepOptions> OptionsFromFlags(bool compare) {
   options.data = ResolveUserPath(absl::GetFlag(FLAGS_data));
   options.split = absl::GetFlag(FLAGS_split);
   options.chunk = absl::GetFlag(FLAGS_chunk);
+  std::map<std::string, std::string>& executor_params = options.executor_params;
   if (const auto start_method = absl::GetFlag(FLAGS_start_method)) {
-    options.executor_params["start_method"] = *start_method;
+    RETURN_IF_ERROR(
+        SetShortForm("start_method", "executor_options", *start_method, executor_params));
   }
   if (const auto max_retries = absl::GetFlag(FLAGS_max_retries)) {
-    options.executor_params["max_retries"] = absl::StrCat(*max_retries);
+    RETURN_IF_ERROR(SetShortForm("max_retries", "executor_options", absl::StrCat(*max_retries),
+                                 executor_params));
   }
   if (const auto task_timeout = absl::GetFlag(FLAGS_task_timeout)) {
-    options.executor_params["task_timeout"] = *task_timeout;
+    RETURN_IF_ERROR(
+        SetShortForm("task_timeout", "executor_options", *task_timeout, executor_params));
   }
   if (const auto heartbeat_timeout = absl::GetFlag(FLAGS_heartbeat_timeout)) {
-    options.executor_params["heartbeat_timeout"] = *heartbeat_timeout;
+    RETURN_IF_ERROR(
+        SetShortForm("heartbeat_timeout", "executor_options", *heartbeat_timeout, executor_params));
   }
   if (absl::GetFlag(FLAGS_data_on_all_ranks)) {
-    options.executor_params["data_on_all_ranks"] = "true";
+    RETURN_IF_ERROR(SetShortForm("data_on_all_ranks", "executor_options", "true", executor_params));
   }
   return options;
 }
 
-absl::Status WriteCharts(const std::string& path, const Report& report,
-                         const Comparison* comparison) {
-  std::string density_path = path;
-  if (comparison != nullptr) {
-    RETURN_IF_ERROR(WriteChart(RenderSvg(ComparisonChart(*comparison)), path));
-    std::cerr << "wrote " << path << "\n";
-    density_path = DensityChartPath(path);
+// A chart file to write, or why the chart cannot be drawn (a value beyond what it can
+// show): reported when the output is delivered, after the report.
+template <typename Chart>
+ChartOutput ChartFile(const std::string& path, const Chart& chart, absl::string_view what) {
+  if (const absl::Status valid = Validate(chart); !valid.ok()) {
+    return {path, absl::Status(valid.code(), absl::StrCat("cannot draw the ", what, " for '", path,
+                                                          "': ", valid.message()))};
   }
-  RETURN_IF_ERROR(WriteChart(RenderSvg(DensityChart(report, 0)), density_path));
-  std::cerr << "wrote " << density_path << "\n";
-  return absl::OkStatus();
+  return {path, RenderSvg(chart)};
 }
 
-absl::Status RunComparison(const Sweep& sweep, const std::string& list, const std::string& plot) {
+// The chart files --plot asks for: with a comparison, its bar chart at `path` and the
+// density chart beside it; otherwise the density chart at `path`.
+std::vector<std::string> ChartPaths(const std::string& path, bool comparison) {
+  if (path.empty()) return {};
+  if (comparison) return {path, DensityChartPath(path)};
+  return {path};
+}
+
+absl::StatusOr<ToolOutput> RunComparison(const Sweep& sweep, const std::string& list,
+                                         const std::string& plot) {
   const std::string start_method = absl::GetFlag(FLAGS_start_method).value_or("");
   ASSIGN_OR_RETURN(std::vector<ExecutorChoice> choices,
                    ParseExecutorList(list, sweep.spec().executor(), start_method));
   ProgressBar bar = ProgressBar::ForStderr();
   ASSIGN_OR_RETURN(
       Comparison comparison,
-      CompareExecutors(sweep, choices, absl::GetFlag(FLAGS_repeat),
+      CompareExecutors(sweep, choices, absl::GetFlag(FLAGS_repeat).value_or(kDefaultRepeat),
                        [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }));
   bar.Finish();
   const Report& report = comparison.serial_report;
-  std::cout << "parsweep compare: kernel " << report.spec().kernel().name() << ", "
-            << WorkloadSummary(report) << ", split by "
-            << (report.spec().executor().split() == SPLIT_SAMPLES ? "samples" : "widths") << "\n\n"
-            << FormatSystemInfo(ReadSystemInfo()) << "\n"
-            << FormatComparison(comparison);
-  if (!plot.empty()) RETURN_IF_ERROR(WriteCharts(plot, report, &comparison));
-  return absl::OkStatus();
+  ToolOutput output;
+  output.what = "the comparison";
+  output.text = absl::StrCat(
+      "parsweep compare: kernel ", report.spec().kernel().name(), ", ", WorkloadSummary(report),
+      ", split by ", report.spec().executor().split() == SPLIT_SAMPLES ? "samples" : "widths",
+      "\n\n", FormatSystemInfo(ReadSystemInfo()), "\n", FormatComparison(comparison));
+  if (!plot.empty()) {
+    output.charts.push_back(ChartFile(plot, ComparisonChart(comparison), "comparison chart"));
+    output.charts.push_back(
+        ChartFile(DensityChartPath(plot), DensityChart(report, 0), "density chart"));
+  }
+  return output;
 }
 
-absl::Status Run() {
+// The sweep's warnings go to stderr before it runs, so that a long sweep warns at once.
+void PrintWarnings(const Sweep& sweep) {
+  for (const std::string& warning : sweep.warnings()) {
+    std::cerr << "sweep: warning: " << warning << "\n";
+  }
+}
+
+// Run does everything but writing: it returns the tool's whole output, formatted.
+absl::StatusOr<ToolOutput> Run() {
   if (absl::GetFlag(FLAGS_list)) {
-    std::cout << ListPlugins();
-    return absl::OkStatus();
+    ToolOutput output;
+    output.text = ListPlugins();
+    output.what = "the list";
+    return output;
   }
   const std::string format = absl::GetFlag(FLAGS_format);
   if (format != "table" && format != "csv" && format != "json") {
@@ -264,29 +315,47 @@ absl::Status Run() {
       return absl::InvalidArgumentError("--compare prints a table; drop --format");
     }
   }
+  if (const std::optional<int> repeat = absl::GetFlag(FLAGS_repeat)) {
+    if (!compare) {
+      return absl::InvalidArgumentError(
+          "--repeat sets the timed runs of --compare; without --compare there is nothing to "
+          "repeat");
+    }
+    RETURN_IF_ERROR(CheckRepeat(*repeat));
+  }
   const std::string select = absl::GetFlag(FLAGS_select);
   if (compare && !select.empty()) {
     return absl::InvalidArgumentError("--select chooses a width; run it without --compare");
   }
-  if (!select.empty()) RETURN_IF_ERROR(ParseBandwidthMethods(select).status());
+  if (!select.empty()) {
+    RETURN_IF_ERROR(SplitFlagList("--select", select).status());
+    RETURN_IF_ERROR(ParseBandwidthMethods(select).status());
+  }
   const std::string plot = ResolveUserPath(absl::GetFlag(FLAGS_plot));
-  if (!plot.empty()) RETURN_IF_ERROR(CheckChartPath(plot));
+  // Before the sweep, so that a typo in the path costs nothing.
+  for (const std::string& path : ChartPaths(plot, compare.has_value())) {
+    RETURN_IF_ERROR(CheckChartPath(path));
+    RETURN_IF_ERROR(CheckWritableAtomically(path));
+  }
 
   ASSIGN_OR_RETURN(const SweepOptions options, OptionsFromFlags(compare.has_value()));
   ASSIGN_OR_RETURN(SweepSpec spec, BuildSpec(options));
   if (compare) {
     // Executors are named by the list; the spec's own is only the default serial.
     ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
+    PrintWarnings(*sweep);
     return RunComparison(*sweep, *compare, plot);
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Executor> executor,
                    Registry<Executor>::Global().Create(spec.executor()));
   ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
+  PrintWarnings(*sweep);
   ProgressBar bar = ProgressBar::ForStderr();
   ASSIGN_OR_RETURN(Report report,
                    RunSweep(*sweep, *executor, PoolOptions(),
                             [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }));
   bar.Finish();
+  for (const std::string& warning : sweep->warnings()) report.add_warnings(warning);
   if (!select.empty()) {
     ASSIGN_OR_RETURN(std::vector<BandwidthMethod> methods, ParseBandwidthMethods(select));
     for (BandwidthMethod method : methods) {
@@ -295,18 +364,19 @@ absl::Status Run() {
     }
   }
 
+  KeepMeaningfulSelections(report);
+  ToolOutput output;
   if (format == "csv") {
-    std::cout << FormatCsv(report);
+    output.text = FormatCsv(report);
   } else if (format == "json") {
-    ASSIGN_OR_RETURN(std::string json, FormatJson(report));
-    std::cout << json;  // The printer ends it with a newline.
+    ASSIGN_OR_RETURN(output.text, FormatJson(report));  // The printer ends it with a newline.
   } else {
-    std::cout << FormatTable(report);
+    output.text = FormatTable(report);
   }
-  std::cout.flush();
-  if (!std::cout) return absl::UnavailableError("cannot write the report to standard output");
-  if (!plot.empty()) RETURN_IF_ERROR(WriteCharts(plot, report, nullptr));
-  return absl::OkStatus();
+  if (!plot.empty()) {
+    output.charts.push_back(ChartFile(plot, DensityChart(report, 0), "density chart"));
+  }
+  return output;
 }
 
 // Abseil flags take `--name value` as well as `--name=value`, so a bare `--compare` would
@@ -332,6 +402,10 @@ int main(int argc, char** argv) {
       "Runs a width sweep of a density kernel and prints the estimates.\n"
       "Example: sweep --kernel=parzen_hypercube --executor=serial --widths=0.1:1.2:12");
   parsweep::ExpandBareCompare(argc, argv);
+  if (const absl::Status status = parsweep::CheckCommandLine(argc, argv); !status.ok()) {
+    std::fprintf(stderr, "sweep: error: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     std::fprintf(stderr,
@@ -339,10 +413,11 @@ int main(int argc, char** argv) {
                  positional[1]);
     return 2;
   }
-  const absl::Status status = parsweep::Run();
-  if (!status.ok()) {
-    std::fprintf(stderr, "sweep: error: %s\n", std::string(status.message()).c_str());
+  const absl::StatusOr<parsweep::ToolOutput> output = parsweep::Run();
+  if (!output.ok()) {
+    std::fprintf(stderr, "sweep: error: %s\n", std::string(output.status().message()).c_str());
     return 1;
   }
-  return 0;
+  // Every executor and worker is gone by now (Run's scope ended), as DeliverOutput needs.
+  return parsweep::DeliverOutput(*output, STDOUT_FILENO, std::cerr);
 }

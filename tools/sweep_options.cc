@@ -1,11 +1,15 @@
 #include "tools/sweep_options.h"
 
+#include <algorithm>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "runtime/base/number_text.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/data/dataset.h"
 #include "tools/number_list.h"
@@ -72,6 +76,29 @@ absl::Status ParseGrid(const std::string& text, SweepSpec& spec) {
   return absl::OkStatus();
 }
 
+// A width twice would be the same row twice: a typo in a list, or a range too narrow for
+// its count of distinct doubles. A range is monotonic already (and may hold 10^8 widths):
+// only a list is sorted, in a copy.
+absl::Status CheckDistinctWidths(const std::vector<double>& given, const std::string& text) {
+  std::vector<double> sorted;
+  const bool monotonic =
+      std::is_sorted(given.begin(), given.end()) || std::is_sorted(given.rbegin(), given.rend());
+  if (!monotonic) {
+    sorted = given;
+    std::sort(sorted.begin(), sorted.end());
+  }
+  const std::vector<double>& widths = monotonic ? given : sorted;
+  const auto repeated = std::adjacent_find(widths.begin(), widths.end());
+  if (repeated == widths.end()) return absl::OkStatus();
+  if (absl::StrContains(text, ':')) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--widths='", text, "' gives the width ", ShortestDecimal(*repeated),
+                     " more than once: the range is too narrow for that many distinct widths"));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("--widths='", text, "' lists ", ShortestDecimal(*repeated), " twice"));
+}
+
 }  // namespace
 
 absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
@@ -82,6 +109,7 @@ absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
   }
 
   ASSIGN_OR_RETURN(std::vector<double> widths, ParseWidths(options.widths));
+  RETURN_IF_ERROR(CheckDistinctWidths(widths, options.widths));
   *spec.mutable_widths() = {widths.begin(), widths.end()};
 
   if (!options.data.empty()) {

@@ -3,13 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/base/number_text.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/sweep/memory_estimate.h"
+#include "runtime/sweep/window_precision.h"
 
 namespace parsweep {
 namespace {
@@ -41,6 +45,29 @@ absl::Status ValidateVolumes(const SweepSpec& spec, size_t dims) {
 
 // The most evaluation points a sweep may have.
 constexpr uint64_t kMaxPoints = 1'000'000;
+
+// An axis's values must be finite (its ends are): (hi - lo) * i can overflow although hi and
+// lo do not; and distinct, or a range too narrow for its count repeats points.
+absl::Status CheckGridValues(const GridAxis& axis, size_t j, const std::vector<double>& values) {
+  const std::string what =
+      absl::StrCat("grid axis ", j + 1, " (", ShortestDecimal(axis.lo()), " to ",
+                   ShortestDecimal(axis.hi()), ", ", axis.count(), " values)");
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what,
+                       ": its spacing overflows a double (the range's length is near or "
+                       "beyond the largest double, 1.8e308); use a narrower range"));
+    }
+    if (i > 0 && values[i] == values[i - 1]) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": the value ", ShortestDecimal(values[i]),
+                       " repeats, as the spacing is below what a double resolves there; use "
+                       "fewer values or a wider range"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 // Replaces spec.grid by the points it stands for, in row-major order (the last axis
 // fastest).
@@ -74,6 +101,7 @@ absl::Status ExpandGrid(SweepSpec& spec, size_t dims) {
                       ? axis.hi()
                       : axis.lo() + (axis.hi() - axis.lo()) * i / (axis.count() - 1);
     }
+    RETURN_IF_ERROR(CheckGridValues(axis, j, values));
     axes.push_back(std::move(values));
   }
   for (uint64_t p = 0; p < total; ++p) {
@@ -172,17 +200,25 @@ absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Assemble(SweepSpec spec,
   }
   RETURN_IF_ERROR(ValidateVolumes(spec, data.samples.cols()));
   ASSIGN_OR_RETURN(Matrix points, BuildPoints(spec, data.samples.cols()));
-  return std::unique_ptr<Sweep>(
-      new Sweep(std::move(spec), std::move(kernel), std::move(data), std::move(points), origin));
+  // Here the samples, the points and the widths are all known; one pass over them.
+  std::vector<std::string> warnings;
+  if (std::optional<std::string> warning =
+          WindowPrecisionWarning(data.samples.View(), points.View(),
+                                 absl::MakeConstSpan(spec.widths().data(), spec.widths_size()))) {
+    warnings.push_back(*std::move(warning));
+  }
+  return std::unique_ptr<Sweep>(new Sweep(std::move(spec), std::move(kernel), std::move(data),
+                                          std::move(points), origin, std::move(warnings)));
 }
 
 Sweep::Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matrix points,
-             DataOrigin origin)
+             DataOrigin origin, std::vector<std::string> warnings)
     : spec_(std::move(spec)),
       kernel_(std::move(kernel)),
       data_(std::move(data)),
       points_(std::move(points)),
-      origin_(origin) {}
+      origin_(origin),
+      warnings_(std::move(warnings)) {}
 
 absl::StatusOr<TaskResult> Sweep::RunTask(const Task& task) const {
   const size_t num_widths = task.width_indices_size();

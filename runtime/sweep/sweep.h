@@ -13,6 +13,8 @@
 
 #include <memory>
 #include <utility>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
@@ -58,6 +60,10 @@ class Sweep {
   size_t dims() const { return data_.samples.cols(); }
   // Sweep::data_from_spec: the samples are what spec().data() describes.
   bool data_from_spec() const { return origin_ == DataOrigin::kFromSpec; }
+  // Sweep::warnings: what the user should know about results this sweep will give, found
+  // when it was made (see runtime/sweep/window_precision.h); each a sentence for a person.
+  // The tool prints them and puts them in the Report.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
   // Sweep::RunTask computes one task's partial result. Thread-safe. InvalidArgument if the
   // task's indices are out of range; a kernel's error is returned with the kernel's name and
@@ -70,13 +76,14 @@ class Sweep {
                                                          std::unique_ptr<Kernel> kernel,
                                                          Dataset data, DataOrigin origin);
   Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matrix points,
-        DataOrigin origin);
+        DataOrigin origin, std::vector<std::string> warnings);
 
   SweepSpec spec_;
   std::unique_ptr<Kernel> kernel_;
   Dataset data_;
   Matrix points_;
   DataOrigin origin_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace parsweep
