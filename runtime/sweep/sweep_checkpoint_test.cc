@@ -7,8 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "runtime/plugin/executor.h"
 #include "runtime/sweep/checkpoint_format.h"
+#include "runtime/sweep/checkpoint_testing.h"
 #include "runtime/sweep/sweep.h"
 #include "runtime/sweep/sweep_runner.h"
 #include "runtime/sweep/task_planner.h"
@@ -29,22 +28,6 @@ namespace parsweep {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string TempPath(absl::string_view name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  const std::string path = absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
-  ::unlink(path.c_str());
-  return path;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
-
-void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
 
 bool Exists(const std::string& path) {
   struct stat info;
@@ -146,19 +129,6 @@ std::vector<uint64_t> TasksIn(const std::string& bytes) {
   if (!contents.ok()) return tasks;
   for (const CheckpointRecord& record : contents->records) tasks.push_back(record.task_index());
   return tasks;
-}
-
-// Where each record of a checkpoint file begins, and (last) where they end.
-std::vector<size_t> RecordBounds(const std::string& bytes) {
-  absl::StatusOr<CheckpointContents> contents = ParseCheckpoint(bytes);
-  EXPECT_TRUE(contents.ok()) << contents.status();
-  std::vector<size_t> bounds = {contents.ok() ? contents->intact_bytes : 0};
-  if (!contents.ok()) return bounds;
-  for (auto r = contents->records.rbegin(); r != contents->records.rend(); ++r) {
-    bounds.insert(bounds.begin(),
-                  bounds.front() - EncodeCheckpointRecord(r->task_index(), r->partial()).size());
-  }
-  return bounds;
 }
 
 std::vector<uint64_t> Range(uint64_t n) {
