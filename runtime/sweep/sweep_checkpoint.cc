@@ -157,6 +157,7 @@ absl::StatusOr<std::unique_ptr<SweepCheckpoint>> SweepCheckpoint::Open(const std
     return absl::FailedPreconditionError(
         absl::StrCat(flag, ": in use by another sweep", holder, "; wait for it to end"));
   }
+  checkpoint->locked_ = true;
   return checkpoint;
 }
 
@@ -164,9 +165,11 @@ SweepCheckpoint::SweepCheckpoint(std::string path, int fd, bool created, Options
     : path_(std::move(path)), fd_(fd), created_(created), options_(options) {}
 
 SweepCheckpoint::~SweepCheckpoint() {
-  if (begun_ && unsynced_) ::fdatasync(fd_);
-  // Unlink while still holding the lock, so no other run can have begun it meanwhile.
-  if (created_ && !begun_) ::unlink(path_.c_str());
+  // Records of results merged before an error elsewhere are still good: keep them.
+  if (begun_) Sync().IgnoreError();
+  // Only while holding the lock: a run that created the file but lost the race to lock it
+  // must not remove the file the winner is using.
+  if (created_ && locked_ && !begun_) ::unlink(path_.c_str());
   ::close(fd_);
 }
 
@@ -253,21 +256,33 @@ absl::StatusOr<std::vector<TaskResult>> SweepCheckpoint::Resume(const Sweep& swe
   return results;
 }
 
-absl::Status SweepCheckpoint::Append(const TaskResult& result) {
-  const std::string record = EncodeCheckpointRecord(result.task_index(), result.partial());
-  if (const int error = WriteFully(fd_, record.data(), record.size()); error != 0) {
-    return ErrnoError(error, absl::StrCat("cannot write the record of task ", result.task_index()));
+void SweepCheckpoint::Append(const TaskResult& result) {
+  pending_ += EncodeCheckpointRecord(result.task_index(), result.partial());
+}
+
+absl::Status SweepCheckpoint::WritePending() {
+  if (!begun_) return absl::FailedPreconditionError("SweepCheckpoint: records before Resume");
+  if (pending_.empty()) return absl::OkStatus();
+  if (const int error = WriteFully(fd_, pending_.data(), pending_.size()); error != 0) {
+    return ErrnoError(error, "cannot write it");
   }
+  pending_.clear();
   unsynced_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status SweepCheckpoint::Flush() {
+  RETURN_IF_ERROR(WritePending());
   const absl::Time now = absl::Now();
-  if (now - last_sync_ >= options_.max_unsynced ||
-      sync_time_ < options_.sync_budget * (now - resumed_at_)) {
+  if (unsynced_ && (now - last_sync_ >= options_.max_unsynced ||
+                    sync_time_ < options_.sync_budget * (now - resumed_at_))) {
     return Sync();
   }
   return absl::OkStatus();
 }
 
 absl::Status SweepCheckpoint::Sync() {
+  RETURN_IF_ERROR(WritePending());
   if (!unsynced_) return absl::OkStatus();
   const absl::Time start = absl::Now();
   if (::fdatasync(fd_) != 0) return ErrnoError(errno, "cannot sync it");

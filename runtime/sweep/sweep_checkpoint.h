@@ -12,18 +12,20 @@
 // (FailedPrecondition) with what differs; a file that is not a checkpoint (InvalidArgument)
 // or is damaged (DataLoss) is refused too; neither is modified.
 //
-// Durability. Each task's record is written with one write(2) as soon as its result has
-// been merged, before the next result is taken, so the tool's own death (SIGKILL, a crash,
-// the OOM killer) loses only the tasks still running: what was written is in the kernel's
-// page cache. Against a power cut or an OS crash the file is fdatasync'ed:
+// Durability. A task's record is added (Append) once its result has been merged, and the
+// records added are written (Flush: one write(2) for all of them) before the runner waits
+// for more results: at once when results come one by one, together when a batch's results
+// come together. So the tool's own death (SIGKILL, a crash, the OOM killer) loses only the
+// tasks still running, and at most the results of one batch being merged: what was written
+// is in the kernel's page cache. Against a power cut or an OS crash the file is fdatasync'ed:
 //   - when it is begun, with its header (and its directory, for a new file's name);
-//   - after a record, when the last fdatasync was at least Options::max_unsynced (1 s) ago,
-//     or when fdatasync has so far taken at most Options::sync_budget (1%) of the time since
+//   - at a Flush, when the last fdatasync was at least Options::max_unsynced (1 s) ago, or
+//     when fdatasync has so far taken less than Options::sync_budget (1%) of the time since
 //     Resume(): slow tasks are each made durable at once, fast ones cost about 1% or one
 //     fdatasync a second;
 //   - at the end of the sweep (Sync()), and when the checkpoint is closed.
 // So a power cut loses at most the records written after the last fdatasync: results that
-// arrived less than max_unsynced after it, and only until the next result arrives (or the
+// arrived less than max_unsynced after it, and only until the next results arrive (or the
 // sweep ends). Lost tasks are run again on resume. A record cut short or garbled by the
 // crash, or a zero-filled tail, fails its framing or checksum and is dropped and truncated
 // away before new records are appended; damage followed by intact records is an error, never
@@ -36,8 +38,10 @@
 // Example:
 //   ASSIGN_OR_RETURN(std::unique_ptr<SweepCheckpoint> checkpoint, SweepCheckpoint::Open(path));
 //   ASSIGN_OR_RETURN(std::vector<TaskResult> done, checkpoint->Resume(*sweep, plan));
-//   ... merge `done`; run the other tasks, and for each: RETURN_IF_ERROR(checkpoint->Append(r));
-//   RETURN_IF_ERROR(checkpoint->Sync());
+//   ... merge `done`; run the other tasks, and for each result r:
+//   checkpoint->Append(r);
+//   if (no more results are at hand) RETURN_IF_ERROR(checkpoint->Flush());
+//   ... and at the end: RETURN_IF_ERROR(checkpoint->Sync());
 #ifndef PARSWEEP_RUNTIME_SWEEP_SWEEP_CHECKPOINT_H_
 #define PARSWEEP_RUNTIME_SWEEP_SWEEP_CHECKPOINT_H_
 
@@ -75,8 +79,8 @@ class SweepCheckpoint {
     return Open(path, Options());
   }
 
-  // Syncs what was appended; removes the file if Open() created it and no header was written
-  // (the run failed before it began), so a failed run leaves nothing behind.
+  // Writes and syncs what was appended; removes the file if Open() created it and no header was
+  // written (the run failed before it began), so a failed run leaves nothing behind.
   ~SweepCheckpoint();
   SweepCheckpoint(const SweepCheckpoint&) = delete;
   SweepCheckpoint& operator=(const SweepCheckpoint&) = delete;
@@ -88,12 +92,17 @@ class SweepCheckpoint {
   // unchanged): see Identity above. Call once, before Append().
   absl::StatusOr<std::vector<TaskResult>> Resume(const Sweep& sweep, const TaskPlan& plan);
 
-  // SweepCheckpoint::Append records `result`, a task's result that the sweep has taken,
-  // and fdatasyncs as Durability says. An error (a full disk, say) names the path; the
-  // records written before it stay usable.
-  absl::Status Append(const TaskResult& result);
+  // SweepCheckpoint::Append adds the record of `result`, a task's result the sweep has
+  // merged, to those Flush() will write.
+  void Append(const TaskResult& result);
 
-  // SweepCheckpoint::Sync makes every record appended so far durable (fdatasync).
+  // SweepCheckpoint::Flush writes the records added since the last Flush() and fdatasyncs as
+  // Durability says. An error (a full disk, say) names the path; the records written before
+  // it stay usable.
+  absl::Status Flush();
+
+  // SweepCheckpoint::Sync writes the records added and makes every record durable
+  // (fdatasync).
   absl::Status Sync();
 
   const std::string& path() const { return path_; }
@@ -110,6 +119,8 @@ class SweepCheckpoint {
   absl::StatusOr<std::string> ReadAll() const;
   // Begins the empty file with `header` (its bytes as written).
   absl::Status Begin(const std::string& header);
+  // Writes the records Append() added.
+  absl::Status WritePending();
   // Makes the file's length `length`, durably.
   absl::Status Truncate(uint64_t length);
   absl::Status ErrnoError(int error, absl::string_view doing) const;
@@ -118,9 +129,11 @@ class SweepCheckpoint {
   const int fd_;
   const bool created_;
   const Options options_;
+  bool locked_ = false;
   bool begun_ = false;  // The file holds this sweep's header.
   uint64_t resumed_tasks_ = 0;
   uint64_t dropped_bytes_ = 0;
+  std::string pending_;  // Records added and not yet written.
   absl::Time resumed_at_;
   absl::Time last_sync_;
   bool unsynced_ = false;

@@ -393,21 +393,37 @@ TEST(SweepCheckpointTest, AFileItCreatedIsRemovedUnlessBegun) {
   EXPECT_TRUE(Exists(path));
 }
 
-TEST(SweepCheckpointTest, SyncsAsThePolicySays) {
-  const SweepSpec spec = Spec("parzen_hypercube");
-  SweepCheckpoint::Options every_record;
-  every_record.max_unsynced = absl::ZeroDuration();
+TEST(SweepCheckpointTest, AppendedRecordsAreWrittenAtFlushAndSyncedAsThePolicySays) {
+  absl::StatusOr<std::unique_ptr<Sweep>> sweep = Sweep::Create(Spec("parzen_hypercube"));
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  const TaskPlan plan(**sweep, 1);
+  SweepCheckpoint::Options every_flush;
+  every_flush.max_unsynced = absl::ZeroDuration();
   SweepCheckpoint::Options at_the_end;
   at_the_end.max_unsynced = absl::InfiniteDuration();
   at_the_end.sync_budget = 0;
-  for (const auto& [options, syncs] : std::vector<std::pair<SweepCheckpoint::Options, uint64_t>>{
-           {every_record, 12}, {at_the_end, 1}}) {
+  for (const auto& [options, syncs_before_end] :
+       std::vector<std::pair<SweepCheckpoint::Options, uint64_t>>{{every_flush, 6},
+                                                                  {at_the_end, 0}}) {
     const std::string path = TempPath("synced.checkpoint");
     absl::StatusOr<std::unique_ptr<SweepCheckpoint>> checkpoint =
         SweepCheckpoint::Open(path, options);
     ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
-    ASSERT_TRUE(RunWith(spec, checkpoint->get()).report.ok());
-    EXPECT_EQ((*checkpoint)->syncs(), syncs);
+    ASSERT_TRUE((*checkpoint)->Resume(**sweep, plan).ok());
+    // Six flushes of two records each.
+    for (uint64_t i = 0; i < plan.size(); ++i) {
+      absl::StatusOr<TaskResult> result = (*sweep)->RunTask(plan.task(i));
+      ASSERT_TRUE(result.ok()) << result.status();
+      (*checkpoint)->Append(*result);
+      EXPECT_EQ(TasksIn(ReadFile(path)).size(), i / 2 * 2) << "written before Flush()";
+      if (i % 2 == 1) {
+        ASSERT_TRUE((*checkpoint)->Flush().ok());
+      }
+    }
+    EXPECT_EQ(TasksIn(ReadFile(path)), Range(12));
+    EXPECT_EQ((*checkpoint)->syncs(), syncs_before_end);
+    ASSERT_TRUE((*checkpoint)->Sync().ok());
+    EXPECT_EQ((*checkpoint)->syncs(), syncs_before_end == 0 ? 1 : syncs_before_end);
   }
 }
 

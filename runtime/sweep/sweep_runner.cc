@@ -113,7 +113,11 @@ absl::StatusOr<Report> RunPlan(const Sweep& sweep, const TaskPlan& plan, const P
         return absl::DataLossError(absl::StrCat("cannot parse the result of task ", index));
       }
       RETURN_IF_ERROR(merger.Add(index, result));
-      if (checkpoint != nullptr) RETURN_IF_ERROR(checkpoint->Append(result));
+      if (checkpoint != nullptr) {
+        checkpoint->Append(result);
+        // Written before waiting for more: one write for results that came together.
+        if (results.Arrived() == 0) RETURN_IF_ERROR(checkpoint->Flush());
+      }
       if (progress) progress(++done, plan.size());
     }
   }
