@@ -166,7 +166,7 @@ SweepCheckpoint::SweepCheckpoint(std::string path, int fd, bool created, Options
 
 SweepCheckpoint::~SweepCheckpoint() {
   // Records of results merged before an error elsewhere are still good: keep them.
-  if (begun_) Sync().IgnoreError();
+  if (begun_ && !failed_) Sync().IgnoreError();
   // Only while holding the lock: a run that created the file but lost the race to lock it
   // must not remove the file the winner is using.
   if (created_ && locked_ && !begun_) ::unlink(path_.c_str());
@@ -262,8 +262,12 @@ void SweepCheckpoint::Append(const TaskResult& result) {
 
 absl::Status SweepCheckpoint::WritePending() {
   if (!begun_) return absl::FailedPreconditionError("SweepCheckpoint: records before Resume");
+  if (failed_) return absl::FailedPreconditionError("SweepCheckpoint: a write or sync failed");
   if (pending_.empty()) return absl::OkStatus();
   if (const int error = WriteFully(fd_, pending_.data(), pending_.size()); error != 0) {
+    // Part of it may be in the file: a torn end, which resuming drops. Writing after it
+    // would turn it into damage, so nothing more is written.
+    failed_ = true;
     return ErrnoError(error, "cannot write it");
   }
   pending_.clear();
@@ -285,7 +289,11 @@ absl::Status SweepCheckpoint::Sync() {
   RETURN_IF_ERROR(WritePending());
   if (!unsynced_) return absl::OkStatus();
   const absl::Time start = absl::Now();
-  if (::fdatasync(fd_) != 0) return ErrnoError(errno, "cannot sync it");
+  if (::fdatasync(fd_) != 0) {
+    // After a failed fdatasync the kernel may have dropped the data: trust nothing more.
+    failed_ = true;
+    return ErrnoError(errno, "cannot sync it");
+  }
   last_sync_ = absl::Now();
   sync_time_ += last_sync_ - start;
   ++syncs_;

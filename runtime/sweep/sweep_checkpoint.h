@@ -130,7 +130,8 @@ class SweepCheckpoint {
   const bool created_;
   const Options options_;
   bool locked_ = false;
-  bool begun_ = false;  // The file holds this sweep's header.
+  bool begun_ = false;   // The file holds this sweep's header.
+  bool failed_ = false;  // A write or fdatasync failed: no more are tried.
   uint64_t resumed_tasks_ = 0;
   uint64_t dropped_bytes_ = 0;
   std::string pending_;  // Records added and not yet written.

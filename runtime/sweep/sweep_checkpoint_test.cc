@@ -3,7 +3,10 @@
 // not a checkpoint, or damaged, is refused and left as it is.
 #include "runtime/sweep/sweep_checkpoint.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -425,6 +429,65 @@ TEST(SweepCheckpointTest, AppendedRecordsAreWrittenAtFlushAndSyncedAsThePolicySa
     ASSERT_TRUE((*checkpoint)->Sync().ok());
     EXPECT_EQ((*checkpoint)->syncs(), syncs_before_end == 0 ? 1 : syncs_before_end);
   }
+}
+
+// A write that fails half way (a full disk) leaves a torn end, which a resume drops; nothing
+// is written after it, even once the disk has room again, which would make it damage.
+TEST(SweepCheckpointTest, AFailedWriteLeavesATornEndNotDamage) {
+  absl::StatusOr<std::unique_ptr<Sweep>> sweep = Sweep::Create(Spec("parzen_hypercube"));
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  const TaskPlan plan(**sweep, 1);
+  std::vector<TaskResult> results;
+  for (uint64_t i = 0; i < 6; ++i) {
+    absl::StatusOr<TaskResult> result = (*sweep)->RunTask(plan.task(i));
+    ASSERT_TRUE(result.ok()) << result.status();
+    results.push_back(*result);
+  }
+  const size_t header = EncodeCheckpointHeader(CheckpointHeaderFor(**sweep, plan)).size();
+  size_t three_records = 0;
+  for (int i = 0; i < 3; ++i) {
+    three_records += EncodeCheckpointRecord(i, results[i].partial()).size();
+  }
+  const size_t torn = EncodeCheckpointRecord(3, results[3].partial()).size() / 2;
+  const size_t limit = header + three_records + torn;
+  const std::string path = TempPath("full-disk.checkpoint");
+
+  // In a child: the file size limit stands in for a full disk, and is lifted (room again)
+  // before the checkpoint is closed.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    signal(SIGXFSZ, SIG_IGN);  // A write past the limit fails with EFBIG instead.
+    rlimit size = {static_cast<rlim_t>(limit), RLIM_INFINITY};
+    if (setrlimit(RLIMIT_FSIZE, &size) != 0) _exit(10);
+    {
+      absl::StatusOr<std::unique_ptr<SweepCheckpoint>> checkpoint = SweepCheckpoint::Open(path);
+      if (!checkpoint.ok() || !(*checkpoint)->Resume(**sweep, plan).ok()) _exit(11);
+      for (int i = 0; i < 3; ++i) {
+        (*checkpoint)->Append(results[i]);
+        if (!(*checkpoint)->Flush().ok()) _exit(12);
+      }
+      for (int i = 3; i < 6; ++i) (*checkpoint)->Append(results[i]);
+      const absl::Status flushed = (*checkpoint)->Flush();
+      if (flushed.ok()) _exit(13);
+      if (!absl::StrContains(flushed.message(), absl::StrCat("--checkpoint=", path,
+                                                             ": cannot write it: File too "
+                                                             "large"))) {
+        _exit(14);
+      }
+      size.rlim_cur = RLIM_INFINITY;
+      if (setrlimit(RLIMIT_FSIZE, &size) != 0) _exit(15);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  absl::StatusOr<CheckpointContents> contents = ParseCheckpoint(ReadFile(path));
+  ASSERT_TRUE(contents.ok()) << contents.status();
+  EXPECT_EQ(contents->records.size(), 3u);
+  EXPECT_EQ(contents->intact_bytes, header + three_records);
+  EXPECT_EQ(contents->torn_bytes, torn);
 }
 
 }  // namespace
