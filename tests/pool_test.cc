@@ -177,6 +177,26 @@ TEST_P(PoolTest, UnorderedStreamTagsResultsSoTheOrderCanBeRestored) {
   }
 }
 
+TEST_P(PoolTest, UnorderedStreamSaysHowManyResultsHaveArrived) {
+  ASSERT_NO_FATAL_FAILURE(Open("cube"));
+  const std::vector<Int64Value> numbers = Numbers(1, 10);
+  Pool::Stream stream = pool_->Unordered(
+      numbers.size(), [&](uint64_t i) { return numbers[i].SerializeAsString(); }, 5);
+  EXPECT_EQ(stream.Arrived(), 0u);
+  // Results come a batch of 5 at a time: the first Next() waits for one, the next four are
+  // already there.
+  for (uint64_t batch = 0; batch < 2; ++batch) {
+    for (int left = 4; left >= 0; --left) {
+      absl::StatusOr<std::optional<Pool::Completed>> next = stream.Next();
+      ASSERT_TRUE(next.ok() && next->has_value()) << next.status();
+      EXPECT_EQ(stream.Arrived(), static_cast<uint64_t>(left));
+    }
+  }
+  absl::StatusOr<std::optional<Pool::Completed>> end = stream.Next();
+  ASSERT_TRUE(end.ok()) << end.status();
+  EXPECT_FALSE(end->has_value());
+}
+
 TEST_P(PoolTest, AFailingRequestReportsItsErrorAndThePoolStaysUsable) {
   ASSERT_NO_FATAL_FAILURE(Open("cube"));
   // Only 13 fails among 10..16 (17 throws, below): which failure of several comes first

@@ -39,6 +39,7 @@
 #include "runtime/process/worker_entry.h"
 #include "runtime/stats/bandwidth_selection.h"
 #include "runtime/sweep/sweep.h"
+#include "runtime/sweep/sweep_checkpoint.h"
 #include "runtime/sweep/sweep_runner.h"
 #include "tools/charts.h"
 #include "tools/compare.h"
@@ -114,6 +115,10 @@ ABSL_FLAG(std::string, select, "",
           "choose a width without the true density: scott, silverman, loo_cv (leave-one-out "
           "likelihood over the sweep's widths), or a comma-separated list");
 ABSL_FLAG(std::string, format, "table", "output: table, csv or json");
+ABSL_FLAG(std::string, checkpoint, "",
+          "keep each finished task's result in this file; rerun with the same flags and file "
+          "after an interruption (SIGKILL, a power cut) to skip the tasks it holds and print "
+          "what an uninterrupted run prints");
 ABSL_FLAG(bool, list, false, "list the registered kernels and executors, and exit");
 
 namespace parsweep {
@@ -291,6 +296,31 @@ void PrintWarnings(const Sweep& sweep) {
   }
 }
 
+// The --checkpoint file, opened (created if new, and locked) before any work, so that a path
+// that cannot be written fails at once; null without the flag. It covers the sweep of
+// --widths only: --select=loo_cv runs a leave-one-out sweep of its own, planned apart (one
+// task on serial), again on every run.
+absl::StatusOr<std::unique_ptr<SweepCheckpoint>> OpenCheckpoint(bool compare) {
+  const std::string path = ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
+  if (path.empty()) return nullptr;
+  if (compare) {
+    return absl::InvalidArgumentError(
+        "--checkpoint keeps the tasks of one sweep; --compare times many runs: drop one");
+  }
+  return SweepCheckpoint::Open(path);
+}
+
+// Says on stderr what a checkpoint saved this run, if anything.
+void ReportResume(const SweepCheckpoint& checkpoint, const Report& report) {
+  if (checkpoint.resumed_tasks() == 0 && checkpoint.dropped_bytes() == 0) return;
+  std::cerr << "checkpoint " << checkpoint.path() << ": " << checkpoint.resumed_tasks() << " of "
+            << report.tasks() << " tasks were done already";
+  if (checkpoint.dropped_bytes() > 0) {
+    std::cerr << "; a torn last record (" << checkpoint.dropped_bytes() << " bytes) was dropped";
+  }
+  std::cerr << "\n";
+}
+
 // Run does everything but writing: it returns the tool's whole output, formatted.
 absl::StatusOr<ToolOutput> Run() {
   if (absl::GetFlag(FLAGS_list)) {
@@ -338,6 +368,9 @@ absl::StatusOr<ToolOutput> Run() {
     RETURN_IF_ERROR(CheckWritableAtomically(path));
   }
 
+  ASSIGN_OR_RETURN(std::unique_ptr<SweepCheckpoint> checkpoint,
+                   OpenCheckpoint(compare.has_value()));
+
   ASSIGN_OR_RETURN(const SweepOptions options, OptionsFromFlags(compare.has_value()));
   ASSIGN_OR_RETURN(SweepSpec spec, BuildSpec(options));
   if (compare) {
@@ -351,11 +384,14 @@ absl::StatusOr<ToolOutput> Run() {
   ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
   PrintWarnings(*sweep);
   ProgressBar bar = ProgressBar::ForStderr();
-  ASSIGN_OR_RETURN(Report report,
-                   RunSweep(*sweep, *executor, PoolOptions(),
-                            [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }));
+  ASSIGN_OR_RETURN(
+      Report report,
+      RunSweep(
+          *sweep, *executor, PoolOptions(),
+          [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }, checkpoint.get()));
   bar.Finish();
   for (const std::string& warning : sweep->warnings()) report.add_warnings(warning);
+  if (checkpoint != nullptr) ReportResume(*checkpoint, report);
   if (!select.empty()) {
     ASSIGN_OR_RETURN(std::vector<BandwidthMethod> methods, ParseBandwidthMethods(select));
     for (BandwidthMethod method : methods) {

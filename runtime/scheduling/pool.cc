@@ -270,6 +270,8 @@ absl::StatusOr<std::optional<Pool::Completed>> Pool::Stream::Next() {
   return std::optional<Completed>();
 }
 
+uint64_t Pool::Stream::Arrived() const { return job_->arrived.size(); }
+
 Pool::Future Pool::ApplyAsync(std::string request) {
   auto shared = std::make_shared<std::string>(std::move(request));
   return Future(this, AddJob(

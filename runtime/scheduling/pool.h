@@ -116,6 +116,10 @@ class Pool {
     // first error (after which the stream is over).
     absl::StatusOr<std::optional<Completed>> Next();
 
+    // Stream::Arrived is how many completed requests have come back and wait to be taken:
+    // so many calls to Next() return without waiting (results come a batch at a time).
+    uint64_t Arrived() const;
+
    private:
     friend class Pool;
     Stream(Pool* pool, std::shared_ptr<Job> job) : pool_(pool), job_(std::move(job)) {}

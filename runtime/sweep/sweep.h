@@ -12,8 +12,8 @@
 #define PARSWEEP_RUNTIME_SWEEP_SWEEP_H_
 
 #include <memory>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -60,26 +63,65 @@ void FillResults(const Sweep& sweep, std::vector<WidthResult> estimates, Report&
   }
 }
 
-}  // namespace
+// The pool to run tasks on, made when first needed.
+using PoolFn = std::function<absl::StatusOr<Pool*>()>;
 
-absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool, const ProgressFn& progress) {
+// CheckpointError is `status`, about the results `checkpoint` held, with its path.
+absl::Status CheckpointError(const SweepCheckpoint& checkpoint, const absl::Status& status) {
+  return absl::Status(status.code(),
+                      absl::StrCat("--checkpoint=", checkpoint.path(), ": ", status.message()));
+}
+
+// RunPlan runs the tasks of `plan` that `checkpoint` (if any) does not hold on the pool that
+// `get_pool` gives (asked only if some task is left), merges them with those it holds, and
+// reports.
+absl::StatusOr<Report> RunPlan(const Sweep& sweep, const TaskPlan& plan, const PoolFn& get_pool,
+                               const ProgressFn& progress, SweepCheckpoint* checkpoint) {
   const absl::Time start = absl::Now();
-  const TaskPlan plan(sweep, pool.parallelism());
   PartialMerger merger(sweep, plan);
-  Pool::Stream results =
-      pool.Unordered(plan.size(), [&plan](uint64_t i) { return plan.task(i).SerializeAsString(); });
   uint64_t done = 0;
-  while (true) {
-    ASSIGN_OR_RETURN(std::optional<Pool::Completed> completed, results.Next());
-    if (!completed) break;
-    TaskResult result;
-    if (!result.ParseFromString(completed->response)) {
-      return absl::DataLossError(
-          absl::StrCat("cannot parse the result of task ", completed->index));
+  std::vector<uint64_t> missing;  // With a checkpoint: the tasks to run, by request index.
+  if (checkpoint != nullptr) {
+    ASSIGN_OR_RETURN(std::vector<TaskResult> finished, checkpoint->Resume(sweep, plan));
+    std::vector<bool> have(plan.size(), false);
+    for (const TaskResult& result : finished) {
+      // The record's checksum held; a partial that does not fit its task came from another
+      // build of the kernel, and is refused here.
+      const absl::Status merged = merger.Add(result.task_index(), result);
+      if (!merged.ok()) return CheckpointError(*checkpoint, merged);
+      have[result.task_index()] = true;
+      if (progress) progress(++done, plan.size());
     }
-    RETURN_IF_ERROR(merger.Add(completed->index, result));
-    if (progress) progress(++done, plan.size());
+    for (uint64_t i = 0; i < plan.size(); ++i) {
+      if (!have[i]) missing.push_back(i);
+    }
   }
+  const auto task_of = [&](uint64_t request) {
+    return checkpoint != nullptr ? missing[request] : request;
+  };
+  const uint64_t to_run = checkpoint != nullptr ? missing.size() : plan.size();
+  if (to_run > 0) {
+    ASSIGN_OR_RETURN(Pool * pool, get_pool());
+    Pool::Stream results = pool->Unordered(
+        to_run, [&](uint64_t request) { return plan.task(task_of(request)).SerializeAsString(); });
+    while (true) {
+      ASSIGN_OR_RETURN(std::optional<Pool::Completed> completed, results.Next());
+      if (!completed) break;
+      const uint64_t index = task_of(completed->index);
+      TaskResult result;
+      if (!result.ParseFromString(completed->response)) {
+        return absl::DataLossError(absl::StrCat("cannot parse the result of task ", index));
+      }
+      RETURN_IF_ERROR(merger.Add(index, result));
+      if (checkpoint != nullptr) {
+        checkpoint->Append(result);
+        // Written before waiting for more: one write for results that came together.
+        if (results.Arrived() == 0) RETURN_IF_ERROR(checkpoint->Flush());
+      }
+      if (progress) progress(++done, plan.size());
+    }
+  }
+  if (checkpoint != nullptr) RETURN_IF_ERROR(checkpoint->Sync());
   ASSIGN_OR_RETURN(std::vector<WidthResult> estimates, merger.Finish());
 
   Report report;
@@ -92,11 +134,29 @@ absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool, const Prog
   return report;
 }
 
+}  // namespace
+
+absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool, const ProgressFn& progress,
+                                      SweepCheckpoint* checkpoint) {
+  return RunPlan(
+      sweep, TaskPlan(sweep, pool.parallelism()),
+      [&pool]() -> absl::StatusOr<Pool*> { return &pool; }, progress, checkpoint);
+}
+
 absl::StatusOr<Report> RunSweep(const Sweep& sweep, Executor& executor, const PoolOptions& options,
-                                const ProgressFn& progress) {
+                                const ProgressFn& progress, SweepCheckpoint* checkpoint) {
   const SweepWorkload workload(sweep);
-  ASSIGN_OR_RETURN(std::unique_ptr<Pool> pool, Pool::Create(executor, workload, options));
-  return RunSweepOnPool(sweep, *pool, progress);
+  std::unique_ptr<Pool> pool;
+  const PoolFn get_pool = [&]() -> absl::StatusOr<Pool*> {
+    if (pool == nullptr) {
+      ASSIGN_OR_RETURN(pool, Pool::Create(executor, workload, options));
+    }
+    return pool.get();
+  };
+  // Without a checkpoint every task runs: start the workers before the clock, as always.
+  if (checkpoint == nullptr) RETURN_IF_ERROR(get_pool().status());
+  // The pool plans with the executor's parallelism too (Pool::parallelism).
+  return RunPlan(sweep, TaskPlan(sweep, executor.parallelism()), get_pool, progress, checkpoint);
 }
 
 }  // namespace parsweep

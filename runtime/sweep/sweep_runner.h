@@ -6,6 +6,12 @@
 // and be the size its task implies; anything else is an Internal error rather than a wrong
 // number.
 //
+// With a checkpoint (sweep_checkpoint.h), the runner first checks it against the sweep and
+// its plan and merges the results it holds; only the other tasks run, each appended to it
+// once merged, and it is synced at the end. The report is the same, bit for bit, as a run
+// without it (partials merge in task order where order matters, wherever they came from);
+// when it holds every task, no executor is started.
+//
 // Example:
 //   ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
 //   ASSIGN_OR_RETURN(std::unique_ptr<Executor> executor,
@@ -22,21 +28,25 @@
 #include "runtime/plugin/executor.h"
 #include "runtime/scheduling/pool.h"
 #include "runtime/sweep/sweep.h"
+#include "runtime/sweep/sweep_checkpoint.h"
 
 namespace parsweep {
 
 // Progress: called after each task's result is merged, with the tasks done and in all.
 using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
 
+// `checkpoint`, if not null, must be open (SweepCheckpoint::Open) and not yet resumed.
 absl::StatusOr<Report> RunSweep(const Sweep& sweep, Executor& executor,
                                 const PoolOptions& options = {},
-                                const ProgressFn& progress = nullptr);
+                                const ProgressFn& progress = nullptr,
+                                SweepCheckpoint* checkpoint = nullptr);
 
 // RunSweepOnPool runs `sweep` on `pool`, which must have been created on a
 // SweepWorkload of the same sweep: the same sweep again on workers already started, as
 // benchmarks and the tool's compare mode do.
 absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool,
-                                      const ProgressFn& progress = nullptr);
+                                      const ProgressFn& progress = nullptr,
+                                      SweepCheckpoint* checkpoint = nullptr);
 
 }  // namespace parsweep
 
