@@ -6,6 +6,7 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -86,7 +87,11 @@ int main(int argc, char** argv) {
                           return new parsweep::CorpusIsNotEmpty(dir, count);
                         });
   for (const std::string& path : files) {
-    const std::string name = path.substr(dir.size() + 1);
+    // The file's path under the corpus, as a test name GoogleTest's filters and XML take.
+    std::string name = path.substr(dir.size() + 1);
+    for (char& c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    }
     testing::RegisterTest("Corpus", name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
                           [path]() -> testing::Test* { return new parsweep::ReplayOne(path); });
   }
