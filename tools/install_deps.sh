@@ -2,9 +2,11 @@
 # Installs what parsweep builds and checks with, from Debian 12's packages: Bazel
 # (bazel-bootstrap), the C++ toolchain, Abseil, Protocol Buffers, GoogleTest/gmock, Google
 # Benchmark, rsvg-convert (PNG charts), Open MPI (the mpi executor: its library, headers and
-# mpirun); and for CI (.ci/run): Debian's python3 (.ci/count_results.py), git, clang-format,
-# and buildifier, pinned, from npm (with nodejs/npm from Debian when npm is missing),
-# installed outside the repository under ${XDG_CACHE_HOME:-$HOME/.cache}/parsweep/.
+# mpirun); for fuzzing (tests/fuzz/run_fuzzers.sh): clang 14, its libFuzzer and sanitizer
+# runtimes (libclang-rt-14-dev) and llvm-symbolizer (llvm-14, for readable crash stacks);
+# and for CI (.ci/run): Debian's python3 (.ci/count_results.py), git, clang-format, and
+# buildifier, pinned, from npm (with nodejs/npm from Debian when npm is missing), installed
+# outside the repository under ${XDG_CACHE_HOME:-$HOME/.cache}/parsweep/.
 # Idempotent: when everything is present it changes nothing and needs no network.
 set -euo pipefail
 
@@ -26,6 +28,9 @@ packages=(
   librsvg2-bin
   libopenmpi-dev
   openmpi-bin
+  clang-14
+  libclang-rt-14-dev
+  llvm-14
   python3
   git
   clang-format

@@ -45,14 +45,15 @@ absl::StatusOr<bool> FrameReader::Parse(google::protobuf::MessageLite& message) 
     if (buffer_.empty()) return false;
     CodedInputStream prefix(Bytes(buffer_),
                             static_cast<int>(std::min(buffer_.size(), kMaxVarintBytes)));
-    uint32_t size = 0;
-    if (!prefix.ReadVarint32(&size)) {
+    // Read as 64 bits: ReadVarint32 would drop the bits of a 5-byte varint above 32 and take
+    // a corrupt size (2^32, say) for a small one (0).
+    uint64_t size = 0;
+    if (!prefix.ReadVarint64(&size)) {
       // With fewer than 10 bytes the varint may just be incomplete.
       if (buffer_.size() < kMaxVarintBytes) return false;
       return absl::DataLossError("a frame's size prefix is not a varint");
     }
-    // ReadVarint32 accepts up to 10 bytes and drops the high bits; a size that needs them is
-    // no size protobuf wrote.
+    // A size that takes more than 5 bytes is no size protobuf wrote.
     if (prefix.CurrentPosition() > kMaxVarint32Bytes) {
       return absl::DataLossError(absl::StrCat("a frame's size prefix takes ",
                                               prefix.CurrentPosition(), " bytes, more than 5"));

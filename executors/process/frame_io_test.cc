@@ -175,6 +175,14 @@ TEST(FrameReaderTest, OverlongVarintPrefixIsDataLoss) {
   FrameReader six_bytes(kLimit);
   six_bytes.Append(absl::string_view("\x81\x80\x80\x80\x80\x00", 6));
   EXPECT_EQ(six_bytes.Parse(got).status().code(), absl::StatusCode::kDataLoss);
+  // Five bytes declaring 2^32, which ReadVarint32 would truncate to 0, an empty frame (found
+  // by tests/fuzz/frame_reader_fuzz: corpus file crash-8a321ac9...).
+  FrameReader five_bytes(kLimit);
+  five_bytes.Append(absl::string_view("\x80\x80\x80\x80\x10", 5));
+  const absl::StatusOr<bool> parsed = five_bytes.Parse(got);
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kDataLoss)
+      << "parsed: " << parsed.value_or(false);
+  EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("declares 4294967296 bytes"));
 }
 
 TEST(FrameReaderTest, ByteByByteFeedCompletesOnlyAtTheLastByte) {

@@ -4,7 +4,13 @@
 // skipped; an optional first line of column names (a line none of whose fields is a number);
 // CRLF line ends. Everything else is an InvalidArgument error that names the file, the line
 // and the field, so a user can fix the file: a ragged row, a field that is not a number,
-// NaN or infinity, a file with no rows. A file that cannot be opened is NotFound.
+// NaN or infinity, a file with no rows, a binary file (a NUL or another control character),
+// a line over 1 MiB, more than kMaxDatasetValues numbers (see csv_parser.h). A file that
+// cannot be opened is NotFound, a directory InvalidArgument, a failed read DataLoss.
+//
+// The file is read 64 KiB at a time and parsed as it comes, so memory holds the numbers
+// and no more than one line of text, and a file that is not CSV (/dev/zero, /dev/urandom,
+// a huge sparse file) is rejected within its first bytes. Pipes and FIFOs work the same.
 //
 // Example:
 //   ASSIGN_OR_RETURN(Matrix samples, ReadCsvMatrix("/data/samples.csv"));
@@ -15,11 +21,15 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "runtime/data/data_file.h"
 #include "runtime/data/matrix.h"
 
 namespace parsweep {
 
 absl::StatusOr<Matrix> ReadCsvMatrix(const std::string& path);
+
+// ReadCsvMatrix reads CSV text from `source` to its end.
+absl::StatusOr<Matrix> ReadCsvMatrix(ByteSource& source);
 
 // ParseCsvMatrix parses CSV text; `source` names it in error messages.
 absl::StatusOr<Matrix> ParseCsvMatrix(absl::string_view text, absl::string_view source);

@@ -3,8 +3,11 @@
 #include <fstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "runtime/data/data_file_testing.h"
 
 namespace parsweep {
 namespace {
@@ -70,6 +73,67 @@ TEST(CsvReaderTest, ReadsAFile) {
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_EQ(m->rows(), 2u);
   EXPECT_EQ(m->cols(), 3u);
+}
+
+void ExpectQuickError(const std::string& path, const std::string& message) {
+  ExpectQuickReadError([](const std::string& p) { return ReadCsvMatrix(p).status(); }, path,
+                       message);
+}
+
+TEST(CsvReaderTest, BinaryFilesAreRejectedAtTheirFirstBytes) {
+  ExpectQuickError("/dev/zero", "/dev/zero:1: byte 0 of the file is a NUL: a binary file");
+  // A random first line may end before its first control character and then be a header
+  // or not a number; either way the reader stops within the first lines.
+  ExpectQuickError("/dev/urandom", "/dev/urandom:");
+  ExpectQuickError(WriteSparseTestFile("huge.csv", "", uint64_t{64} << 30),
+                   "huge.csv:1: byte 0 of the file is a NUL");
+  ExpectQuickError(WriteSparseTestFile("numbers_then_hole.csv", "1,2\n3,4\n", uint64_t{64} << 30),
+                   "numbers_then_hole.csv:3: byte 8 of the file is a NUL");
+}
+
+TEST(CsvReaderTest, ALongLineWithoutANewlineIsRejectedAtTheLimit) {
+  FifoFeeder endless("ones.csv", "", std::string(4096, '1'));
+  ExpectQuickError(endless.path(), "line 1 is over 1 MiB long with no newline");
+}
+
+TEST(CsvReaderTest, StreamsAFifoAndEndsAnEndlessOne) {
+  FifoFeeder small("small.csv", "x,y\n1,2\n3,4\n");
+  absl::StatusOr<Matrix> m = ReadCsvMatrix(small.path());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_THAT(std::vector<double>(m->data(), m->data() + 4), testing::ElementsAre(1, 2, 3, 4));
+
+  FifoFeeder zeros("zeros.csv", "1,2\n", std::string(65536, '\0'));
+  ExpectQuickError(zeros.path(), "zeros.csv:2: byte 4 of the file is a NUL");
+}
+
+TEST(CsvReaderTest, ReadsAProcFileWhoseSizeIsZero) {
+  absl::StatusOr<Matrix> m = ReadCsvMatrix("/proc/sys/kernel/pid_max");
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->rows(), 1u);
+  EXPECT_GT((*m)(0, 0), 0.0);
+}
+
+TEST(CsvReaderTest, AFailedReadIsDataLoss) {
+  EXPECT_EQ(ReadCsvMatrix("/proc/self/mem").status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST(CsvReaderTest, LinesAcrossReadsGiveTheSameNumbers) {
+  // 3 columns of distinct numbers over several 64 KiB reads, rows cut across them.
+  std::string text = "a,b,c\r\n";
+  std::vector<double> expected;
+  for (int i = 0; i < 20000; ++i) {
+    const double row[] = {i * 0.125, -i * 1e-7, 1e300 / (i + 1)};
+    absl::StrAppend(&text, absl::StrFormat("%.17g, %.17g,%.17g", row[0], row[1], row[2]),
+                    i % 7 == 0 ? "\n\n" : "\r\n");
+    expected.insert(expected.end(), row, row + 3);
+  }
+  ASSERT_GT(text.size(), 4u * 65536);
+  absl::StatusOr<Matrix> m = ReadCsvMatrix(WriteTestFile("many.csv", text));
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_EQ(m->rows(), 20000u);
+  ASSERT_EQ(m->cols(), 3u);
+  // %.17g reads back as the same double.
+  EXPECT_EQ(std::vector<double>(m->data(), m->data() + expected.size()), expected);
 }
 
 }  // namespace

@@ -14,13 +14,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "proto/sweep.pb.h"
+#include "runtime/data/data_limits.h"
 #include "runtime/data/gaussian.h"
 #include "runtime/data/matrix.h"
 
 namespace parsweep {
-
-// The most values (n * d) a dataset may hold: 2^30 doubles, 8 GiB.
-inline constexpr uint64_t kMaxDatasetValues = uint64_t{1} << 30;
 
 struct Dataset {
   Matrix samples;
