@@ -1,7 +1,9 @@
 #include "executors/process/test_support.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,6 +90,36 @@ bool RunInChild(absl::FunctionRef<void()> body) {
   }
   UntrackChild(child);
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+bool LimitAddressSpace(size_t headroom) {
+  std::ifstream file("/proc/self/status");
+  std::string line;
+  size_t kib = 0;
+  while (std::getline(file, line)) {
+    absl::string_view rest = line;
+    if (absl::ConsumePrefix(&rest, "VmSize:") &&
+        absl::SimpleAtoi(absl::StripSuffix(absl::StripAsciiWhitespace(rest), " kB"), &kib)) {
+      break;
+    }
+  }
+  if (kib == 0) return false;
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_AS, &limit) != 0) return false;
+  limit.rlim_cur = kib * 1024 + headroom;
+  return setrlimit(RLIMIT_AS, &limit) == 0;
+}
+
+bool LimitNewThreads(int threads) {
+  pthread_attr_t attr;
+  size_t stack = 0;
+  if (pthread_getattr_default_np(&attr) != 0) return false;
+  pthread_attr_getstacksize(&attr, &stack);
+  stack *= 2;
+  const bool larger =
+      pthread_attr_setstacksize(&attr, stack) == 0 && pthread_setattr_default_np(&attr) == 0;
+  pthread_attr_destroy(&attr);
+  return larger && LimitAddressSpace(stack * threads + stack / 2);
 }
 
 std::string TestPath(absl::string_view name) {

@@ -1,5 +1,5 @@
-// Helpers for the process executor's tests: a guard that ends a hung test, and what /proc
-// says about descriptors, children, threads and other processes.
+// Helpers for the process executor's tests: a guard that ends a hung test, what /proc says
+// about descriptors, children, threads and other processes, and a tight address space.
 //
 // Not thread-safe (HangGuard uses the process's one alarm()); owns nothing.
 //
@@ -53,6 +53,26 @@ bool WaitFor(Predicate done, double seconds);
 // program has made one, ThreadSanitizer keeps a thread of its own running, and every later
 // fork would be refused.
 bool RunInChild(absl::FunctionRef<void()> body);
+
+// kAddressSpaceCanBeLimited is false in sanitizer builds: their shadow memory needs more
+// address space than any useful limit, and their runtime aborts where a mapping is refused.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kAddressSpaceCanBeLimited = false;
+#else
+inline constexpr bool kAddressSpaceCanBeLimited = true;
+#endif
+
+// LimitAddressSpace sets this process's RLIMIT_AS to its present size plus `headroom` bytes,
+// so that any mapping larger than what is left fails; false if it could not. For a forked
+// child (RunInChild): the limit stays.
+bool LimitAddressSpace(size_t headroom);
+
+// LimitNewThreads limits the address space (as LimitAddressSpace) so that about `threads`
+// more threads can start, each mapping its stack, and the next is refused (EAGAIN); false if
+// it could not. It also makes new threads' stacks larger than any that glibc keeps from
+// threads that ended, since a thread that reuses one of those maps nothing and would escape
+// the limit. For a forked child, like LimitAddressSpace.
+bool LimitNewThreads(int threads);
 
 // TestPath is a fresh path under TEST_TMPDIR, unique in this process, with `name` in it.
 std::string TestPath(absl::string_view name);

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "runtime/base/resource_error.h"
+
 namespace parsweep {
 
 HeartbeatSender::HeartbeatSender(absl::Duration interval, std::function<void(uint64_t)> beat)
@@ -15,12 +17,18 @@ HeartbeatSender::~HeartbeatSender() {
   if (thread_.joinable()) thread_.join();
 }
 
-void HeartbeatSender::Begin(uint64_t id) {
-  if (interval_ <= absl::ZeroDuration()) return;
-  if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
+absl::Status HeartbeatSender::Begin(uint64_t id) {
+  if (interval_ <= absl::ZeroDuration()) return absl::OkStatus();
+  if (!thread_.joinable()) {
+    absl::StatusOr<std::thread> thread =
+        StartThread("cannot start the heartbeat thread", [this] { Loop(); });
+    if (!thread.ok()) return thread.status();
+    thread_ = *std::move(thread);
+  }
   absl::MutexLock lock(&mu_);
   running_ = true;
   batch_ = id;
+  return absl::OkStatus();
 }
 
 void HeartbeatSender::End() {

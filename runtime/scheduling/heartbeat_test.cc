@@ -1,4 +1,5 @@
-// HeartbeatSender beats for the running batch only, at about its interval, and stops at once.
+// HeartbeatSender beats for the running batch only, at about its interval, and stops at once;
+// a thread the system refuses is an error naming the cause, and a later Begin() tries again.
 #include "runtime/scheduling/heartbeat.h"
 
 #include <cstdint>
@@ -6,6 +7,8 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "executors/process/test_support.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace parsweep {
@@ -29,7 +32,7 @@ TEST(HeartbeatSenderTest, BeatsForTheRunningBatchOnly) {
     });
     absl::SleepFor(absl::Milliseconds(30));
     EXPECT_EQ(beats.count(), 0u);  // No batch yet, and no thread.
-    sender.Begin(7);
+    ASSERT_TRUE(sender.Begin(7).ok());
     // At a 5 ms interval, three beats come within a second on any machine that runs at all.
     const absl::Time give_up = absl::Now() + absl::Seconds(10);
     while (beats.count() < 3 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(1));
@@ -48,7 +51,7 @@ TEST(HeartbeatSenderTest, DestructionDoesNotWaitForTheInterval) {
   const absl::Time before = absl::Now();
   {
     HeartbeatSender sender(absl::Hours(1), [](uint64_t) {});
-    sender.Begin(1);
+    ASSERT_TRUE(sender.Begin(1).ok());
   }
   EXPECT_LT(absl::Now() - before, absl::Minutes(1));
 }
@@ -57,11 +60,42 @@ TEST(HeartbeatSenderTest, ZeroIntervalNeverBeats) {
   int beats = 0;
   {
     HeartbeatSender sender(absl::ZeroDuration(), [&beats](uint64_t) { ++beats; });
-    sender.Begin(1);
+    EXPECT_TRUE(sender.Begin(1).ok());
     absl::SleepFor(absl::Milliseconds(20));
     sender.End();
   }
   EXPECT_EQ(beats, 0);
+}
+
+// Runs in a child of the test, since the limit stays for good.
+void BeginUnderAnAddressSpaceLimit() {
+  Beats beats;
+  HeartbeatSender sender(absl::Milliseconds(1), [&beats](uint64_t id) {
+    absl::MutexLock lock(&beats.mu);
+    beats.ids.push_back(id);
+  });
+  ASSERT_TRUE(LimitNewThreads(0));
+  const absl::Status refused = sender.Begin(3);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+  EXPECT_THAT(std::string(refused.message()),
+              ::testing::ContainsRegex("^cannot start the heartbeat thread: Resource temporarily "
+                                       "unavailable \\(the address space limit, ulimit -v, is "
+                                       "[0-9]+ KiB\\)$"));
+  ASSERT_TRUE(LimitAddressSpace(size_t{1} << 40));
+  ASSERT_TRUE(sender.Begin(4).ok());
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (beats.count() == 0 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(1));
+  sender.End();
+  absl::MutexLock lock(&beats.mu);
+  ASSERT_FALSE(beats.ids.empty());
+  EXPECT_EQ(beats.ids.front(), 4u);
+}
+
+TEST(HeartbeatSenderTest, ThreadTheSystemRefusesIsAnErrorNamingTheLimit) {
+  if (!kAddressSpaceCanBeLimited) {
+    GTEST_SKIP() << "a sanitizer build cannot limit its address space";
+  }
+  EXPECT_TRUE(RunInChild(BeginUnderAnAddressSpaceLimit));
 }
 
 }  // namespace
