@@ -35,6 +35,21 @@ void OnHang(int) {
   _exit(1);
 }
 
+// The number on the line "<name>: <number> [kB]" of /proc/self/status; 0 if there is none.
+size_t StatusField(absl::string_view name) {
+  std::ifstream file("/proc/self/status");
+  std::string line;
+  while (std::getline(file, line)) {
+    absl::string_view rest = line;
+    size_t value = 0;
+    if (absl::ConsumePrefix(&rest, name) && absl::ConsumePrefix(&rest, ":") &&
+        absl::SimpleAtoi(absl::StripSuffix(absl::StripAsciiWhitespace(rest), " kB"), &value)) {
+      return value;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 HangGuard::HangGuard(absl::string_view what, unsigned seconds) {
@@ -57,6 +72,8 @@ int CountOpenFds() {
   closedir(dir);
   return count - 1;  // Not the descriptor of the listing itself.
 }
+
+int CountThreads() { return static_cast<int>(StatusField("Threads")); }
 
 bool HasUnreapedChildren() {
   int status;
@@ -93,16 +110,7 @@ bool RunInChild(absl::FunctionRef<void()> body) {
 }
 
 bool LimitAddressSpace(size_t headroom) {
-  std::ifstream file("/proc/self/status");
-  std::string line;
-  size_t kib = 0;
-  while (std::getline(file, line)) {
-    absl::string_view rest = line;
-    if (absl::ConsumePrefix(&rest, "VmSize:") &&
-        absl::SimpleAtoi(absl::StripSuffix(absl::StripAsciiWhitespace(rest), " kB"), &kib)) {
-      break;
-    }
-  }
+  const size_t kib = StatusField("VmSize");
   if (kib == 0) return false;
   struct rlimit limit;
   if (getrlimit(RLIMIT_AS, &limit) != 0) return false;

@@ -36,6 +36,10 @@ class HangGuard {
 // CountOpenFds counts this process's open descriptors.
 int CountOpenFds();
 
+// CountThreads counts this process's threads (its Threads: line in /proc/self/status); 0 if
+// it cannot be read.
+int CountThreads();
+
 // HasUnreapedChildren is true if this process has a child not yet waited for (it reaps any
 // that has exited, which a test that finds one fails on anyway).
 bool HasUnreapedChildren();
@@ -53,14 +57,6 @@ bool WaitFor(Predicate done, double seconds);
 // program has made one, ThreadSanitizer keeps a thread of its own running, and every later
 // fork would be refused.
 bool RunInChild(absl::FunctionRef<void()> body);
-
-// kAddressSpaceCanBeLimited is false in sanitizer builds: their shadow memory needs more
-// address space than any useful limit, and their runtime aborts where a mapping is refused.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-inline constexpr bool kAddressSpaceCanBeLimited = false;
-#else
-inline constexpr bool kAddressSpaceCanBeLimited = true;
-#endif
 
 // LimitAddressSpace sets this process's RLIMIT_AS to its present size plus `headroom` bytes,
 // so that any mapping larger than what is left fails; false if it could not. For a forked

@@ -206,9 +206,6 @@ TEST_F(WorkerProcessTest, ForkIsRefusedWithOtherThreads) {
 }
 
 TEST_F(WorkerProcessTest, WorkerRefusedAHeartbeatThreadAnswersWithTheCause) {
-  if (!kAddressSpaceCanBeLimited) {
-    GTEST_SKIP() << "a sanitizer build cannot limit its address space";
-  }
   CubeWorkload cube;
   std::unique_ptr<WorkerProcess> worker = ForkOrDie([&cube](int request_fd, int reply_fd) {
     if (!LimitNewThreads(0)) return 2;

@@ -11,9 +11,10 @@ HeartbeatSender::HeartbeatSender(absl::Duration interval, std::function<void(uin
 
 HeartbeatSender::~HeartbeatSender() {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
+  stopping_.notify_one();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -25,7 +26,7 @@ absl::Status HeartbeatSender::Begin(uint64_t id) {
     if (!thread.ok()) return thread.status();
     thread_ = *std::move(thread);
   }
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   running_ = true;
   batch_ = id;
   return absl::OkStatus();
@@ -33,21 +34,21 @@ absl::Status HeartbeatSender::Begin(uint64_t id) {
 
 void HeartbeatSender::End() {
   if (interval_ <= absl::ZeroDuration()) return;
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   running_ = false;
 }
 
 void HeartbeatSender::Loop() {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
     // Wakes early only to stop.
-    mu_.AwaitWithTimeout(absl::Condition(&stop_), interval_);
+    stopping_.wait_for(lock, absl::ToChronoNanoseconds(interval_), [this] { return stop_; });
     if (stop_ || !running_) continue;
     const uint64_t id = batch_;
     // Not under mu_: a beat may block on a full pipe, and Begin()/End() must not wait for it.
-    mu_.Unlock();
+    lock.unlock();
     beat_(id);
-    mu_.Lock();
+    lock.lock();
   }
 }
 

@@ -25,13 +25,14 @@
 #ifndef PARSWEEP_RUNTIME_SCHEDULING_HEARTBEAT_H_
 #define PARSWEEP_RUNTIME_SCHEDULING_HEARTBEAT_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace parsweep {
@@ -59,7 +60,11 @@ class HeartbeatSender {
 
   const absl::Duration interval_;
   const std::function<void(uint64_t)> beat_;
-  absl::Mutex mu_;
+  // std::mutex rather than absl::Mutex, for ThreadSanitizer: Debian's Abseil is built
+  // without its instrumentation, so TSan cannot see absl::Mutex's ordering and reports
+  // races that are not there (see executors/threads).
+  std::mutex mu_;
+  std::condition_variable stopping_;  // stop_ was set.
   bool running_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t batch_ ABSL_GUARDED_BY(mu_) = 0;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
