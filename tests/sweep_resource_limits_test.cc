@@ -173,8 +173,9 @@ TEST_F(SweepResourceLimitsTest, SpawnBeyondTheFileSizeLimit) {
       RunRefused({"--executor=process", "--start_method=spawn", "--workers=2", "--n=100000"}, {},
                  Limit(RLIMIT_FSIZE, 1 << 20));
   EXPECT_THAT(outcome.err,
-              HasSubstr("cannot copy 1600000 bytes of samples into shared memory: File too large "
-                        "(the file size limit, ulimit -f, is 1048576 bytes)"));
+              HasSubstr("executor 'process': cannot copy 1600000 bytes of samples into shared "
+                        "memory: File too large (the file size limit, ulimit -f, is 1048576 "
+                        "bytes)"));
 }
 
 TEST_F(SweepResourceLimitsTest, ProcessesBeyondTheDescriptorLimit) {

@@ -154,7 +154,8 @@ absl::Status ProcessBackend::Start(const Workload& workload) {
       absl::StatusOr<SealedFile> file = SealedFile::Create(blob.name, blob.bytes);
       if (!file.ok()) {
         StopWorkers();
-        return file.status();
+        return absl::Status(file.status().code(),
+                            absl::StrCat("executor '", kName, "': ", file.status().message()));
       }
       BlobRef& ref = *start.add_blobs();
       ref.set_name(blob.name);

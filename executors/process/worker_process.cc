@@ -220,6 +220,7 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Fork(ChildMain chi
       // Nothing may unwind into the caller's frames; the parent sees the exit status.
       std::fprintf(stderr, "parsweep worker %d: %s\n", static_cast<int>(getpid()), error.what());
     } catch (...) {
+      // Not a std::exception: nothing to say but the exit status.
     }
     std::fflush(nullptr);
     _exit(status);
