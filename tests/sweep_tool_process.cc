@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,7 +41,8 @@ std::string SweepBinary() {
 }
 
 SweepToolProcess::SweepToolProcess(const std::vector<std::string>& args,
-                                   const std::vector<std::string>& env, int stdout_fd) {
+                                   const std::vector<std::string>& env, const ChildSetup& setup,
+                                   int stdout_fd) {
   const std::string binary = SweepBinary();
   std::vector<std::string> argv_strings = {binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
@@ -71,18 +71,23 @@ SweepToolProcess::SweepToolProcess(const std::vector<std::string>& args,
     close(out_pipe[1]);
     return;
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, stdout_fd >= 0 ? stdout_fd : out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  pid_t pid;
-  const int spawn_error =
-      posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
+  // fork and exec rather than posix_spawn, so that `setup` can run in between; the child
+  // makes only async-signal-safe calls.
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd < 0 || dup2(null_fd, 0) < 0 ||
+        dup2(stdout_fd >= 0 ? stdout_fd : out_pipe[1], 1) < 0 || dup2(err_pipe[1], 2) < 0) {
+      _exit(127);
+    }
+    if (null_fd > 2) close(null_fd);
+    if (setup) setup();
+    execve(binary.c_str(), argv.data(), envp.data());
+    _exit(127);
+  }
   close(out_pipe[1]);
   close(err_pipe[1]);
-  if (spawn_error != 0) {
+  if (pid < 0) {
     close(out_pipe[0]);
     close(err_pipe[0]);
     return;

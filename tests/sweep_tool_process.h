@@ -16,6 +16,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,14 +39,21 @@ bool ExitedWith(const ToolOutcome& outcome, int code);
 // must list it in `data`).
 std::string SweepBinary();
 
+// ChildSetup runs in the tool's process between fork and exec, after its standard streams
+// are in place: for a test that starts the tool under a resource limit (setrlimit) or with
+// other descriptors. It may make only async-signal-safe calls.
+using ChildSetup = std::function<void()>;
+
 class SweepToolProcess {
  public:
   // Starts the tool with `args`, stdin from /dev/null; `env` entries ("NAME=value") are
   // added to this process's environment, from which BUILD_WORKING_DIRECTORY is dropped.
-  // With `stdout_fd` >= 0 the tool's standard output is that descriptor (a file, /dev/full,
-  // a pipe whose reader has gone) instead of a pipe read into ToolOutcome::out.
+  // `setup`, if given, runs just before the tool's exec. With `stdout_fd` >= 0 the tool's
+  // standard output is that descriptor (a file, /dev/full, a pipe whose reader has gone)
+  // instead of a pipe read into ToolOutcome::out.
   explicit SweepToolProcess(const std::vector<std::string>& args,
-                            const std::vector<std::string>& env = {}, int stdout_fd = -1);
+                            const std::vector<std::string>& env = {},
+                            const ChildSetup& setup = nullptr, int stdout_fd = -1);
   // Kills and reaps the tool if Finish() was not called.
   ~SweepToolProcess();
   SweepToolProcess(const SweepToolProcess&) = delete;

@@ -557,7 +557,7 @@ TEST(SweepToolFlagsTest, AShortFormThatNoComparedExecutorTakesIsAnError) {
 
 // Runs the tool with its standard output on `stdout_fd`.
 Outcome RunSweepWithStdout(int stdout_fd, const std::vector<std::string>& args) {
-  SweepToolProcess process(args, {}, stdout_fd);
+  SweepToolProcess process(args, {}, nullptr, stdout_fd);
   return process.Finish(absl::Seconds(60));
 }
 

@@ -140,9 +140,12 @@ class Worker {
     heartbeat_ = std::make_unique<HeartbeatSender>(
         absl::Microseconds(std::min(start.heartbeat_interval_us(), kMaxHeartbeatIntervalUs)),
         SendHeartbeat);
-    heartbeat_->Begin(0);
+    // Without a heartbeat thread (the system refused it) the rank still takes part in the
+    // broadcasts, so that no rank waits for it, then reports why it cannot serve.
+    const absl::Status beating = heartbeat_->Begin(0);
     absl::StatusOr<std::unique_ptr<Workload>> built = BuildWorkload(start);
     heartbeat_->End();
+    if (!beating.ok()) built = beating;
     if (built.ok()) workload_ = *std::move(built);
     WorkerReady ready;
     ready.set_code(static_cast<int>(built.status().code()));
@@ -161,9 +164,13 @@ class Worker {
     } else {
       if (kill_for_test_) raise(SIGKILL);
       if (stop_for_test_) raise(SIGSTOP);
-      heartbeat_->Begin(batch.id());
-      result = RunBatch(*workload_, batch);
-      heartbeat_->End();
+      // Run without beats, the batch would be taken for a stopped rank's: say why instead.
+      if (const absl::Status beating = heartbeat_->Begin(batch.id()); !beating.ok()) {
+        result = FailedResult(batch, beating);
+      } else {
+        result = RunBatch(*workload_, batch);
+        heartbeat_->End();
+      }
     }
     absl::Status sent;
     SendResult(

@@ -1,7 +1,6 @@
 #include "executors/process/frame_io.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -144,21 +143,7 @@ absl::StatusOr<std::string> EncodeFrame(const google::protobuf::MessageLite& mes
 int WriteAll(int fd, absl::string_view bytes, Sigpipe sigpipe_handling) {
   if (sigpipe_handling == Sigpipe::kIgnoredByProcess)
     return WriteFully(fd, bytes.data(), bytes.size());
-  sigset_t sigpipe;
-  sigemptyset(&sigpipe);
-  sigaddset(&sigpipe, SIGPIPE);
-  sigset_t saved_mask;
-  pthread_sigmask(SIG_BLOCK, &sigpipe, &saved_mask);
-  const int error = WriteFully(fd, bytes.data(), bytes.size());
-  if (error == EPIPE) {
-    // The failed write queued a SIGPIPE for this thread; take it before unblocking. (One
-    // that was already pending, blocked by the caller, merges with it: signals do not queue.)
-    const timespec no_wait = {0, 0};
-    while (sigtimedwait(&sigpipe, nullptr, &no_wait) < 0 && errno == EINTR) {
-    }
-  }
-  pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
-  return error;
+  return WriteFullyTakingSignal(fd, bytes.data(), bytes.size(), SIGPIPE);
 }
 
 absl::Status WriteFrame(int fd, const google::protobuf::MessageLite& message, Sigpipe sigpipe) {

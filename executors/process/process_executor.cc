@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <new>
 #include <optional>
 #include <string>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "executors/process/shared_memory.h"
 #include "executors/process/worker_loop.h"
 #include "executors/process/worker_process.h"
+#include "runtime/base/resource_error.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/process/process_state.h"
 #include "runtime/process/worker_entry.h"
@@ -70,8 +72,9 @@ class ProcessBackend final : public WorkerBackend {
   bool spawn() const {
     return options_.start_method == ProcessExecutorOptions::StartMethod::kSpawn;
   }
-  // Starts a worker process for the current workload.
-  absl::StatusOr<std::unique_ptr<WorkerProcess>> StartProcess();
+  // Starts a worker process for the current workload in `slot`; errors say which.
+  absl::StatusOr<std::unique_ptr<WorkerProcess>> StartProcess(int slot);
+  absl::StatusOr<std::unique_ptr<WorkerProcess>> ForkOrSpawn();
   // Waits up to `timeout_ms` (-1: no limit) for any worker to say something, and handles it.
   absl::Status Poll(int timeout_ms, std::vector<WorkerEvent>& events);
   void HandleReadable(int slot, std::vector<WorkerEvent>& events);
@@ -96,7 +99,15 @@ class ProcessBackend final : public WorkerBackend {
   std::vector<WorkerEvent> pending_;  // Losses found by Send(), for the next Wait().
 };
 
-absl::StatusOr<std::unique_ptr<WorkerProcess>> ProcessBackend::StartProcess() {
+absl::StatusOr<std::unique_ptr<WorkerProcess>> ProcessBackend::StartProcess(int slot) {
+  absl::StatusOr<std::unique_ptr<WorkerProcess>> process = ForkOrSpawn();
+  if (process.ok()) return process;
+  return absl::Status(process.status().code(),
+                      absl::StrCat("executor '", kName, "': cannot start worker process ", slot + 1,
+                                   " of ", options_.workers, ": ", process.status().message()));
+}
+
+absl::StatusOr<std::unique_ptr<WorkerProcess>> ProcessBackend::ForkOrSpawn() {
   if (!spawn()) {
     const Workload& workload = *workload_;
     WorkerLoopOptions loop;
@@ -142,7 +153,8 @@ absl::Status ProcessBackend::Start(const Workload& workload) {
       absl::StatusOr<SealedFile> file = SealedFile::Create(blob.name, blob.bytes);
       if (!file.ok()) {
         StopWorkers();
-        return file.status();
+        return absl::Status(file.status().code(),
+                            absl::StrCat("executor '", kName, "': ", file.status().message()));
       }
       BlobRef& ref = *start.add_blobs();
       ref.set_name(blob.name);
@@ -155,8 +167,9 @@ absl::Status ProcessBackend::Start(const Workload& workload) {
   }
   workload_ = &workload;
   absl::Status status;
-  for (Worker& worker : workers_) {
-    absl::StatusOr<std::unique_ptr<WorkerProcess>> process = StartProcess();
+  for (size_t slot = 0; slot < workers_.size(); ++slot) {
+    Worker& worker = workers_[slot];
+    absl::StatusOr<std::unique_ptr<WorkerProcess>> process = StartProcess(slot);
     if (!process.ok()) {
       status = process.status();
       break;
@@ -212,7 +225,7 @@ absl::Status ProcessBackend::Start(const Workload& workload) {
                                                     replaced[slot], " of ", options_.max_retries,
                                                     ")")));
       }
-      absl::StatusOr<std::unique_ptr<WorkerProcess>> process = StartProcess();
+      absl::StatusOr<std::unique_ptr<WorkerProcess>> process = StartProcess(slot);
       if (!process.ok()) {
         status = process.status();
         break;
@@ -227,7 +240,7 @@ absl::Status ProcessBackend::Start(const Workload& workload) {
 
 absl::StatusOr<bool> ProcessBackend::Restart(int slot) {
   Worker& worker = workers_.at(slot);
-  ASSIGN_OR_RETURN(worker.process, StartProcess());
+  ASSIGN_OR_RETURN(worker.process, StartProcess(slot));
   worker.ready = !spawn();
   worker.batch.reset();
   return worker.ready;
@@ -294,13 +307,22 @@ absl::Status ProcessBackend::Poll(int timeout_ms, std::vector<WorkerEvent>& even
 void ProcessBackend::HandleReadable(int slot, std::vector<WorkerEvent>& events) {
   // Every frame that has arrived: heartbeats may have queued up behind each other.
   while (workers_[slot].process) {
-    absl::StatusOr<std::optional<FromWorker>> reply = workers_[slot].process->Receive();
-    if (!reply.ok()) {
-      events.push_back(Lose(slot, reply.status()));
+    try {
+      absl::StatusOr<std::optional<FromWorker>> reply = workers_[slot].process->Receive();
+      if (!reply.ok()) {
+        events.push_back(Lose(slot, reply.status()));
+        return;
+      }
+      if (!reply->has_value()) return;
+      HandleFrame(slot, **reply, events);
+    } catch (const std::bad_alloc&) {
+      // A large reply (up to max_frame_bytes, or a result in pieces) this process has no
+      // memory left to hold.
+      events.push_back(
+          Lose(slot, ResourceError(ENOMEM, absl::StrCat("no memory for the reply of worker pid ",
+                                                        workers_[slot].process->pid()))));
       return;
     }
-    if (!reply->has_value()) return;
-    HandleFrame(slot, **reply, events);
   }
 }
 
@@ -369,18 +391,20 @@ void ProcessBackend::HandleFrame(int slot, FromWorker& frame, std::vector<Worker
 
 WorkerEvent ProcessBackend::Lose(int slot, const absl::Status& cause) {
   Worker& worker = workers_[slot];
-  const bool corrupt = absl::IsDataLoss(cause);
+  // A reply that was corrupt, or too large for this process's memory, would be no better
+  // from another worker.
+  const bool unusable = absl::IsDataLoss(cause) || absl::IsResourceExhausted(cause);
   WorkerProcess& process = *worker.process;
   process.ClosePipes();
-  // A worker whose pipe reached EOF is exiting; one that sent garbage may be running on.
-  process.Reap(corrupt ? absl::ZeroDuration() : kExitGrace);
+  // A worker whose pipe reached EOF is exiting; one whose reply was refused may be running on.
+  process.Reap(unusable ? absl::ZeroDuration() : kExitGrace);
   WorkerEvent event;
   event.slot = slot;
   event.kind = WorkerEvent::Kind::kLost;
   event.cause = cause;
   event.worker = absl::StrCat("worker pid ", process.pid());
   event.end = process.DescribeEnd();
-  event.retryable = !corrupt;
+  event.retryable = !unusable;
   worker = Worker();
   return event;
 }

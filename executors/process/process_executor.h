@@ -35,6 +35,15 @@
 // that cannot be started, or dies before it is ready, is not replaced at once (the ledger
 // decides; see task_ledger.h).
 //
+// Resources. A worker process, pipe or shared-memory file that the system refuses (a
+// ulimit, say) fails Start(), or the replacement, with the cause and the limit, naming the
+// worker: "executor 'process': cannot start worker process 31 of 200: cannot create a pipe:
+// Too many open files (the open file limit, ulimit -n, is 64)"; the workers already started
+// are stopped and reaped. A write past the file size limit is such an error, not SIGXFSZ. A
+// worker refused its heartbeat thread, or out of memory, answers its batch with that
+// ResourceExhausted error; a reply that the parent has no memory to hold fails its batch
+// with ResourceExhausted, as a corrupt one fails with DataLoss.
+//
 // Start methods:
 //  - fork: each worker is a fork() of the caller and runs the workload object it inherited,
 //    with the data as it was at Start() (copy-on-write), so any workload works, including one
@@ -45,8 +54,10 @@
 //    and its two pipes (at descriptors 3 and 4); every other descriptor is closed, so a
 //    workload must not need its own descriptors in Run() (memory it has mapped stays).
 //  - spawn: each worker is this binary started again (/proc/self/exe, same argv), with the
-//    environment variable PARSWEEP_PROCESS_WORKER naming its pipes; main() must call
-//    RunWorkerIfRequested() first (runtime/process/worker_entry.h). The workload is rebuilt in the
+//    environment variable PARSWEEP_PROCESS_WORKER naming its parent and its pipes; main()
+//    must call RunWorkerIfRequested() first (runtime/process/worker_entry.h). A process that
+//    finds the variable set but is not that worker (a user's shell that has it set) says so
+//    and exits with status 1, at once (worker_loop.h). The workload is rebuilt in the
 //    worker from Export() (called once per Start) through Registry<Workload>, with each of
 //    its blobs copied once into a sealed shared-memory file the workers inherit and map
 //    read-only (shared_memory.h), so the workload must be registered with

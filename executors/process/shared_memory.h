@@ -24,8 +24,11 @@ namespace parsweep {
 // Move-only.
 class SealedFile {
  public:
-  // SealedFile::Create copies `bytes` into a new sealed memfd (close-on-exec). Unavailable if
-  // the system refuses (no memory, a file size limit).
+  // SealedFile::Create copies `bytes` into a new sealed memfd (close-on-exec). If the system
+  // refuses, the error names the cause and the limit, ResourceExhausted for want of memory,
+  // descriptors or file size: "cannot copy 1600000 bytes of samples into shared memory: File
+  // too large (the file size limit, ulimit -f, is 1048576 bytes)". A write past the file
+  // size limit does not kill the process (SIGXFSZ): see WriteFullyTakingSignal.
   static absl::StatusOr<SealedFile> Create(absl::string_view name, absl::Span<const char> bytes);
 
   SealedFile(SealedFile&& other) noexcept;
@@ -45,7 +48,8 @@ class SealedFile {
 
 // MapReadOnly maps the first `size` bytes of `fd` (which must hold exactly that many)
 // read-only; the mapping lasts as long as the returned pointer (or a copy of it). DataLoss if
-// the file's size differs, Unavailable if mmap fails. Does not close `fd`.
+// the file's size differs; if mmap fails, its cause and the limit (ResourceExhausted for
+// want of address space). Does not close `fd`.
 absl::StatusOr<std::shared_ptr<const char>> MapReadOnly(int fd, size_t size);
 
 }  // namespace parsweep

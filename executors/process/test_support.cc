@@ -1,7 +1,9 @@
 #include "executors/process/test_support.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +35,21 @@ void OnHang(int) {
   _exit(1);
 }
 
+// The number on the line "<name>: <number> [kB]" of /proc/self/status; 0 if there is none.
+size_t StatusField(absl::string_view name) {
+  std::ifstream file("/proc/self/status");
+  std::string line;
+  while (std::getline(file, line)) {
+    absl::string_view rest = line;
+    size_t value = 0;
+    if (absl::ConsumePrefix(&rest, name) && absl::ConsumePrefix(&rest, ":") &&
+        absl::SimpleAtoi(absl::StripSuffix(absl::StripAsciiWhitespace(rest), " kB"), &value)) {
+      return value;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 HangGuard::HangGuard(absl::string_view what, unsigned seconds) {
@@ -55,6 +72,8 @@ int CountOpenFds() {
   closedir(dir);
   return count - 1;  // Not the descriptor of the listing itself.
 }
+
+int CountThreads() { return static_cast<int>(StatusField("Threads")); }
 
 bool HasUnreapedChildren() {
   int status;
@@ -88,6 +107,27 @@ bool RunInChild(absl::FunctionRef<void()> body) {
   }
   UntrackChild(child);
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+bool LimitAddressSpace(size_t headroom) {
+  const size_t kib = StatusField("VmSize");
+  if (kib == 0) return false;
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_AS, &limit) != 0) return false;
+  limit.rlim_cur = kib * 1024 + headroom;
+  return setrlimit(RLIMIT_AS, &limit) == 0;
+}
+
+bool LimitNewThreads(int threads) {
+  pthread_attr_t attr;
+  size_t stack = 0;
+  if (pthread_getattr_default_np(&attr) != 0) return false;
+  pthread_attr_getstacksize(&attr, &stack);
+  stack *= 2;
+  const bool larger =
+      pthread_attr_setstacksize(&attr, stack) == 0 && pthread_setattr_default_np(&attr) == 0;
+  pthread_attr_destroy(&attr);
+  return larger && LimitAddressSpace(stack * threads + stack / 2);
 }
 
 std::string TestPath(absl::string_view name) {

@@ -1,5 +1,5 @@
-// Helpers for the process executor's tests: a guard that ends a hung test, and what /proc
-// says about descriptors, children, threads and other processes.
+// Helpers for the process executor's tests: a guard that ends a hung test, what /proc says
+// about descriptors, children, threads and other processes, and a tight address space.
 //
 // Not thread-safe (HangGuard uses the process's one alarm()); owns nothing.
 //
@@ -36,6 +36,10 @@ class HangGuard {
 // CountOpenFds counts this process's open descriptors.
 int CountOpenFds();
 
+// CountThreads counts this process's threads (its Threads: line in /proc/self/status); 0 if
+// it cannot be read.
+int CountThreads();
+
 // HasUnreapedChildren is true if this process has a child not yet waited for (it reaps any
 // that has exited, which a test that finds one fails on anyway).
 bool HasUnreapedChildren();
@@ -53,6 +57,18 @@ bool WaitFor(Predicate done, double seconds);
 // program has made one, ThreadSanitizer keeps a thread of its own running, and every later
 // fork would be refused.
 bool RunInChild(absl::FunctionRef<void()> body);
+
+// LimitAddressSpace sets this process's RLIMIT_AS to its present size plus `headroom` bytes,
+// so that any mapping larger than what is left fails; false if it could not. For a forked
+// child (RunInChild): the limit stays.
+bool LimitAddressSpace(size_t headroom);
+
+// LimitNewThreads limits the address space (as LimitAddressSpace) so that about `threads`
+// more threads can start, each mapping its stack, and the next is refused (EAGAIN); false if
+// it could not. It also makes new threads' stacks larger than any that glibc keeps from
+// threads that ended, since a thread that reuses one of those maps nothing and would escape
+// the limit. For a forked child, like LimitAddressSpace.
+bool LimitNewThreads(int threads);
 
 // TestPath is a fresh path under TEST_TMPDIR, unique in this process, with `name` in it.
 std::string TestPath(absl::string_view name);

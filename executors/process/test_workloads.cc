@@ -8,11 +8,10 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <stdexcept>
-#include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "executors/process/worker_loop.h"
@@ -35,9 +34,9 @@ int ReplyFd() {
   const std::string prefix = absl::StrCat(kWorkerEnvVar, "=");
   for (absl::string_view entry : absl::StrSplit(environ, '\0')) {
     if (!absl::ConsumePrefix(&entry, prefix)) continue;
-    const std::vector<absl::string_view> fds = absl::StrSplit(entry, ',');
-    int fd = -1;
-    if (fds.size() == 2 && absl::SimpleAtoi(fds[1], &fd)) return fd;
+    if (const std::optional<WorkerChannel> channel = ParseWorkerChannel(entry)) {
+      return channel->reply_fd;
+    }
   }
   return kForkReplyFd;
 }

@@ -25,6 +25,8 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "executors/process/worker_loop.h"
+#include "runtime/base/fd_io.h"
+#include "runtime/base/resource_error.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/process/child_processes.h"
 #include "runtime/process/wait_status.h"
@@ -42,41 +44,43 @@ void CloseFd(int& fd) {
   fd = -1;
 }
 
-absl::Status ErrnoStatus(absl::string_view what) {
-  return absl::UnavailableError(absl::StrCat(what, " failed: ", std::strerror(errno)));
-}
+// Pipe: a pipe, both ends close-on-exec; closes whatever ends it still holds when destroyed.
+struct Pipe {
+  int read = -1;
+  int write = -1;
 
-// WorkerPipes: the two pipes of a worker being started, close-on-exec; closes whatever
-// descriptors it still holds when destroyed.
+  static absl::StatusOr<Pipe> Open() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return ResourceError(errno, "cannot create a pipe");
+    Pipe pipe;
+    pipe.read = fds[0];
+    pipe.write = fds[1];
+    return pipe;
+  }
+
+  Pipe() = default;
+  Pipe(Pipe&& other) noexcept { *this = std::move(other); }
+  Pipe& operator=(Pipe&& other) noexcept {
+    std::swap(read, other.read);
+    std::swap(write, other.write);
+    return *this;
+  }
+  ~Pipe() {
+    CloseFd(read);
+    CloseFd(write);
+  }
+};
+
+// WorkerPipes: the two pipes of a worker being started.
 struct WorkerPipes {
-  int request_read = -1;
-  int request_write = -1;
-  int reply_read = -1;
-  int reply_write = -1;
+  Pipe request;  // Parent to worker.
+  Pipe reply;    // Worker to parent.
 
   static absl::StatusOr<WorkerPipes> Open() {
     WorkerPipes pipes;
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoStatus("pipe2()");
-    pipes.request_read = fds[0];
-    pipes.request_write = fds[1];
-    if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoStatus("pipe2()");
-    pipes.reply_read = fds[0];
-    pipes.reply_write = fds[1];
+    ASSIGN_OR_RETURN(pipes.request, Pipe::Open());
+    ASSIGN_OR_RETURN(pipes.reply, Pipe::Open());
     return pipes;
-  }
-
-  WorkerPipes() = default;
-  WorkerPipes(WorkerPipes&& other) noexcept { *this = std::move(other); }
-  WorkerPipes& operator=(WorkerPipes&& other) noexcept {
-    std::swap(request_read, other.request_read);
-    std::swap(request_write, other.request_write);
-    std::swap(reply_read, other.reply_read);
-    std::swap(reply_write, other.reply_write);
-    return *this;
-  }
-  ~WorkerPipes() {
-    for (int* fd : {&request_read, &request_write, &reply_read, &reply_write}) CloseFd(*fd);
   }
 };
 
@@ -136,15 +140,15 @@ absl::StatusOr<pid_t> StartChild(
     sigaction(SIGINT, &default_action, nullptr);
     sigaction(SIGTERM, &default_action, nullptr);
     UnblockAllSignals();
-    become_worker(pipes.request_read, pipes.reply_write);
+    become_worker(pipes.request.read, pipes.reply.write);
     _exit(kSetupStatus);  // Never back into the caller: its frames belong to the parent.
   }
   if (pid > 0) TrackChild(pid);
   pthread_sigmask(SIG_SETMASK, &saved, nullptr);
-  if (pid < 0) return ErrnoStatus("fork()");
-  CloseFd(pipes.request_read);
-  CloseFd(pipes.reply_write);
-  fcntl(pipes.reply_read, F_SETFL, fcntl(pipes.reply_read, F_GETFL) | O_NONBLOCK);
+  if (pid < 0) return ResourceError(errno, "fork() failed");
+  CloseFd(pipes.request.read);
+  CloseFd(pipes.reply.write);
+  fcntl(pipes.reply.read, F_SETFL, fcntl(pipes.reply.read, F_GETFL) | O_NONBLOCK);
   return pid;
 }
 
@@ -212,16 +216,19 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Fork(ChildMain chi
     int status = kSetupStatus;
     try {
       status = child_main(kForkRequestFd, kForkReplyFd);
+    } catch (const std::exception& error) {
+      // Nothing may unwind into the caller's frames; the parent sees the exit status.
+      std::fprintf(stderr, "parsweep worker %d: %s\n", static_cast<int>(getpid()), error.what());
     } catch (...) {
-      // Nothing may unwind into the caller's frames.
+      // Not a std::exception: nothing to say but the exit status.
     }
     std::fflush(nullptr);
     _exit(status);
   };
   ASSIGN_OR_RETURN(const pid_t pid, StartChild(pipes, become_worker));
   return std::unique_ptr<WorkerProcess>(
-      new WorkerProcess(pid, std::exchange(pipes.request_write, -1),
-                        std::exchange(pipes.reply_read, -1), max_frame_bytes));
+      new WorkerProcess(pid, std::exchange(pipes.request.write, -1),
+                        std::exchange(pipes.reply.read, -1), max_frame_bytes));
 }
 
 absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(const SpawnCommand& command,
@@ -243,16 +250,18 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(const SpawnC
   if (argv.empty()) argv.push_back(const_cast<char*>(kProgram));
   argv.push_back(nullptr);
   ASSIGN_OR_RETURN(WorkerPipes pipes, WorkerPipes::Open());
+  // A failed execve sends its errno on this pipe; one that succeeds closes it (close-on-exec).
+  ASSIGN_OR_RETURN(Pipe exec_error, Pipe::Open());
+  const pid_t parent = getpid();
   const std::string marker_prefix = absl::StrCat(kWorkerEnvVar, "=");
-  const std::string marker =
-      absl::StrCat(marker_prefix, pipes.request_read, ",", pipes.reply_write);
+  const std::string marker = absl::StrCat(
+      marker_prefix, FormatWorkerChannel({parent, pipes.request.read, pipes.reply.write}));
   std::vector<char*> envp;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     if (!absl::StartsWith(*entry, marker_prefix)) envp.push_back(*entry);
   }
   envp.push_back(const_cast<char*>(marker.c_str()));
   envp.push_back(nullptr);
-  const pid_t parent = getpid();
   auto become_worker = [&](int request_fd, int reply_fd) {
     WatchParent(parent);  // PR_SET_PDEATHSIG survives execve.
     // Descriptors that some library opened without O_CLOEXEC stay out of the worker; this
@@ -262,12 +271,26 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(const SpawnC
     ClearCloseOnExec(reply_fd);
     for (int fd : command.inherited_fds) ClearCloseOnExec(fd);
     execve(kProgram, argv.data(), envp.data());
+    const int error = errno;
+    WriteFully(exec_error.write, &error, sizeof(error));
     _exit(kExecStatus);
   };
   ASSIGN_OR_RETURN(const pid_t pid, StartChild(pipes, become_worker));
-  return std::unique_ptr<WorkerProcess>(
-      new WorkerProcess(pid, std::exchange(pipes.request_write, -1),
-                        std::exchange(pipes.reply_read, -1), max_frame_bytes));
+  auto worker = std::unique_ptr<WorkerProcess>(
+      new WorkerProcess(pid, std::exchange(pipes.request.write, -1),
+                        std::exchange(pipes.reply.read, -1), max_frame_bytes));
+  // Returns once the child has exec'd or failed to: it does nothing that can block before.
+  CloseFd(exec_error.write);
+  int error = 0;
+  ssize_t got;
+  do {
+    got = read(exec_error.read, &error, sizeof(error));
+  } while (got < 0 && errno == EINTR);
+  if (got == sizeof(error)) {
+    worker->Reap(absl::Seconds(1));  // It is exiting.
+    return ResourceError(error, absl::StrCat("cannot run ", kProgram));
+  }
+  return worker;
 }
 
 WorkerProcess::~WorkerProcess() {

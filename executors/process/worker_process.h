@@ -67,14 +67,19 @@ class WorkerProcess {
   // WorkerProcess::Fork starts a child that runs `child_main(kForkRequestFd, kForkReplyFd)`
   // and _exits with its value; the child never returns into the caller. It shares nothing
   // with the parent after fork but copies of its memory. FailedPrecondition if the process
-  // has more than one thread (see CheckSingleThreaded); Unavailable if fork() fails.
+  // has more than one thread (see CheckSingleThreaded). If the system refuses the pipes or
+  // the process, the error names the cause and the limit (runtime/base/resource_error.h):
+  // "fork() failed: Resource temporarily unavailable (the process and thread limit, ulimit
+  // -u, is 50)"; nothing is left open or running.
   static absl::StatusOr<std::unique_ptr<WorkerProcess>> Fork(ChildMain child_main,
                                                              size_t max_frame_bytes);
 
   // WorkerProcess::Spawn starts a child that execs this binary with kWorkerEnvVar naming
-  // its pipes (see worker_loop.h). Safe in a multi-threaded process: the child makes only
-  // async-signal-safe calls before execve. The new program must call
-  // RunWorkerIfRequested() first thing in main(); if exec fails the child exits with 127.
+  // its parent and pipes (see worker_loop.h). Safe in a multi-threaded process: the child
+  // makes only async-signal-safe calls before execve. The new program must call
+  // RunWorkerIfRequested() first thing in main(). Errors as Fork's, and an execve that
+  // fails is one too, with its errno ("cannot run /proc/self/exe: Argument list too long"),
+  // once the child that tried it is reaped.
   // FailedPrecondition in a process that was itself spawned as a worker but did not become
   // one (its main() lacks that call), which would otherwise spawn generation after
   // generation.

@@ -205,6 +205,108 @@ TEST_F(WorkerProcessTest, ForkIsRefusedWithOtherThreads) {
   }));
 }
 
+TEST_F(WorkerProcessTest, WorkerRefusedAHeartbeatThreadAnswersWithTheCause) {
+  CubeWorkload cube;
+  std::unique_ptr<WorkerProcess> worker = ForkOrDie([&cube](int request_fd, int reply_fd) {
+    if (!LimitNewThreads(0)) return 2;
+    WorkerLoopOptions options;
+    options.heartbeat_interval = absl::Milliseconds(1);
+    return RunWorkerLoop(cube, request_fd, reply_fd, options);
+  });
+  ASSERT_NE(worker, nullptr);
+  ToWorker request;
+  request.mutable_batch()->set_id(5);
+  WorkItem* item = request.mutable_batch()->add_items();
+  item->set_index(7);
+  item->set_request(CubeRequest(7));
+  ASSERT_TRUE(worker->Send(request).ok());
+  absl::StatusOr<FromWorker> reply = ReceiveBlocking(*worker);
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  EXPECT_EQ(reply->result().id(), 5u);
+  EXPECT_EQ(reply->result().responses_size(), 0);
+  EXPECT_EQ(reply->result().error().index(), 7u);
+  EXPECT_EQ(reply->result().error().code(),
+            static_cast<int32_t>(absl::StatusCode::kResourceExhausted));
+  EXPECT_THAT(reply->result().error().message(),
+              ::testing::ContainsRegex(absl::StrCat(
+                  "^worker pid ", worker->pid(),
+                  ": cannot start the heartbeat thread: Resource temporarily unavailable \\(the "
+                  "address space limit, ulimit -v, is [0-9]+ KiB\\)$")));
+  // The worker is still serving.
+  worker->ClosePipes();
+  worker->Reap(absl::Seconds(10));
+  EXPECT_EQ(worker->DescribeEnd(), "exited with status 0");
+}
+
+TEST(SpawnTest, ExecThatFailsIsAnErrorWithItsCause) {
+  const int fds_before = CountOpenFds();
+  SpawnCommand command;
+  // One argument longer than the kernel takes (MAX_ARG_STRLEN, 128 KiB).
+  command.argv = {"/proc/self/exe", std::string(200 << 10, 'x')};
+  absl::StatusOr<std::unique_ptr<WorkerProcess>> worker = WorkerProcess::Spawn(command, kLimit);
+  EXPECT_EQ(worker.status().code(), absl::StatusCode::kInvalidArgument) << worker.status();
+  EXPECT_EQ(worker.status().message(), "cannot run /proc/self/exe: Argument list too long");
+  EXPECT_FALSE(HasUnreapedChildren());
+  EXPECT_EQ(CountOpenFds(), fds_before);
+}
+
+// Runs in a child of the test: its parent runs this same program, as a spawned worker's does.
+void CheckChannelsInAChildOfThisProgram() {
+  int request[2];
+  int reply[2];
+  ASSERT_EQ(pipe(request), 0);
+  ASSERT_EQ(pipe(reply), 0);
+  const pid_t parent = getppid();
+  absl::StatusOr<WorkerChannel> channel =
+      CheckWorkerChannel(FormatWorkerChannel({parent, request[0], reply[1]}));
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  EXPECT_EQ(channel->parent, parent);
+  EXPECT_EQ(channel->request_fd, request[0]);
+  EXPECT_EQ(channel->reply_fd, reply[1]);
+
+  EXPECT_EQ(
+      CheckWorkerChannel(FormatWorkerChannel({parent, request[1], reply[1]})).status().message(),
+      absl::StrCat("descriptor ", request[1], " is not the read end of a pipe"));
+  const int null_fd = open("/dev/null", O_WRONLY);
+  EXPECT_EQ(
+      CheckWorkerChannel(FormatWorkerChannel({parent, request[0], null_fd})).status().message(),
+      absl::StrCat("descriptor ", null_fd, " is not the write end of a pipe"));
+  EXPECT_EQ(CheckWorkerChannel(FormatWorkerChannel({parent, request[0], 999})).status().message(),
+            "descriptor 999 is not open");
+  EXPECT_EQ(
+      CheckWorkerChannel(FormatWorkerChannel({getpid(), request[0], reply[1]})).status().message(),
+      absl::StrCat("it names parent pid ", getpid(), ", but this process's parent is pid ",
+                   parent));
+}
+
+TEST(WorkerChannelTest, OnlyAChildOfThisProgramWithItsPipesIsAWorker) {
+  EXPECT_TRUE(RunInChild(CheckChannelsInAChildOfThisProgram));
+  // This test's own parent (Bazel's test runner, or a shell) runs another program.
+  int request[2];
+  int reply[2];
+  ASSERT_EQ(pipe(request), 0);
+  ASSERT_EQ(pipe(reply), 0);
+  const absl::Status status =
+      CheckWorkerChannel(FormatWorkerChannel({getppid(), request[0], reply[1]})).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            absl::StrCat("its parent, pid ", getppid(), ", runs another program"));
+  for (int fd : {request[0], request[1], reply[0], reply[1]}) close(fd);
+}
+
+TEST(WorkerChannelTest, ValuesNotOfTheFormAreRefused) {
+  for (absl::string_view value :
+       {"", "0,1", "3,4", "garbage", "12:3", "12:3,4,5", "0:3,4", "-5:3,4", "12:x,4"}) {
+    EXPECT_FALSE(ParseWorkerChannel(value).has_value()) << value;
+    EXPECT_EQ(CheckWorkerChannel(value).status().message(),
+              "the value is not of the form <parent pid>:<request fd>,<reply fd>")
+        << value;
+  }
+  const std::optional<WorkerChannel> channel = ParseWorkerChannel("12:3,4");
+  ASSERT_TRUE(channel.has_value());
+  EXPECT_EQ(FormatWorkerChannel(*channel), "12:3,4");
+}
+
 TEST(SpawnTest, RefusesInAWorkerWhoseMainDidNotTakeOver) {
   ASSERT_EQ(setenv(kWorkerEnvVar, "3,4", 1), 0);
   absl::StatusOr<std::unique_ptr<WorkerProcess>> worker = WorkerProcess::Spawn({}, kLimit);

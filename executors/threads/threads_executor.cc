@@ -10,13 +10,14 @@
 //
 // The threads start at the first Start(), not at construction, so that creating the
 // executor does not make the process multi-threaded before, say, a fork; they run until
-// the executor is destroyed, which lets running batches finish and joins them.
+// the executor is destroyed, which lets running batches finish and joins them. A thread the
+// system refuses (a process or address space limit) fails Start() with the cause, after the
+// threads already started are stopped and joined: a failed Start() leaves none running.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "runtime/base/resource_error.h"
 #include "runtime/plugin/executor.h"
 #include "runtime/scheduling/batch.h"
 #include "runtime/scheduling/task_ledger.h"
@@ -37,16 +39,11 @@ namespace {
 class ThreadsBackend : public WorkerBackend {
  public:
   explicit ThreadsBackend(int workers)
-      : workers_(workers), work_available_(workers), mailboxes_(workers, nullptr) {}
-
-  ~ThreadsBackend() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    for (std::condition_variable& available : work_available_) available.notify_one();
-    for (std::thread& thread : threads_) thread.join();
+      : workers_(workers), work_available_(workers), mailboxes_(workers, nullptr) {
+    threads_.reserve(workers);  // So that starting a thread never reallocates.
   }
+
+  ~ThreadsBackend() override { StopThreads(); }
 
   int slots() const override { return workers_; }
 
@@ -57,13 +54,14 @@ class ThreadsBackend : public WorkerBackend {
     }
     while (static_cast<int>(threads_.size()) < workers_) {
       const int slot = static_cast<int>(threads_.size());
-      try {
-        threads_.emplace_back([this, slot] { WorkerLoop(slot); });
-      } catch (const std::system_error& error) {
-        return absl::ResourceExhaustedError(absl::StrCat("executor 'threads': cannot start thread ",
-                                                         slot + 1, " of ", workers_, ": ",
-                                                         error.what()));
+      absl::StatusOr<std::thread> thread = StartThread(
+          absl::StrCat("executor 'threads': cannot start thread ", slot + 1, " of ", workers_),
+          [this, slot] { WorkerLoop(slot); });
+      if (!thread.ok()) {
+        StopThreads();
+        return thread.status();
       }
+      threads_.push_back(*std::move(thread));
     }
     return absl::OkStatus();
   }
@@ -93,6 +91,19 @@ class ThreadsBackend : public WorkerBackend {
   }
 
  private:
+  // Lets every running batch finish, then joins the threads; Start() may start them again.
+  void StopThreads() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    for (std::condition_variable& available : work_available_) available.notify_one();
+    for (std::thread& thread : threads_) thread.join();
+    threads_.clear();
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = false;
+  }
+
   void WorkerLoop(int slot) {
     while (true) {
       const WorkBatch* batch;

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "runtime/base/resource_error.h"
+
 namespace parsweep {
 
 HeartbeatSender::HeartbeatSender(absl::Duration interval, std::function<void(uint64_t)> beat)
@@ -12,16 +14,22 @@ HeartbeatSender::~HeartbeatSender() {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
-  stopping_.notify_all();
+  stopping_.notify_one();
   if (thread_.joinable()) thread_.join();
 }
 
-void HeartbeatSender::Begin(uint64_t id) {
-  if (interval_ <= absl::ZeroDuration()) return;
-  if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
+absl::Status HeartbeatSender::Begin(uint64_t id) {
+  if (interval_ <= absl::ZeroDuration()) return absl::OkStatus();
+  if (!thread_.joinable()) {
+    absl::StatusOr<std::thread> thread =
+        StartThread("cannot start the heartbeat thread", [this] { Loop(); });
+    if (!thread.ok()) return thread.status();
+    thread_ = *std::move(thread);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   running_ = true;
   batch_ = id;
+  return absl::OkStatus();
 }
 
 void HeartbeatSender::End() {
@@ -31,12 +39,11 @@ void HeartbeatSender::End() {
 }
 
 void HeartbeatSender::Loop() {
-  const auto interval = absl::ToChronoNanoseconds(interval_);
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
     // Wakes early only to stop.
-    if (stopping_.wait_for(lock, interval, [this] { return stop_; })) break;
-    if (!running_) continue;
+    stopping_.wait_for(lock, absl::ToChronoNanoseconds(interval_), [this] { return stop_; });
+    if (stop_ || !running_) continue;
     const uint64_t id = batch_;
     // Not under mu_: a beat may block on a full pipe, and Begin()/End() must not wait for it.
     lock.unlock();
