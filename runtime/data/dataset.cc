@@ -26,7 +26,9 @@ absl::StatusOr<Dataset> Generate(const GaussianSource& source) {
                    Gaussian::Create({source.mean().begin(), source.mean().end()},
                                     {source.covariance().begin(), source.covariance().end()}));
   Dataset data;
-  data.samples = gaussian.Sample(source.n(), source.seed());
+  double largest_magnitude = 0;
+  data.samples = gaussian.Sample(source.n(), source.seed(), &largest_magnitude);
+  data.largest_magnitude = largest_magnitude;
   data.source = std::move(gaussian);
   return data;
 }

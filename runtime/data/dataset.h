@@ -23,6 +23,9 @@ namespace parsweep {
 struct Dataset {
   Matrix samples;
   std::optional<Gaussian> source;  // Set for generated data.
+  // The largest |coordinate| of the samples, where the loader found it while producing them
+  // (generation does), so that no one needs another pass over them for it.
+  std::optional<double> largest_magnitude;
 };
 
 // ReadMatrixFile reads a matrix of numbers, one row per line of a CSV file or per row of a

@@ -1,5 +1,6 @@
 #include "runtime/data/gaussian.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <utility>
@@ -92,11 +93,12 @@ Gaussian::Gaussian(std::vector<double> mean, std::vector<double> covariance,
       cholesky_(std::move(cholesky)),
       diagonal_(diagonal) {}
 
-Matrix Gaussian::Sample(size_t n, uint64_t seed) const {
+Matrix Gaussian::Sample(size_t n, uint64_t seed, double* largest_magnitude) const {
   const size_t d = dims();
   Matrix samples(n, d);
   std::mt19937_64 engine(seed);
   std::vector<double> z(d + 1);
+  double largest = 0;
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < d; j += 2) {
       const auto [a, b] = StandardNormalPair(engine);
@@ -108,8 +110,10 @@ Matrix Gaussian::Sample(size_t n, uint64_t seed) const {
       double value = mean_[r];
       for (size_t c = 0; c <= r; ++c) value += cholesky_[r * d + c] * z[c];
       x[r] = value;
+      largest = std::max(largest, std::abs(value));
     }
   }
+  if (largest_magnitude != nullptr) *largest_magnitude = largest;
   return samples;
 }
 

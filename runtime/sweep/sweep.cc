@@ -167,7 +167,7 @@ absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Create(SweepSpec spec, Options opt
   RETURN_IF_ERROR(ValidateWidths(spec));
   ASSIGN_OR_RETURN(std::unique_ptr<Kernel> kernel,
                    Registry<Kernel>::Global().Create(spec.kernel()));
-  if (options.check_memory && spec.data().has_gaussian()) {
+  if (!options.worker && spec.data().has_gaussian()) {
     // Generated data's size is in the spec: refuse a sweep that cannot fit before
     // generating anything.
     const GaussianSource& gaussian = spec.data().gaussian();
@@ -176,36 +176,42 @@ absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Create(SweepSpec spec, Options opt
                                                static_cast<uint64_t>(spec.widths_size())}));
   }
   ASSIGN_OR_RETURN(Dataset data, LoadDataset(spec.data()));
-  if (options.check_memory && spec.data().has_file()) {  // Its size is known now.
+  if (!options.worker && spec.data().has_file()) {  // Its size is known now.
     RETURN_IF_ERROR(CheckSweepMemory(SweepSize{data.samples.rows(), data.samples.cols(),
                                                PointCount(spec, data.samples.cols()),
                                                static_cast<uint64_t>(spec.widths_size())}));
   }
-  return Assemble(std::move(spec), std::move(kernel), std::move(data), DataOrigin::kFromSpec);
+  return Assemble(std::move(spec), std::move(kernel), std::move(data), DataOrigin::kFromSpec,
+                  options);
 }
 
 absl::StatusOr<std::unique_ptr<Sweep>> Sweep::FromData(SweepSpec spec, Dataset data,
-                                                       DataOrigin origin) {
+                                                       DataOrigin origin, Options options) {
   RETURN_IF_ERROR(ValidateWidths(spec));
   ASSIGN_OR_RETURN(std::unique_ptr<Kernel> kernel,
                    Registry<Kernel>::Global().Create(spec.kernel()));
-  return Assemble(std::move(spec), std::move(kernel), std::move(data), origin);
+  return Assemble(std::move(spec), std::move(kernel), std::move(data), origin, options);
 }
 
 absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Assemble(SweepSpec spec,
                                                        std::unique_ptr<Kernel> kernel, Dataset data,
-                                                       DataOrigin origin) {
+                                                       DataOrigin origin, Options options) {
   if (data.samples.rows() == 0 || data.samples.cols() == 0) {
     return absl::InvalidArgumentError("the dataset is empty");
   }
   RETURN_IF_ERROR(ValidateVolumes(spec, data.samples.cols()));
   ASSIGN_OR_RETURN(Matrix points, BuildPoints(spec, data.samples.cols()));
-  // Here the samples, the points and the widths are all known; one pass over them.
+  // Here the samples, the points and the widths are all known: one pass over the samples,
+  // unless their loader found their magnitude as it made them.
   std::vector<std::string> warnings;
-  if (std::optional<std::string> warning =
-          WindowPrecisionWarning(data.samples.View(), points.View(),
-                                 absl::MakeConstSpan(spec.widths().data(), spec.widths_size()))) {
-    warnings.push_back(*std::move(warning));
+  if (!options.worker) {
+    const double magnitude = std::max(
+        data.largest_magnitude ? *data.largest_magnitude : LargestMagnitude(data.samples.View()),
+        LargestMagnitude(points.View()));
+    if (std::optional<std::string> warning = WindowPrecisionWarning(
+            magnitude, absl::MakeConstSpan(spec.widths().data(), spec.widths_size()))) {
+      warnings.push_back(*std::move(warning));
+    }
   }
   return std::unique_ptr<Sweep>(new Sweep(std::move(spec), std::move(kernel), std::move(data),
                                           std::move(points), origin, std::move(warnings)));

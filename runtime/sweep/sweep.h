@@ -30,12 +30,14 @@ class Sweep {
   // the spec the density is evaluated at the origin, which is then added to spec().
   // Errors are InvalidArgument (bad widths, points, data) or NotFound (unknown kernel,
   // missing file), with a message meant for the user.
-  // Unless `check_memory` is false (a worker, which holds no results), a sweep whose samples
-  // and results cannot fit in the memory available is refused first, with ResourceExhausted
-  // and the figures (runtime/sweep/memory_estimate.h): generated data before it is generated,
-  // file data once it is read.
+  // For the caller (not a worker), a sweep whose samples and results cannot fit in the
+  // memory available is refused first, with ResourceExhausted and the figures
+  // (runtime/sweep/memory_estimate.h): generated data before it is generated, file data once
+  // it is read; and warnings() says where the data's magnitude blurs the window test.
   struct Options {
-    bool check_memory = true;
+    // A worker rebuilding a caller's sweep skips what only the caller needs: it holds no
+    // results, and the caller has warned.
+    bool worker = false;
   };
   static absl::StatusOr<std::unique_ptr<Sweep>> Create(SweepSpec spec, Options options);
   static absl::StatusOr<std::unique_ptr<Sweep>> Create(SweepSpec spec) {
@@ -50,7 +52,11 @@ class Sweep {
   // Sweep::FromData is Create() with the data already loaded (for tests, and for a worker
   // that receives the samples instead of reading them).
   static absl::StatusOr<std::unique_ptr<Sweep>> FromData(SweepSpec spec, Dataset data,
-                                                         DataOrigin origin = DataOrigin::kGiven);
+                                                         DataOrigin origin, Options options);
+  static absl::StatusOr<std::unique_ptr<Sweep>> FromData(SweepSpec spec, Dataset data,
+                                                         DataOrigin origin = DataOrigin::kGiven) {
+    return FromData(std::move(spec), std::move(data), origin, Options());
+  }
 
   const SweepSpec& spec() const { return spec_; }
   const Kernel& kernel() const { return *kernel_; }
@@ -74,7 +80,8 @@ class Sweep {
   // Sweep::Assemble finishes Create() and FromData() once the widths are valid.
   static absl::StatusOr<std::unique_ptr<Sweep>> Assemble(SweepSpec spec,
                                                          std::unique_ptr<Kernel> kernel,
-                                                         Dataset data, DataOrigin origin);
+                                                         Dataset data, DataOrigin origin,
+                                                         Options options);
   Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matrix points,
         DataOrigin origin, std::vector<std::string> warnings);
 

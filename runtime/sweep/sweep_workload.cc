@@ -38,6 +38,17 @@ absl::StatusOr<ExportedWorkload> SweepWorkload::Export() const {
   return exported;
 }
 
+namespace {
+
+// A worker skips the caller's checks: it holds no results, and the caller has warned.
+Sweep::Options WorkerOptions() {
+  Sweep::Options options;
+  options.worker = true;
+  return options;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Workload>> SweepWorkload::FromExport(const WorkloadSpec& spec,
                                                                     const PluginOptions&,
                                                                     const WorkloadBlobs& blobs) {
@@ -62,12 +73,10 @@ absl::StatusOr<std::unique_ptr<Workload>> SweepWorkload::FromExport(const Worklo
     data.samples = Matrix::Borrow(reinterpret_cast<const double*>(bytes->data()), config.rows(),
                                   config.cols(), blobs.keep_alive());
     ASSIGN_OR_RETURN(sweep, Sweep::FromData(std::move(*config.mutable_spec()), std::move(data),
-                                            Sweep::DataOrigin::kFromSpec));
+                                            Sweep::DataOrigin::kFromSpec, WorkerOptions()));
   } else {
     // Not delivered: load them as the spec says, and make sure they are the caller's.
-    Sweep::Options options;
-    options.check_memory = false;  // The caller checked; a worker holds no results.
-    ASSIGN_OR_RETURN(sweep, Sweep::Create(std::move(*config.mutable_spec()), options));
+    ASSIGN_OR_RETURN(sweep, Sweep::Create(std::move(*config.mutable_spec()), WorkerOptions()));
     const Matrix& samples = sweep->data().samples;
     if (samples.rows() != config.rows() || samples.cols() != config.cols()) {
       return absl::DataLossError(absl::StrCat("this worker's samples are ", samples.rows(), " x ",

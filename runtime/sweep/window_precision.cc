@@ -41,8 +41,13 @@ double UnitInLastPlace(double m) {
 
 std::optional<std::string> WindowPrecisionWarning(ConstMatrixView samples, ConstMatrixView points,
                                                   absl::Span<const double> widths) {
+  return WindowPrecisionWarning(std::max(LargestMagnitude(samples), LargestMagnitude(points)),
+                                widths);
+}
+
+std::optional<std::string> WindowPrecisionWarning(double magnitude,
+                                                  absl::Span<const double> widths) {
   if (widths.empty()) return std::nullopt;
-  const double magnitude = std::max(LargestMagnitude(samples), LargestMagnitude(points));
   const double spacing = UnitInLastPlace(magnitude);
   const double smallest = *std::min_element(widths.begin(), widths.end());
   const double bits = std::log2(smallest / spacing);

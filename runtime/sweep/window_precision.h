@@ -15,7 +15,9 @@
 // says what to do: center the data, or use wider windows.
 //
 // Cost: one pass over the n x d samples and the points, reading each coordinate once
-// (a max of absolute values, which the compiler vectorizes), no allocation; then O(1).
+// (a max of absolute values, which the compiler vectorizes), no allocation; then O(1). A
+// sweep skips the pass over the samples where their loader found M as it produced them
+// (generated data: Dataset::largest_magnitude).
 //
 // Example:
 //   if (std::optional<std::string> warning =
@@ -43,6 +45,9 @@ double LargestMagnitude(ConstMatrixView values);
 // log2(h / ulp(M)) < kMinWindowTestBits, where M is the largest magnitude of any coordinate
 // of `samples` and `points`; nullopt otherwise (and for no widths).
 std::optional<std::string> WindowPrecisionWarning(ConstMatrixView samples, ConstMatrixView points,
+                                                  absl::Span<const double> widths);
+// The same, for M already known (a Dataset's largest_magnitude, found as it was loaded).
+std::optional<std::string> WindowPrecisionWarning(double largest_magnitude,
                                                   absl::Span<const double> widths);
 
 }  // namespace parsweep
