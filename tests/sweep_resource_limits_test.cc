@@ -193,6 +193,32 @@ TEST_F(SweepResourceLimitsTest, ProcessesBeyondTheDescriptorLimit) {
   }
 }
 
+TEST_F(SweepResourceLimitsTest, SweepsThatCannotFitAreRefusedWithTheFigureBeforeAnyWork) {
+  // 10^8 widths: about 25 GB of results, refused before the widths are even made (a machine
+  // with more memory than that takes the 1 GiB address space limit instead). Before the
+  // estimate the tool built them and the kernel's OOM killer ended it.
+  absl::Time start = absl::Now();
+  ToolOutcome outcome = RunRefused({"--widths=0.1:1:100000000"}, {},
+                                   kSanitized ? nullptr : Limit(RLIMIT_AS, rlim_t{1} << 30));
+  EXPECT_THAT(outcome.err, HasSubstr("sweep: error: --widths '0.1:1:100000000': the sweep "
+                                     "needs about 25 GB of memory (24 GB for 1 x 100000000 "
+                                     "(point, width) results"));
+  EXPECT_THAT(outcome.err, HasSubstr(" is available ("));
+  EXPECT_THAT(outcome.err, HasSubstr("): use fewer widths or points"));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  if (kSanitized) return;
+  // 10^6 widths on a 30 x 30 grid under ulimit -v 1 GiB: known only once the grid is
+  // expanded, before the samples are generated.
+  start = absl::Now();
+  outcome = RunRefused({"--widths=0.1:1:1000000", "--grid=-1:1:30"}, {},
+                       Limit(RLIMIT_AS, rlim_t{1} << 30));
+  EXPECT_THAT(outcome.err, HasSubstr("sweep: error: the sweep needs about 216 GB of memory "
+                                     "(216 GB for 900 x 1000000 (point, width) results, 160 kB "
+                                     "of samples), but "));
+  EXPECT_THAT(outcome.err, HasSubstr("B is available (ulimit -v)"));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
 TEST_F(SweepResourceLimitsTest, StrayWorkerVariableIsRefusedNotObeyed) {
   // The tool's stdin is a pipe that stays open and empty: a tool that took the variable's
   // descriptor 0 for its request pipe would wait on it for ever.

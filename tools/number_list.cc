@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "runtime/sweep/memory_estimate.h"
 
 namespace parsweep {
 namespace {
@@ -91,6 +92,13 @@ absl::StatusOr<std::vector<double>> ParseWidths(absl::string_view text) {
         count > kMaxLinspaceCount) {
       return absl::InvalidArgumentError(absl::StrCat(
           what, ": count '", parts[2], "' must be a whole number from 1 to ", kMaxLinspaceCount));
+    }
+    // Before the widths are made: a range whose results alone could not fit is refused at
+    // once, with the figure, rather than after building it (seconds, for 10^8).
+    SweepSize size;
+    size.widths = count;
+    if (absl::Status fits = CheckSweepMemory(size); !fits.ok()) {
+      return absl::Status(fits.code(), absl::StrCat(what, ": ", fits.message()));
     }
     widths = Linspace(*start, *stop, count);
   } else {

@@ -128,6 +128,8 @@ void KeepMeaningfulSelections(Report& report) {
   }
 }
 
+uint64_t FormattedBytesPerResult(absl::string_view format) { return format == "json" ? 3100 : 100; }
+
 std::string FormatTable(const Report& report) {
   const SweepSpec& spec = report.spec();
   std::string out = absl::StrFormat(

@@ -38,6 +38,7 @@
 #include "runtime/process/child_processes.h"
 #include "runtime/process/worker_entry.h"
 #include "runtime/stats/bandwidth_selection.h"
+#include "runtime/sweep/memory_estimate.h"
 #include "runtime/sweep/sweep.h"
 #include "runtime/sweep/sweep_checkpoint.h"
 #include "runtime/sweep/sweep_runner.h"
@@ -382,6 +383,10 @@ absl::StatusOr<ToolOutput> Run() {
   ASSIGN_OR_RETURN(std::unique_ptr<Executor> executor,
                    Registry<Executor>::Global().Create(spec.executor()));
   ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
+  // Sweep::Create checked the runtime's share; the output's text comes on top.
+  RETURN_IF_ERROR(CheckSweepMemory(SweepSize{
+      sweep->samples(), sweep->dims(), sweep->points().rows(),
+      static_cast<uint64_t>(sweep->spec().widths_size()), FormattedBytesPerResult(format)}));
   PrintWarnings(*sweep);
   ProgressBar bar = ProgressBar::ForStderr();
   ASSIGN_OR_RETURN(

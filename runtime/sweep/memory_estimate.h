@@ -24,10 +24,11 @@
 
 namespace parsweep {
 
-// What the runtime holds per (point, width) result: measured as the growth of peak RSS
-// between 10^5 and 10^6 widths of the fused hypercube (tools/sweep --format=csv, less the
-// CSV text), rounded up.
-inline constexpr uint64_t kRuntimeBytesPerResult = 320;
+// What the runtime holds per (point, width) result (the merger's WidthResult, the report's
+// row): measured as the growth of peak RSS between 10^5 and 10^6 widths of the fused
+// hypercube, 320 to 330 bytes a row with the table or CSV text, of which about 80 to 100 are
+// the text.
+inline constexpr uint64_t kRuntimeBytesPerResult = 240;
 
 struct SweepSize {
   uint64_t samples = 0;  // n

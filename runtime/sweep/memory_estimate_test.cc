@@ -48,7 +48,7 @@ TEST(MemoryEstimateTest, RefusesWhatDoesNotFitWithTheFigures) {
   AvailableMemory available{1'000'000'000, "MemAvailable"};
   const absl::Status status = CheckSweepMemory(size, available);
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_THAT(status.message(), HasSubstr("needs about 3.3 GB of memory (3.2 GB for 1 x 10000000"));
+  EXPECT_THAT(status.message(), HasSubstr("needs about 2.5 GB of memory (2.4 GB for 1 x 10000000"));
   EXPECT_THAT(status.message(), HasSubstr("(point, width) results"));
   EXPECT_THAT(status.message(), HasSubstr("160 kB of samples"));
   EXPECT_THAT(status.message(), HasSubstr("1.0 GB is available (MemAvailable)"));
