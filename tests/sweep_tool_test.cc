@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -29,6 +30,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -629,27 +631,81 @@ TEST(SweepToolOutputTest, AFailedChartWriteKeepsTheSymlinkAndTheReport) {
   EXPECT_TRUE(S_ISLNK(st.st_mode));
 }
 
+// FileSizeLimit sets the tool's RLIMIT_FSIZE (ulimit -f) to `bytes`, in its child, before exec.
+ChildSetup FileSizeLimit(rlim_t bytes) {
+  return [bytes] {
+    rlimit limit;
+    if (getrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(126);
+    limit.rlim_cur = bytes;
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(126);
+  };
+}
+
 // A chart write that fails part way (here past RLIMIT_FSIZE, as on a full disk) leaves the
 // chart that was there, and no temporary file.
 TEST(SweepToolOutputTest, AFailedChartWriteLeavesTheOldChartAndNoTemporaryFile) {
   const std::string dir = NewDirectory("chart_too_large");
   const std::string chart = dir + "/density.svg";
   std::ofstream(chart) << "the user's old chart";
-  rlimit saved;
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
-  rlimit small = saved;
-  small.rlim_cur = 1000;  // A chart is several kilobytes.
-  // The child inherits both: SIGXFSZ ignored (else it dies of it) and the limit.
-  void (*saved_handler)(int) = signal(SIGXFSZ, SIG_IGN);
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
-  SweepToolProcess process({"--widths=0.5", "--plot=" + chart});
-  setrlimit(RLIMIT_FSIZE, &saved);
-  signal(SIGXFSZ, saved_handler);
+  // A chart is several kilobytes. SIGXFSZ keeps its default action (death): the tool takes
+  // it and reports the limit.
+  SweepToolProcess process({"--widths=0.5", "--plot=" + chart}, {}, FileSizeLimit(1000));
   const Outcome outcome = process.Finish(absl::Seconds(60));
   EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);
-  EXPECT_EQ(outcome.err, "sweep: error: cannot write '" + chart + "': File too large\n");
+  EXPECT_EQ(outcome.err, "sweep: error: cannot write '" + chart +
+                             "': File too large (the file size limit, ulimit -f, is 1000 "
+                             "bytes)\n");
   EXPECT_EQ(ReadWholeFile(chart), "the user's old chart");
   EXPECT_THAT(DirectoryEntries(dir), ElementsAre("density.svg"));
+}
+
+// A termination signal (Ctrl-C, or mpirun's SIGTERM when another rank dies) that comes while
+// the result is being written waits until all of it is: standard output holds the whole
+// result or nothing, never a part. Here the reader is slow (the pipe is full, the tool
+// blocked in write) when SIGTERM comes; then it reads everything.
+TEST(SweepToolOutputTest, ATerminationSignalDuringTheWriteWaitsForTheWholeResult) {
+  const std::vector<std::string> args = {"--widths=0.1:1.2:20000", "--format=csv"};
+  const Outcome whole = RunSweep(args);
+  ASSERT_TRUE(ExitedWith(whole, 0)) << Describe(whole);
+  ASSERT_GT(whole.out.size(), size_t{1} << 20);  // Far more than a pipe holds.
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  SweepToolProcess process(args, {}, nullptr, fds[1]);
+  close(fds[1]);
+  // The pipe is full once the tool is writing the result and blocked: no byte is read yet.
+  int queued = 0;
+  const absl::Time give_up = absl::Now() + absl::Seconds(60);
+  while ((ioctl(fds[0], FIONREAD, &queued) != 0 || queued < 65536) && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_GE(queued, 65536) << "the tool never filled the pipe";
+  ASSERT_EQ(kill(process.pid(), SIGTERM), 0);
+  absl::SleepFor(absl::Milliseconds(100));  // Time for a tool that obeys at once to do so.
+  std::string got;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof(buffer))) > 0) got.append(buffer, n);
+  close(fds[0]);
+  const Outcome outcome = process.Finish(absl::Seconds(60));
+  EXPECT_TRUE(ExitedWith(outcome, 128 + SIGTERM)) << Describe(outcome);
+  EXPECT_EQ(got.size(), whole.out.size());
+  EXPECT_TRUE(got == whole.out) << "the result on standard output was cut short";
+}
+
+// Standard output redirected to a file past the file size limit: the report is not cut
+// short silently (nor does SIGXFSZ kill the tool): the write fails, naming the limit.
+TEST(SweepToolOutputTest, StandardOutputPastTheFileSizeLimitIsAnErrorNamingIt) {
+  const std::string dir = NewDirectory("stdout_too_large");
+  const std::string path = dir + "/report.csv";
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  SweepToolProcess process({"--widths=0.1:1.2:100", "--format=csv"}, {}, FileSizeLimit(1000), fd);
+  close(fd);
+  const Outcome outcome = process.Finish(absl::Seconds(60));
+  EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);
+  EXPECT_EQ(outcome.err,
+            "sweep: error: cannot write the report to standard output: File too large (the file "
+            "size limit, ulimit -f, is 1000 bytes)\n");
 }
 
 TEST(SweepToolOutputTest, AChartPathThatCannotBeWrittenIsRefusedBeforeTheSweep) {

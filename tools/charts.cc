@@ -24,6 +24,7 @@
 #include "absl/strings/strip.h"
 #include "runtime/base/atomic_file.h"
 #include "runtime/base/fd_io.h"
+#include "runtime/base/resource_error.h"
 #include "runtime/process/wait_status.h"
 
 extern char** environ;
@@ -477,8 +478,9 @@ std::string RenderValidLines(const LineChart& chart) {
 // Writing files and running the rasterizer.
 
 absl::Status WriteAll(int fd, absl::string_view data) {
-  const int error = WriteFully(fd, data.data(), data.size());
-  return error == 0 ? absl::OkStatus() : absl::ErrnoToStatus(error, "write");
+  const int error = WriteFullyTakingSignal(fd, data.data(), data.size(), SIGXFSZ);
+  return error == 0 ? absl::OkStatus()
+                    : absl::Status(absl::ErrnoToStatusCode(error), DescribeErrno(error));
 }
 
 // An error whose message starts with `context`: "cannot write chart 'x.svg': No space...".

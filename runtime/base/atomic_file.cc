@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/base/fd_io.h"
+#include "runtime/base/resource_error.h"
 
 namespace parsweep {
 namespace {
@@ -188,10 +189,12 @@ absl::Status WriteFileAtomically(const std::string& path, const FileContentWrite
 
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) {
   return WriteFileAtomically(path, [contents](int fd) {
-    const int error = WriteFully(fd, contents.data(), contents.size());
+    // Past the file size limit (ulimit -f) the write fails with EFBIG instead of killing the
+    // process with SIGXFSZ; the limit is named.
+    const int error = WriteFullyTakingSignal(fd, contents.data(), contents.size(), SIGXFSZ);
     // The caller adds "cannot write '<path>'"; the reason alone follows it.
     return error == 0 ? absl::OkStatus()
-                      : absl::Status(absl::ErrnoToStatusCode(error), std::strerror(error));
+                      : absl::Status(absl::ErrnoToStatusCode(error), DescribeErrno(error));
   });
 }
 

@@ -14,6 +14,7 @@
 #include "absl/types/span.h"
 #include "runtime/base/fd_io.h"
 #include "runtime/base/fingerprint.h"
+#include "runtime/base/resource_error.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/sweep/checkpoint_format.h"
 
@@ -174,7 +175,8 @@ SweepCheckpoint::~SweepCheckpoint() {
 }
 
 absl::Status SweepCheckpoint::ErrnoError(int error, absl::string_view doing) const {
-  return absl::ErrnoToStatus(error, absl::StrCat("--checkpoint=", path_, ": ", doing));
+  // ResourceError names the limit behind EFBIG, EMFILE and the like (ulimit -f, -n).
+  return ResourceError(error, absl::StrCat("--checkpoint=", path_, ": ", doing));
 }
 
 absl::StatusOr<std::string> SweepCheckpoint::ReadAll() const {
@@ -202,7 +204,8 @@ absl::Status SweepCheckpoint::Truncate(uint64_t length) {
 }
 
 absl::Status SweepCheckpoint::Begin(const std::string& header) {
-  if (const int error = WriteFully(fd_, header.data(), header.size()); error != 0) {
+  if (const int error = WriteFullyTakingSignal(fd_, header.data(), header.size(), SIGXFSZ);
+      error != 0) {
     return ErrnoError(error, "cannot write it");
   }
   if (::fdatasync(fd_) != 0) return ErrnoError(errno, "cannot sync it");
@@ -264,7 +267,8 @@ absl::Status SweepCheckpoint::WritePending() {
   if (!begun_) return absl::FailedPreconditionError("SweepCheckpoint: records before Resume");
   if (failed_) return absl::FailedPreconditionError("SweepCheckpoint: a write or sync failed");
   if (pending_.empty()) return absl::OkStatus();
-  if (const int error = WriteFully(fd_, pending_.data(), pending_.size()); error != 0) {
+  if (const int error = WriteFullyTakingSignal(fd_, pending_.data(), pending_.size(), SIGXFSZ);
+      error != 0) {
     // Part of it may be in the file: a torn end, which resuming drops. Writing after it
     // would turn it into damage, so nothing more is written.
     failed_ = true;
