@@ -91,7 +91,10 @@ TEST_P(SweepLivenessTest, AStoppedWorkerCostsSecondsAndTheOutputIsSerials) {
   EXPECT_EQ(outcome.out, serial.out);
   EXPECT_THAT(outcome.err,
               HasSubstr(absl::StrCat("worker pid ", workers[0], " sent no heartbeat for ")));
-  EXPECT_THAT(outcome.err, HasSubstr("(the limit is 5s); it was stopped (SIGSTOP"));
+  EXPECT_THAT(outcome.err, HasSubstr("(the limit is 5s) while running the batch starting at "
+                                     "item "));
+  EXPECT_THAT(outcome.err, HasSubstr("; it was stopped (SIGSTOP or a terminal stop), and was "
+                                     "killed; running it again (retry 1 of 2)"));
   EXPECT_THAT(outcome.err, HasSubstr("running it again (retry 1 of 2)"));
   // The heartbeat timeout, then the stopped worker's share of a sweep of a few seconds,
   // with room for a loaded machine: not the forever it took before.

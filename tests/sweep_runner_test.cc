@@ -171,6 +171,44 @@ TEST(TaskPlannerTest, ManyPointsAreCutIntoGroupsCoveringEachPointAndWidthOnce) {
   EXPECT_THAT(seen, testing::Each(1));
 }
 
+// However many workers, a big sweep is cut so that no task holds more than kMaxTaskWork
+// evaluations (here 10^10: 10^6 samples x 1,000 widths x 10 points), and the tasks still
+// cover every (point, width) once and every sample.
+TEST(TaskPlannerTest, NoTaskHoldsMoreThanTheWorkCap) {
+  SweepSpec spec = MakeSpec({1.0}, SPLIT_WIDTHS, 0);
+  spec.clear_widths();
+  for (int w = 1; w <= 1000; ++w) spec.add_widths(w / 100.0);
+  GaussianSource& gaussian = *spec.mutable_data()->mutable_gaussian();
+  gaussian.set_n(1'000'000);
+  GridAxis& axis = *spec.add_grid();
+  axis.set_lo(-1);
+  axis.set_hi(1);
+  axis.set_count(10);
+  gaussian.clear_mean();
+  gaussian.add_mean(0);
+  gaussian.clear_covariance();
+  gaussian.add_covariance(1);
+  absl::StatusOr<std::unique_ptr<Sweep>> sweep = Sweep::Create(spec);
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  for (int parallelism : {1, 2, 64}) {
+    const TaskPlan plan(**sweep, parallelism);
+    EXPECT_GE(plan.size(), 10'000'000'000 / kMaxTaskWork + 1) << parallelism;
+    std::vector<int> seen(10 * 1000, 0);
+    for (uint64_t i = 0; i < plan.size(); ++i) {
+      const Task task = plan.task(i);
+      EXPECT_LE((task.point_end() - task.point_begin()) *
+                    (task.sample_end() - task.sample_begin()) *
+                    static_cast<uint64_t>(task.width_indices_size()),
+                kMaxTaskWork);
+      EXPECT_EQ(task.sample_end() - task.sample_begin(), 1'000'000u);
+      for (uint32_t p = task.point_begin(); p < task.point_end(); ++p) {
+        for (uint32_t w : task.width_indices()) ++seen[p * 1000 + w];
+      }
+    }
+    EXPECT_THAT(seen, testing::Each(1)) << parallelism;
+  }
+}
+
 TEST(SweepTest, AGridExpandsToItsPointsLastAxisFastest) {
   SweepSpec spec = MakeSpec({1.0}, SPLIT_WIDTHS, 0);
   for (auto [lo, hi, count] : {std::tuple{-1.0, 1.0, 3u}, std::tuple{0.0, 0.5, 2u}}) {

@@ -341,9 +341,9 @@ TEST_P(ProcessExecutorTest, StoppedWorkerWithoutRetriesFailsSayingWhatWasSeen) {
   EXPECT_EQ(failed->error().index(), 20u);  // The batch is lost as a whole.
   EXPECT_THAT(failed->error().message(),
               HasSubstr(absl::StrCat("worker pid ", victim, " sent no heartbeat for ")));
-  EXPECT_THAT(failed->error().message(), HasSubstr("(the limit is 1s); it was stopped"));
   EXPECT_THAT(failed->error().message(),
-              HasSubstr("while running the batch starting at item 20, and was killed"));
+              HasSubstr("(the limit is 1s) while running the batch starting at item 20; it was "
+                        "stopped (SIGSTOP or a terminal stop), and was killed"));
   EXPECT_TRUE(ProcessIsGone(victim));
   // A fresh worker took its place.
   EXPECT_EQ(Values(RunOne(*executor, CubeBatch(2, {2}, 0))), (std::vector<int64_t>{8}));

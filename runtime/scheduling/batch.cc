@@ -1,11 +1,14 @@
 #include "runtime/scheduling/batch.h"
 
+#include <cerrno>
 #include <exception>
+#include <new>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "runtime/base/resource_error.h"
 
 namespace parsweep {
 namespace {
@@ -13,6 +16,10 @@ namespace {
 absl::StatusOr<std::string> RunCatching(const Workload& workload, absl::string_view request) {
   try {
     return workload.Run(request);
+  } catch (const std::bad_alloc&) {
+    // Memory is a resource the caller can do something about (fewer widths per task, a
+    // machine with more): say so, rather than report it as a bug.
+    return ResourceError(ENOMEM, "the workload ran out of memory");
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("threw an exception: ", e.what()));
   } catch (...) {

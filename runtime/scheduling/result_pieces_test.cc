@@ -64,7 +64,9 @@ TEST(ResultPiecesTest, ALargeResultTravelsInPiecesEachWithinTheLimitAndComesBack
       absl::StatusOr<std::optional<WorkBatchResult>> got = assembler.Add(pieces[i], 7);
       ASSERT_TRUE(got.ok()) << got.status();
       ASSERT_EQ(got->has_value(), i + 1 == pieces.size());
-      if (got->has_value()) EXPECT_EQ((*got)->SerializeAsString(), result.SerializeAsString());
+      if (got->has_value()) {
+        EXPECT_EQ((*got)->SerializeAsString(), result.SerializeAsString());
+      }
     }
   }
 }

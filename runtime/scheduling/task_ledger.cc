@@ -170,7 +170,8 @@ void TaskLedger::CheckLiveness(absl::Time now) {
     }
     if (why.empty()) continue;
     const std::string seen = backend_->Kill(index, why);
-    slot.killed = seen.empty() ? why : absl::StrCat(why, "; ", seen);
+    slot.killed = why;
+    slot.seen = seen;
   }
 }
 
@@ -210,14 +211,15 @@ void TaskLedger::Lost(int slot_index, const WorkerEvent& event) {
   const SlotState was = slot.state;
   const uint64_t id = slot.batch;
   const std::string killed = std::move(slot.killed);
+  const std::string seen = slot.seen.empty() ? "" : absl::StrCat("; ", slot.seen);
   slot = Slot();
   if (was == SlotState::kStarting) {
     // Dying before it was ready is a start failure; starting another would likely fail the
     // same way, so leave that to Next() when no worker is left.
     start_error_ = absl::UnavailableError(
         killed.empty() ? absl::StrCat(event.worker, " ", event.end, " before it was ready")
-                       : absl::StrCat(event.worker, " ", killed,
-                                      " while building the workload, and was killed"));
+                       : absl::StrCat(event.worker, " ", killed, " while building the workload",
+                                      seen, ", and was killed"));
     return;
   }
   if (was == SlotState::kBusy) {
@@ -235,7 +237,7 @@ void TaskLedger::Lost(int slot_index, const WorkerEvent& event) {
       // a worker the ledger killed, why it did.
       const std::string what =
           killed.empty() ? absl::StrCat(event.worker, " ", event.end, " while running ", batch)
-                         : absl::StrCat(event.worker, " ", killed, " while running ", batch,
+                         : absl::StrCat(event.worker, " ", killed, " while running ", batch, seen,
                                         ", and was killed");
       if (record.retries < options_.max_retries) {
         ++record.retries;

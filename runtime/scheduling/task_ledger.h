@@ -15,9 +15,10 @@
 //  - liveness: a batch running longer than LedgerOptions::task_timeout, or (with a backend
 //    whose workers send heartbeats) a worker silent for LedgerOptions::heartbeat_timeout, is
 //    killed (WorkerBackend::Kill) and then counts as lost, as above; the messages say what
-//    was seen ("worker pid 42 sent no heartbeat for 5.01s (the limit is 5s); it was stopped
-//    (SIGSTOP ...) while running the batch starting at item 17"), and a batch that fails this
-//    way after its retries is DeadlineExceeded. Every retry is told to LedgerOptions::notice.
+//    was seen ("worker pid 42 sent no heartbeat for 5.01s (the limit is 5s) while running the
+//    batch starting at item 17; it was stopped (SIGSTOP ...), and was killed"), and a batch
+//    that fails this way after its retries is DeadlineExceeded. Every retry is told to
+//    LedgerOptions::notice.
 //
 // Thread safety: as Executor says, one thread at a time.
 //
@@ -63,10 +64,11 @@ struct LedgerOptions {
 // The default limits of liveness, for executors whose workers send heartbeats. 5 s of
 // silence is 10 missed beats (a worker beats every tenth of the limit), more than a loaded
 // machine delays a thread that only sleeps and writes a few bytes, and short enough that a
-// stopped worker costs seconds. An hour per batch is far beyond any batch the sweep planner
-// makes (milliseconds to seconds: it sizes batches by measured time), so only a batch that
-// will never end reaches it, while a caller whose single batches really run for hours
-// raises it.
+// stopped worker costs seconds. An hour per batch is far beyond any batch a sweep makes:
+// the planner caps a task at kMaxTaskWork evaluations (runtime/sweep/task_planner.h:
+// seconds to a minute of one core) and the pool batches tasks by their measured time, so
+// only a batch that will never end reaches it, while a workload whose single requests really
+// run for hours raises it.
 inline constexpr absl::Duration kDefaultTaskTimeout = absl::Hours(1);
 inline constexpr absl::Duration kDefaultHeartbeatTimeout = absl::Seconds(5);
 
@@ -99,6 +101,7 @@ class TaskLedger final : public Executor {
     absl::Time since;    // kBusy: when the batch was sent.
     absl::Time heard;    // kBusy, kStarting: when the worker was last heard from.
     std::string killed;  // Why the ledger killed the worker, once it has.
+    std::string seen;    // What the backend saw of it then ("it was stopped ..."); may be empty.
   };
   struct Record {
     WorkBatch batch;

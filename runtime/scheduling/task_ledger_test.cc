@@ -216,8 +216,8 @@ TEST(TaskLedgerTest, ASilentWorkerIsKilledAndItsBatchRunsAgain) {
   EXPECT_THAT(f.backend->kills[0], HasSubstr("(the limit is 20ms)"));
   ASSERT_THAT(f.notices, ::testing::SizeIs(1));
   EXPECT_THAT(f.notices[0], HasSubstr("worker 1 sent no heartbeat for "));
-  EXPECT_THAT(f.notices[0], HasSubstr("; it was stopped while running the batch starting at item "
-                                      "30, and was killed; running it again (retry 1 of 1)"));
+  EXPECT_THAT(f.notices[0], HasSubstr(") while running the batch starting at item 30; it was "
+                                      "stopped, and was killed; running it again (retry 1 of 1)"));
 }
 
 TEST(TaskLedgerTest, HeartbeatsKeepABusyWorkerAliveUntilTheTaskTimeout) {
@@ -235,8 +235,8 @@ TEST(TaskLedgerTest, HeartbeatsKeepABusyWorkerAliveUntilTheTaskTimeout) {
   EXPECT_EQ(result->error().code(), static_cast<int>(absl::StatusCode::kDeadlineExceeded));
   EXPECT_THAT(result->error().message(), HasSubstr("worker 1 ran for "));
   EXPECT_THAT(result->error().message(),
-              HasSubstr(", past the task timeout of 100ms; it was stopped while running the "
-                        "batch starting at item 40, and was killed, after 0 retries"));
+              HasSubstr(", past the task timeout of 100ms while running the batch starting at "
+                        "item 40; it was stopped, and was killed, after 0 retries"));
   EXPECT_TRUE(f.notices.empty());
 }
 

@@ -16,8 +16,14 @@ TaskPlan::TaskPlan(const Sweep& sweep, int parallelism)
       num_points_(static_cast<uint32_t>(sweep.points().rows())) {
   items_ = by_samples_ ? num_samples_ : num_widths_;
   const uint64_t requested = sweep.spec().executor().chunk();
+  // Evaluations in all: points x samples x widths, saturating.
+  uint64_t work = num_points_;
+  for (const uint64_t factor : {num_samples_, num_widths_}) {
+    work = factor != 0 && work > UINT64_MAX / factor ? UINT64_MAX : work * factor;
+  }
   const uint64_t wanted =
-      parallelism <= 1 ? 1 : static_cast<uint64_t>(parallelism) * kTasksPerWorker;
+      std::max(parallelism <= 1 ? 1 : static_cast<uint64_t>(parallelism) * kTasksPerWorker,
+               CeilDiv(work, kMaxTaskWork));
   // Points come first: a task over some points and every width reads each sample once per
   // point, the least memory traffic; widths or samples are cut only where there are too
   // few points to make `wanted` tasks, or where --chunk asks for it.

@@ -6,7 +6,8 @@
 // `chunk` consecutive samples for every width, and the partial counts merge. With many
 // evaluation points, tasks are cut across points first. chunk = 0 lets the plan choose:
 // one task when `parallelism` is 1, otherwise about kTasksPerWorker tasks per worker, so
-// uneven tasks balance (the pool then batches tasks further by their measured time).
+// uneven tasks balance (the pool then batches tasks further by their measured time), and in
+// either case enough that no task holds more than kMaxTaskWork evaluations.
 //
 // Example:
 //   TaskPlan plan(*sweep, executor->parallelism());
@@ -22,6 +23,12 @@
 namespace parsweep {
 
 inline constexpr int kTasksPerWorker = 4;
+// kMaxTaskWork: with chunk = 0, no task holds more than this many (point, sample, width)
+// evaluations, whatever the parallelism: 2^33 is seconds to a minute of one core for the
+// built-in kernels (about 1e9 evaluations a second for the hypercube, 1e8 for the Gaussian),
+// so that a sweep of hours is many short tasks, which checkpoints keep one by one, and a
+// task running for the default task_timeout (an hour) is stuck, not busy.
+inline constexpr uint64_t kMaxTaskWork = uint64_t{1} << 33;
 
 class TaskPlan {
  public:
