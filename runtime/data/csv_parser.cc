@@ -131,6 +131,7 @@ absl::Status CsvParser::TakeLine(absl::string_view line) {
       return Error(absl::StrCat("field ", j + 1, " is not finite: ", Quote(field)));
     }
     values_.push_back(value);
+    largest_magnitude_ = std::max(largest_magnitude_, std::abs(value));
   }
   ++rows_;
   return absl::OkStatus();

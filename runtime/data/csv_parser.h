@@ -60,6 +60,8 @@ class CsvParser {
   // CsvParser::Finish parses the last line (which needs no newline) and returns the matrix.
   // Call it once, after the last Feed.
   absl::StatusOr<Matrix> Finish();
+  // CsvParser::largest_magnitude is the largest |value| parsed so far (0 for none).
+  double largest_magnitude() const { return largest_magnitude_; }
 
  private:
   // TakeLine parses one whole line (without its '\n').
@@ -80,6 +82,7 @@ class CsvParser {
   size_t cols_line_ = 0;    // The line that fixed it, for ragged-row messages.
   size_t rows_ = 0;
   std::vector<double> values_;
+  double largest_magnitude_ = 0;           // Of values_.
   std::vector<absl::string_view> fields_;  // TakeLine's, kept to reuse its memory.
 };
 

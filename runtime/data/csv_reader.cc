@@ -15,7 +15,7 @@ constexpr size_t kReadBytes = 64 * 1024;
 
 }  // namespace
 
-absl::StatusOr<Matrix> ReadCsvMatrix(ByteSource& source) {
+absl::StatusOr<Matrix> ReadCsvMatrix(ByteSource& source, double* largest_magnitude) {
   CsvParser parser(source.name());
   const std::unique_ptr<char[]> buffer(new char[kReadBytes]);
   for (;;) {
@@ -23,12 +23,14 @@ absl::StatusOr<Matrix> ReadCsvMatrix(ByteSource& source) {
     RETURN_IF_ERROR(parser.Feed(absl::string_view(buffer.get(), n)));
     if (n < kReadBytes) break;  // Read fills the buffer unless the data ended.
   }
-  return parser.Finish();
+  absl::StatusOr<Matrix> matrix = parser.Finish();
+  if (largest_magnitude != nullptr) *largest_magnitude = parser.largest_magnitude();
+  return matrix;
 }
 
-absl::StatusOr<Matrix> ReadCsvMatrix(const std::string& path) {
+absl::StatusOr<Matrix> ReadCsvMatrix(const std::string& path, double* largest_magnitude) {
   ASSIGN_OR_RETURN(const std::unique_ptr<DataFile> file, DataFile::Open(path));
-  return ReadCsvMatrix(*file);
+  return ReadCsvMatrix(*file, largest_magnitude);
 }
 
 absl::StatusOr<Matrix> ParseCsvMatrix(absl::string_view text, absl::string_view source) {

@@ -26,10 +26,12 @@
 
 namespace parsweep {
 
-absl::StatusOr<Matrix> ReadCsvMatrix(const std::string& path);
+// With `largest_magnitude`, the readers also say there the largest |value| read, found as
+// the values are parsed (no second pass over them).
+absl::StatusOr<Matrix> ReadCsvMatrix(const std::string& path, double* largest_magnitude = nullptr);
 
 // ReadCsvMatrix reads CSV text from `source` to its end.
-absl::StatusOr<Matrix> ReadCsvMatrix(ByteSource& source);
+absl::StatusOr<Matrix> ReadCsvMatrix(ByteSource& source, double* largest_magnitude = nullptr);
 
 // ParseCsvMatrix parses CSV text; `source` names it in error messages.
 absl::StatusOr<Matrix> ParseCsvMatrix(absl::string_view text, absl::string_view source);

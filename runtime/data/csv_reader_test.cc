@@ -23,6 +23,14 @@ TEST(CsvReaderTest, ReadsRowsIntoAContiguousMatrix) {
               testing::ElementsAre(1, 2, 3.5, -0.4, 5, 6));
 }
 
+TEST(CsvReaderTest, SaysTheLargestMagnitudeItRead) {
+  MemorySource source("1,2\n-7.5,3\n", "test.csv");
+  double largest = -1;
+  absl::StatusOr<Matrix> m = ReadCsvMatrix(source, &largest);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(largest, 7.5);
+}
+
 TEST(CsvReaderTest, SkipsAHeaderOfNamesAndAcceptsCrlf) {
   absl::StatusOr<Matrix> m = ParseCsvMatrix("x,y\r\n1,2\r\n3,4\r\n", "test.csv");
   ASSERT_TRUE(m.ok()) << m.status();

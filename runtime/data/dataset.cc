@@ -35,22 +35,25 @@ absl::StatusOr<Dataset> Generate(const GaussianSource& source) {
 
 absl::StatusOr<Dataset> Read(const FileSource& file) {
   if (file.path().empty()) return absl::InvalidArgumentError("the data file path is empty");
-  ASSIGN_OR_RETURN(Matrix samples, ReadMatrixFile(file.path(), file.format()));
+  double largest_magnitude = 0;
+  ASSIGN_OR_RETURN(Matrix samples, ReadMatrixFile(file.path(), file.format(), &largest_magnitude));
   if (static_cast<uint64_t>(samples.rows()) * samples.cols() > kMaxDatasetValues) {
     return absl::InvalidArgumentError(
         absl::StrCat(file.path(), ": more than ", kMaxDatasetValues, " values"));
   }
   Dataset data;
   data.samples = std::move(samples);
+  data.largest_magnitude = largest_magnitude;
   return data;
 }
 
 }  // namespace
 
-absl::StatusOr<Matrix> ReadMatrixFile(const std::string& path, absl::string_view format) {
+absl::StatusOr<Matrix> ReadMatrixFile(const std::string& path, absl::string_view format,
+                                      double* largest_magnitude) {
   if (format.empty()) format = absl::EndsWith(path, ".npy") ? "npy" : "csv";
-  if (format == "npy") return ReadNpyMatrix(path);
-  if (format == "csv") return ReadCsvMatrix(path);
+  if (format == "npy") return ReadNpyMatrix(path, largest_magnitude);
+  if (format == "csv") return ReadCsvMatrix(path, largest_magnitude);
   return absl::InvalidArgumentError(
       absl::StrCat("unknown data file format '", format, "'; known formats: csv, npy"));
 }

@@ -31,7 +31,9 @@ struct Dataset {
 // ReadMatrixFile reads a matrix of numbers, one row per line of a CSV file or per row of a
 // .npy array. `format` is "csv", "npy", or empty to go by the file name's ending (.npy,
 // else CSV). Errors as ReadCsvMatrix's and ReadNpyMatrix's.
-absl::StatusOr<Matrix> ReadMatrixFile(const std::string& path, absl::string_view format);
+// With `largest_magnitude`, also the largest |value|, found while reading.
+absl::StatusOr<Matrix> ReadMatrixFile(const std::string& path, absl::string_view format,
+                                      double* largest_magnitude = nullptr);
 
 // LoadDataset generates or reads the samples `spec` describes. Errors: InvalidArgument for
 // a bad Gaussian (n = 0, too large, bad mean or covariance) or a malformed file, NotFound

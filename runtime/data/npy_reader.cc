@@ -130,7 +130,7 @@ absl::Status SizeError(absl::string_view source, const NpyLayout& layout, uint64
 
 }  // namespace
 
-absl::StatusOr<Matrix> ReadNpyMatrix(ByteSource& in) {
+absl::StatusOr<Matrix> ReadNpyMatrix(ByteSource& in, double* largest_magnitude) {
   const std::string& source = in.name();
   // The magic string, the version and the header's length, which takes 2 bytes in
   // version 1 and 4 after.
@@ -179,6 +179,7 @@ absl::StatusOr<Matrix> ReadNpyMatrix(ByteSource& in) {
   values.reserve(size.has_value() ? count : std::min<uint64_t>(count, kChunkBytes / 8));
   const std::unique_ptr<char[]> chunk(new char[kChunkBytes]);
   uint64_t first_not_finite = count;  // Reported after the size, as for a regular file.
+  double largest = 0;
   uint64_t read = 0;
   while (read < data_bytes) {
     const size_t wanted = static_cast<size_t>(std::min<uint64_t>(kChunkBytes, data_bytes - read));
@@ -198,6 +199,7 @@ absl::StatusOr<Matrix> ReadNpyMatrix(ByteSource& in) {
     }
     for (size_t i = old_size; i < values.size() && first_not_finite == count; ++i) {
       if (!std::isfinite(values[i])) first_not_finite = i;
+      largest = std::max(largest, std::abs(values[i]));
     }
     if (n < wanted) break;
   }
@@ -212,6 +214,7 @@ absl::StatusOr<Matrix> ReadNpyMatrix(ByteSource& in) {
         absl::StrCat(source, ": row ", first_not_finite / layout.cols + 1, ", column ",
                      first_not_finite % layout.cols + 1, " is not finite"));
   }
+  if (largest_magnitude != nullptr) *largest_magnitude = largest;
   return Matrix(layout.rows, layout.cols, std::move(values));
 }
 
@@ -220,9 +223,9 @@ absl::StatusOr<Matrix> ParseNpyMatrix(absl::string_view bytes, absl::string_view
   return ReadNpyMatrix(in);
 }
 
-absl::StatusOr<Matrix> ReadNpyMatrix(const std::string& path) {
+absl::StatusOr<Matrix> ReadNpyMatrix(const std::string& path, double* largest_magnitude) {
   ASSIGN_OR_RETURN(const std::unique_ptr<DataFile> file, DataFile::Open(path));
-  return ReadNpyMatrix(*file);
+  return ReadNpyMatrix(*file, largest_magnitude);
 }
 
 }  // namespace parsweep

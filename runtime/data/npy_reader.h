@@ -41,10 +41,12 @@ namespace parsweep {
 // every file numpy would load.
 inline constexpr size_t kMaxNpyHeaderBytes = 10000;
 
-absl::StatusOr<Matrix> ReadNpyMatrix(const std::string& path);
+// With `largest_magnitude`, the readers also say there the largest |value| read, found as
+// the values are checked (no second pass over them).
+absl::StatusOr<Matrix> ReadNpyMatrix(const std::string& path, double* largest_magnitude = nullptr);
 
 // ReadNpyMatrix reads a .npy array from `source` to its end.
-absl::StatusOr<Matrix> ReadNpyMatrix(ByteSource& source);
+absl::StatusOr<Matrix> ReadNpyMatrix(ByteSource& source, double* largest_magnitude = nullptr);
 
 // ParseNpyMatrix parses the bytes of a .npy file; `source` names it in error messages.
 absl::StatusOr<Matrix> ParseNpyMatrix(absl::string_view bytes, absl::string_view source);

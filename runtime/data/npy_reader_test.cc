@@ -38,6 +38,16 @@ TEST(NpyReaderTest, ReadsFloat64RowsInCOrder) {
   EXPECT_THAT(std::vector<double>(m->data(), m->data() + 6), ElementsAre(1, 2, 3, 4, 5, 6.5));
 }
 
+TEST(NpyReaderTest, SaysTheLargestMagnitudeItRead) {
+  const std::string bytes = Npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }",
+                                Raw<double>({1, -9.25, 3, 4}));
+  MemorySource source(bytes, "x.npy");
+  double largest = -1;
+  absl::StatusOr<Matrix> m = ReadNpyMatrix(source, &largest);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(largest, 9.25);
+}
+
 TEST(NpyReaderTest, ReadsFloat32OneDimensionalAndVersionTwo) {
   absl::StatusOr<Matrix> f32 = ParseNpyMatrix(
       Npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1), }", Raw<float>({0.5f, -2})),
