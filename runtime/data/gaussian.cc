@@ -93,13 +93,17 @@ Gaussian::Gaussian(std::vector<double> mean, std::vector<double> covariance,
       cholesky_(std::move(cholesky)),
       diagonal_(diagonal) {}
 
-Matrix Gaussian::Sample(size_t n, uint64_t seed, double* largest_magnitude) const {
-  const size_t d = dims();
-  Matrix samples(n, d);
+namespace {
+
+// Draws into `samples`; with kTrack, returns the largest |coordinate| too (else 0), kept
+// apart so that not asking costs nothing.
+template <bool kTrack>
+double Draw(size_t d, const std::vector<double>& mean, const std::vector<double>& cholesky,
+            uint64_t seed, Matrix& samples) {
   std::mt19937_64 engine(seed);
   std::vector<double> z(d + 1);
   double largest = 0;
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < samples.rows(); ++i) {
     for (size_t j = 0; j < d; j += 2) {
       const auto [a, b] = StandardNormalPair(engine);
       z[j] = a;
@@ -107,13 +111,24 @@ Matrix Gaussian::Sample(size_t n, uint64_t seed, double* largest_magnitude) cons
     }
     double* x = samples.row(i).data();
     for (size_t r = 0; r < d; ++r) {
-      double value = mean_[r];
-      for (size_t c = 0; c <= r; ++c) value += cholesky_[r * d + c] * z[c];
+      double value = mean[r];
+      for (size_t c = 0; c <= r; ++c) value += cholesky[r * d + c] * z[c];
       x[r] = value;
-      largest = std::max(largest, std::abs(value));
+      if (kTrack) largest = std::max(largest, std::abs(value));
     }
   }
-  if (largest_magnitude != nullptr) *largest_magnitude = largest;
+  return largest;
+}
+
+}  // namespace
+
+Matrix Gaussian::Sample(size_t n, uint64_t seed, double* largest_magnitude) const {
+  Matrix samples(n, dims());
+  if (largest_magnitude == nullptr) {
+    Draw<false>(dims(), mean_, cholesky_, seed, samples);
+  } else {
+    *largest_magnitude = Draw<true>(dims(), mean_, cholesky_, seed, samples);
+  }
   return samples;
 }
 

@@ -199,7 +199,11 @@ absl::StatusOr<Matrix> ReadNpyMatrix(ByteSource& in, double* largest_magnitude) 
     }
     for (size_t i = old_size; i < values.size() && first_not_finite == count; ++i) {
       if (!std::isfinite(values[i])) first_not_finite = i;
-      largest = std::max(largest, std::abs(values[i]));
+    }
+    if (largest_magnitude != nullptr) {  // The chunk is in cache now.
+      for (size_t i = old_size; i < values.size(); ++i) {
+        largest = std::max(largest, std::abs(values[i]));
+      }
     }
     if (n < wanted) break;
   }
