@@ -356,6 +356,9 @@ class MpiBackend final : public WorkerBackend {
   // that the termination reporter can say which).
   static bool Busy(int rank) { return TheSession().activity[rank].busy.load(); }
 
+  // ReceiveOne receives and handles a message from any worker rank if one has arrived
+  // (true), without waiting.
+  absl::StatusOr<bool> ReceiveOne(std::vector<WorkerEvent>& events);
   // Pump receives what has arrived until it makes an event, or `deadline` passes.
   absl::Status Pump(absl::Time deadline, std::vector<WorkerEvent>& events);
   // Handle acts on one message from a worker rank.
@@ -429,14 +432,8 @@ absl::Status MpiBackend::AwaitStart(MPI_Request* request) {
                            [](const Rank& rank) { return rank.ready.has_value(); })) {
       return absl::OkStatus();
     }
-    MPI_Status status;
-    ASSIGN_OR_RETURN(const bool arrived, Fatal(Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, status)));
-    if (arrived) {
-      Received message;
-      RETURN_IF_ERROR(Fatal(ReceiveProbed(status, options_.max_message_bytes, message)));
-      RETURN_IF_ERROR(Handle(message, events));
-      continue;
-    }
+    ASSIGN_OR_RETURN(const bool arrived, ReceiveOne(events));
+    if (arrived) continue;
     absl::Time check = absl::InfiniteFuture();
     const absl::Time now = absl::Now();
     for (int rank = 1; rank < static_cast<int>(ranks_.size()); ++rank) {
@@ -492,17 +489,21 @@ std::string MpiBackend::Kill(int slot, absl::string_view why) {
   return "";
 }
 
+absl::StatusOr<bool> MpiBackend::ReceiveOne(std::vector<WorkerEvent>& events) {
+  MPI_Status status;
+  ASSIGN_OR_RETURN(const bool arrived, Fatal(Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, status)));
+  if (!arrived) return false;
+  Received message;
+  RETURN_IF_ERROR(Fatal(ReceiveProbed(status, options_.max_message_bytes, message)));
+  RETURN_IF_ERROR(Handle(message, events));
+  return true;
+}
+
 absl::Status MpiBackend::Pump(absl::Time deadline, std::vector<WorkerEvent>& events) {
   PollPause pause;
   while (true) {
-    MPI_Status status;
-    ASSIGN_OR_RETURN(const bool arrived, Fatal(Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, status)));
-    if (arrived) {
-      Received message;
-      RETURN_IF_ERROR(Fatal(ReceiveProbed(status, options_.max_message_bytes, message)));
-      RETURN_IF_ERROR(Handle(message, events));
-      continue;  // Take whatever else has arrived before returning.
-    }
+    ASSIGN_OR_RETURN(const bool arrived, ReceiveOne(events));
+    if (arrived) continue;  // Take whatever else has arrived before returning.
     if (!events.empty() || !pause.Wait(deadline)) return absl::OkStatus();
   }
 }
