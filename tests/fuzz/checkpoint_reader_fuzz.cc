@@ -13,6 +13,8 @@
 //   task already recorded is DataLoss naming both records;
 // - the file cut at any of the records' bounds, or inside one, holds exactly the records that
 //   end before the cut (never more), or is InvalidArgument if the cut is inside the header;
+// - protobuf prints nothing while it reads (the reader's answer is its Status, not a log
+//   line on the user's terminal);
 // - an error is InvalidArgument ("not a parsweep checkpoint", and the file does not begin
 //   with a header of this format), FailedPrecondition (a header of another version, named),
 //   or DataLoss naming the damaged header or the record (by number and byte); the file cut
@@ -20,6 +22,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +34,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/stubs/logging.h"
 #include "proto/checkpoint.pb.h"
 #include "runtime/base/fingerprint.h"
 #include "runtime/sweep/checkpoint_format.h"
@@ -47,6 +51,20 @@ constexpr char kChecksumKey = 0x79;
 constexpr size_t kChecksumBytes = 9;
 // Protobuf writes a message's size in at most 5 varint bytes; the reader refuses longer ones.
 constexpr size_t kMaxSizeBytes = 5;
+
+[[noreturn]] void FailOnLog(google::protobuf::LogLevel level, const char* file, int line,
+                            const std::string& message) {
+  FUZZ_CHECK(false) << "protobuf printed " << file << ":" << line << ": " << message;
+  std::abort();  // Not reached: FUZZ_CHECK(false) aborts.
+}
+
+// Read is ParseCheckpoint(bytes), failing if protobuf logs anything meanwhile.
+absl::StatusOr<CheckpointContents> Read(absl::string_view bytes) {
+  google::protobuf::LogHandler* const previous = google::protobuf::SetLogHandler(&FailOnLog);
+  absl::StatusOr<CheckpointContents> contents = ParseCheckpoint(bytes);
+  google::protobuf::SetLogHandler(previous);
+  return contents;
+}
 
 // Frame: where one size-delimited message lies in the file.
 struct Frame {
@@ -187,7 +205,7 @@ void CheckTruncations(absl::string_view bytes, const CheckpointContents& content
   }
   for (const size_t cut : cuts) {
     if (cut >= bytes.size()) continue;
-    const absl::StatusOr<CheckpointContents> part = ParseCheckpoint(bytes.substr(0, cut));
+    const absl::StatusOr<CheckpointContents> part = Read(bytes.substr(0, cut));
     if (cut < frames[0].end) {
       FUZZ_CHECK(part.status().code() == absl::StatusCode::kInvalidArgument)
           << "the file cut inside its header (at byte " << cut << "): " << part.status();
@@ -210,7 +228,7 @@ void CheckExtended(absl::string_view intact, const CheckpointContents& contents)
   const std::vector<CheckpointRecord>& records = contents.records;
   for (const size_t zeros : {size_t{1}, size_t{100}}) {
     const absl::StatusOr<CheckpointContents> zeroed =
-        ParseCheckpoint(absl::StrCat(intact, std::string(zeros, '\0')));
+        Read(absl::StrCat(intact, std::string(zeros, '\0')));
     FUZZ_CHECK(zeroed.ok() && SameRecords(zeroed->records, records, records.size()) &&
                zeroed->torn_bytes == zeros)
         << zeros << " zero bytes after the intact records: " << zeroed.status();
@@ -225,15 +243,14 @@ void CheckExtended(absl::string_view intact, const CheckpointContents& contents)
     want.emplace_back().set_task_index(task);
     want.back().set_partial("appended");
     const absl::StatusOr<CheckpointContents> appended =
-        ParseCheckpoint(absl::StrCat(intact, EncodeCheckpointRecord(task, "appended")));
+        Read(absl::StrCat(intact, EncodeCheckpointRecord(task, "appended")));
     FUZZ_CHECK(appended.ok() && SameRecords(appended->records, want, want.size()) &&
                appended->torn_bytes == 0)
         << "a record for task " << task << " appended: " << appended.status();
   }
   if (!records.empty()) {
     const absl::Status again =
-        ParseCheckpoint(absl::StrCat(intact, EncodeCheckpointRecord(records[0].task_index(), "")))
-            .status();
+        Read(absl::StrCat(intact, EncodeCheckpointRecord(records[0].task_index(), ""))).status();
     FUZZ_CHECK(again.code() == absl::StatusCode::kDataLoss &&
                absl::StrContains(again.message(),
                                  absl::StrCat("records 1 and ", records.size() + 1,
@@ -271,7 +288,7 @@ void CheckAccepted(absl::string_view bytes, const CheckpointContents& contents) 
         << "record " << i + 1 << " is for task " << record.task_index() << " again";
     encoded += record_bytes;
   }
-  const absl::StatusOr<CheckpointContents> reread = ParseCheckpoint(encoded);
+  const absl::StatusOr<CheckpointContents> reread = Read(encoded);
   FUZZ_CHECK(reread.ok() &&
              Canonical(reread->header).SerializeAsString() ==
                  Canonical(header).SerializeAsString() &&
@@ -293,7 +310,7 @@ std::optional<Frame> CheckDamagedRecord(absl::string_view bytes, size_t number, 
   FUZZ_CHECK(frames && (at == 0 || frames->back().end == at))
       << "record " << number << " does not begin at byte " << at;
   const size_t start = frames->back().end;
-  const absl::StatusOr<CheckpointContents> before = ParseCheckpoint(bytes.substr(0, start));
+  const absl::StatusOr<CheckpointContents> before = Read(bytes.substr(0, start));
   FUZZ_CHECK(before.ok() && before->records.size() == number - 1 && before->torn_bytes == 0)
       << "the file cut where record " << number << " begins (byte " << start
       << "): " << before.status();
@@ -331,8 +348,7 @@ void CheckDataLoss(absl::string_view bytes, const absl::Status& status) {
     CheckpointRecord record;
     FUZZ_CHECK(frame && IntactRecord(Body(bytes, *frame), record) && record.task_index() == task)
         << status;
-    const absl::StatusOr<CheckpointContents> before =
-        ParseCheckpoint(bytes.substr(0, frame->start));
+    const absl::StatusOr<CheckpointContents> before = Read(bytes.substr(0, frame->start));
     FUZZ_CHECK(other >= 1 && other < number && before->records[other - 1].task_index() == task)
         << status;
   } else {
@@ -368,7 +384,7 @@ void CheckRefused(absl::string_view bytes, const absl::Status& status) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view bytes(reinterpret_cast<const char*>(data), size);
-  const absl::StatusOr<parsweep::CheckpointContents> contents = parsweep::ParseCheckpoint(bytes);
+  const absl::StatusOr<parsweep::CheckpointContents> contents = parsweep::Read(bytes);
   if (contents.ok()) {
     parsweep::CheckAccepted(bytes, *contents);
   } else {
