@@ -1,5 +1,6 @@
 #include "runtime/sweep/checkpoint_format.h"
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -244,6 +245,38 @@ TEST(CheckpointFormatTest, NoDamagedHeaderIsAccepted) {
       bytes[byte] ^= static_cast<char>(1 << bit);
       EXPECT_FALSE(ParseCheckpoint(bytes).ok()) << "byte " << byte << " bit " << bit;
     }
+  }
+}
+
+// A kernel name damaged into bytes that are not UTF-8 is a damaged header like any other, and
+// nothing is printed: were the name a proto3 `string`, protobuf would refuse to parse the
+// header (so the file would be "not a checkpoint") and log its own error on stderr.
+TEST(CheckpointFormatTest, AKernelNameThatIsNoLongerUtf8IsADamagedHeader) {
+  const std::string header = EncodeCheckpointHeader(Header(10));
+  const std::string kernel = "parzen_hypercube";
+  const size_t name = header.find(kernel);
+  ASSERT_NE(name, std::string::npos);
+  for (size_t byte = name; byte < name + kernel.size(); ++byte) {
+    std::string bytes = header;
+    bytes[byte] ^= '\x80';
+    testing::internal::CaptureStderr();
+    const absl::Status status = ParseCheckpoint(bytes).status();
+    const std::string printed = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << "byte " << byte << ": " << status;
+    EXPECT_THAT(status.message(), HasSubstr("header is damaged"));
+    EXPECT_EQ(printed, "") << "byte " << byte;
+  }
+  // Its format damaged so: not a checkpoint, and still nothing printed.
+  const size_t format = header.find(kCheckpointFormat);
+  ASSERT_NE(format, std::string::npos);
+  for (size_t byte = format; byte < format + std::strlen(kCheckpointFormat); ++byte) {
+    std::string bytes = header;
+    bytes[byte] ^= '\x80';
+    testing::internal::CaptureStderr();
+    const absl::Status status = ParseCheckpoint(bytes).status();
+    EXPECT_EQ(testing::internal::GetCapturedStderr(), "") << "byte " << byte;
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument)
+        << "byte " << byte << ": " << status;
   }
 }
 
