@@ -21,6 +21,7 @@ namespace parsweep {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr uint64_t k64GiB = uint64_t{64} << 30;
@@ -100,6 +101,24 @@ INSTANTIATE_TEST_SUITE_P(DataAndPoints, BadDataTest, testing::Values("--data", "
                          [](const testing::TestParamInfo<const char*>& info) {
                            return std::string(info.param + 2);
                          });
+
+// A data file whose name is not UTF-8 (Linux allows any bytes) cannot travel in a sweep's
+// spec, a protobuf: it is refused with a clear message, on every executor, rather than
+// garbled on its way to the workers with protobuf's complaints on stderr.
+TEST(BadPathTest, ADataFileWhoseNameIsNotUtf8IsRefusedClearly) {
+  const std::string path = WriteTestFile("samples\xff.csv", "0.1,0.2\n-0.3,0.4\n");
+  for (const std::vector<std::string>& executor :
+       {std::vector<std::string>{"--executor=serial"},
+        std::vector<std::string>{"--executor=process", "--start_method=spawn"}}) {
+    std::vector<std::string> args = executor;
+    args.push_back("--data=" + path);
+    const ToolOutcome outcome = RunSweepTool(args);
+    EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);
+    EXPECT_THAT(outcome.err, HasSubstr("samples\\xff.csv' is not UTF-8, which a sweep's spec "
+                                       "must be to reach its workers"));
+    EXPECT_THAT(outcome.err, Not(HasSubstr("libprotobuf")));
+  }
+}
 
 TEST(GoodStreamsTest, AFifoOfSamplesGivesWhatTheFileGives) {
   const std::string samples = "x,y\n0.1,0.2\n-0.3,0.4\n0.5,-0.6\n2,2\n";

@@ -9,14 +9,26 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/base/number_text.h"
 #include "runtime/base/status_macros.h"
+#include "runtime/base/utf8.h"
 #include "runtime/sweep/memory_estimate.h"
 #include "runtime/sweep/window_precision.h"
 
 namespace parsweep {
 namespace {
+
+// The spec travels to workers as a protobuf, whose string fields must be UTF-8: a data file
+// whose path is not would reach them garbled (and protobuf would complain on stderr).
+absl::Status ValidateDataPath(const SweepSpec& spec) {
+  if (!spec.data().has_file() || IsValidUtf8(spec.data().file().path())) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("the data file's path '", absl::CHexEscape(spec.data().file().path()),
+                   "' is not UTF-8, which a sweep's spec must be to reach its workers: rename "
+                   "the file, or link to it under a UTF-8 name"));
+}
 
 absl::Status ValidateWidths(const SweepSpec& spec) {
   if (spec.widths_size() == 0) return absl::InvalidArgumentError("the sweep has no widths");
@@ -164,6 +176,7 @@ absl::StatusOr<Matrix> BuildPoints(SweepSpec& spec, size_t dims) {
 
 absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Create(SweepSpec spec, Options options) {
   // Cheap checks first, so a typo does not cost generating or reading the data.
+  RETURN_IF_ERROR(ValidateDataPath(spec));
   RETURN_IF_ERROR(ValidateWidths(spec));
   ASSIGN_OR_RETURN(std::unique_ptr<Kernel> kernel,
                    Registry<Kernel>::Global().Create(spec.kernel()));
