@@ -1,28 +1,30 @@
 // What the reliability work costs, measured side by side with the same work without it, so
 // that the ratio is the cost (docs/BENCHMARKS.md, "Reliability"):
 //
-//   BM_Liveness/<n>/<heartbeats>   a whole sweep on process:2 (fork), the tutorial's 100
+//   BM_Liveness/<n>/<liveness>     a whole sweep on process:2 (fork), the tutorial's 100
 //                                  widths in [1.0, 1.2], fused hypercube, n = 1e4 split by
-//                                  widths or n = 1e7 split by samples; heartbeats 0: no
-//                                  heartbeat thread and no deadline (heartbeat_timeout and
-//                                  task_timeout inf), 1: the defaults (5 s, 1 h).
-//   BM_Generate/<n>/<track>        drawing n 2-D Gaussian samples, without and with noting
-//                                  their largest magnitude (the window-precision check's
-//                                  input, found while drawing).
-//   BM_ReadNpy/<track>             reading a 1e7 x 2 .npy file (page cache), without and
-//                                  with noting the largest magnitude.
+//                                  widths or n = 1e7 split by samples; liveness 0: none
+//                                  (heartbeat_timeout and task_timeout inf), 1: the task
+//                                  timeout only, 2: the defaults (heartbeats, 5 s; 1 h).
+//   BM_ReadNpy                     reading a 1e7 x 2 .npy file (page cache) with the reader:
+//                                  header, sizes, finiteness and the largest magnitude.
+//   BM_ReadFileFloor               the same file's bytes read(2) into memory in the reader's
+//                                  64 KiB pieces and nothing else: what reading costs at least.
 //   BM_CallerChecks/<n>            what Sweep::Create checks besides loading: the memory
 //                                  estimate and the window-precision warning.
 //
 // Run (random interleaving, so drift on a noisy machine falls on both sides alike):
 //   bazel run -c opt //tests:reliability_benchmark -- --benchmark_repetitions=9
 //     --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "benchmark/benchmark.h"
 #include "runtime/data/gaussian.h"
@@ -51,7 +53,9 @@ const Matrix& Samples(uint64_t n) {
   return it->second;
 }
 
-SweepSpec TutorialSpec(uint64_t n, bool heartbeats) {
+// liveness: 0 none (both timeouts inf), 1 the task timeout only (no heartbeat thread), 2 the
+// defaults (heartbeats every 0.5 s from a thread in each worker, and the task timeout).
+SweepSpec TutorialSpec(uint64_t n, int liveness) {
   SweepSpec spec;
   spec.mutable_kernel()->set_name("parzen_hypercube");
   for (int i = 0; i < 100; ++i) spec.add_widths(1.0 + 0.2 * i / 99);
@@ -61,16 +65,14 @@ SweepSpec TutorialSpec(uint64_t n, bool heartbeats) {
   executor.set_workers(2);
   executor.set_split(n > 100000 ? SPLIT_SAMPLES : SPLIT_WIDTHS);
   (*executor.mutable_params())["start_method"] = "fork";
-  if (!heartbeats) {
-    (*executor.mutable_params())["heartbeat_timeout"] = "inf";
-    (*executor.mutable_params())["task_timeout"] = "inf";
-  }
+  if (liveness < 2) (*executor.mutable_params())["heartbeat_timeout"] = "inf";
+  if (liveness < 1) (*executor.mutable_params())["task_timeout"] = "inf";
   return spec;
 }
 
 void BM_Liveness(benchmark::State& state) {
   const uint64_t n = static_cast<uint64_t>(state.range(0));
-  const SweepSpec spec = TutorialSpec(n, state.range(1) != 0);
+  const SweepSpec spec = TutorialSpec(n, static_cast<int>(state.range(1)));
   Dataset data;
   data.samples = Samples(n).Clone();
   absl::StatusOr<std::unique_ptr<Sweep>> sweep = Sweep::FromData(spec, std::move(data));
@@ -93,25 +95,11 @@ void BM_Liveness(benchmark::State& state) {
       break;
     }
   }
-  state.SetLabel(state.range(1) != 0 ? "heartbeats 5s, task timeout 1h" : "no liveness");
+  const char* const labels[] = {"no liveness", "task timeout 1h", "heartbeats 5s, task timeout 1h"};
+  state.SetLabel(labels[state.range(1)]);
 }
 BENCHMARK(BM_Liveness)
-    ->ArgsProduct({{10000, 10000000}, {0, 1}})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-
-void BM_Generate(benchmark::State& state) {
-  const uint64_t n = static_cast<uint64_t>(state.range(0));
-  const bool track = state.range(1) != 0;
-  for (auto _ : state) {
-    double largest = 0;
-    Matrix samples = StandardBivariate().Sample(n, 123, track ? &largest : nullptr);
-    benchmark::DoNotOptimize(samples.data());
-    benchmark::DoNotOptimize(largest);
-  }
-}
-BENCHMARK(BM_Generate)
-    ->ArgsProduct({{10000, 10000000}, {0, 1}})
+    ->ArgsProduct({{10000, 10000000}, {0, 1, 2}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
@@ -146,11 +134,10 @@ const std::string& NpyFile() {
 }
 
 void BM_ReadNpy(benchmark::State& state) {
-  const bool track = state.range(0) != 0;
   const std::string& path = NpyFile();
   for (auto _ : state) {
     double largest = 0;
-    absl::StatusOr<Matrix> matrix = ReadNpyMatrix(path, track ? &largest : nullptr);
+    absl::StatusOr<Matrix> matrix = ReadNpyMatrix(path, &largest);
     if (!matrix.ok()) {
       state.SkipWithError(std::string(matrix.status().message()).c_str());
       break;
@@ -159,7 +146,23 @@ void BM_ReadNpy(benchmark::State& state) {
     benchmark::DoNotOptimize(largest);
   }
 }
-BENCHMARK(BM_ReadNpy)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ReadNpy)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_ReadFileFloor(benchmark::State& state) {
+  const std::string& path = NpyFile();
+  for (auto _ : state) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat info;
+    fstat(fd, &info);
+    const std::unique_ptr<char[]> bytes(new char[static_cast<size_t>(info.st_size)]);
+    char* out = bytes.get();
+    ssize_t n;
+    while ((n = read(fd, out, 64 * 1024)) > 0) out += n;
+    close(fd);
+    benchmark::DoNotOptimize(bytes.get());
+  }
+}
+BENCHMARK(BM_ReadFileFloor)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_CallerChecks(benchmark::State& state) {
   const uint64_t n = static_cast<uint64_t>(state.range(0));

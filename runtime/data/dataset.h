@@ -23,8 +23,10 @@ namespace parsweep {
 struct Dataset {
   Matrix samples;
   std::optional<Gaussian> source;  // Set for generated data.
-  // The largest |coordinate| of the samples, where the loader found it while producing them
-  // (generation does), so that no one needs another pass over them for it.
+  // The largest |coordinate| of the samples, where the loader knows it without another
+  // costly pass over them: the file readers find it as they check each value; generation
+  // scans up to 2^20 values and estimates it from the distribution beyond (within 50%,
+  // erring high).
   std::optional<double> largest_magnitude;
 };
 

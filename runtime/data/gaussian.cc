@@ -1,6 +1,5 @@
 #include "runtime/data/gaussian.h"
 
-#include <algorithm>
 #include <cmath>
 #include <random>
 #include <utility>
@@ -93,17 +92,12 @@ Gaussian::Gaussian(std::vector<double> mean, std::vector<double> covariance,
       cholesky_(std::move(cholesky)),
       diagonal_(diagonal) {}
 
-namespace {
-
-// Draws into `samples`; with kTrack, returns the largest |coordinate| too (else 0), kept
-// apart so that not asking costs nothing.
-template <bool kTrack>
-double Draw(size_t d, const std::vector<double>& mean, const std::vector<double>& cholesky,
-            uint64_t seed, Matrix& samples) {
+Matrix Gaussian::Sample(size_t n, uint64_t seed) const {
+  const size_t d = dims();
+  Matrix samples(n, d);
   std::mt19937_64 engine(seed);
   std::vector<double> z(d + 1);
-  double largest = 0;
-  for (size_t i = 0; i < samples.rows(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < d; j += 2) {
       const auto [a, b] = StandardNormalPair(engine);
       z[j] = a;
@@ -111,23 +105,10 @@ double Draw(size_t d, const std::vector<double>& mean, const std::vector<double>
     }
     double* x = samples.row(i).data();
     for (size_t r = 0; r < d; ++r) {
-      double value = mean[r];
-      for (size_t c = 0; c <= r; ++c) value += cholesky[r * d + c] * z[c];
+      double value = mean_[r];
+      for (size_t c = 0; c <= r; ++c) value += cholesky_[r * d + c] * z[c];
       x[r] = value;
-      if (kTrack) largest = std::max(largest, std::abs(value));
     }
-  }
-  return largest;
-}
-
-}  // namespace
-
-Matrix Gaussian::Sample(size_t n, uint64_t seed, double* largest_magnitude) const {
-  Matrix samples(n, dims());
-  if (largest_magnitude == nullptr) {
-    Draw<false>(dims(), mean_, cholesky_, seed, samples);
-  } else {
-    *largest_magnitude = Draw<true>(dims(), mean_, cholesky_, seed, samples);
   }
   return samples;
 }

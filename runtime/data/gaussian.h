@@ -38,10 +38,8 @@ class Gaussian {
   const std::vector<double>& mean() const { return mean_; }
   const std::vector<double>& covariance() const { return covariance_; }
 
-  // Gaussian::Sample draws n samples, the same ones for the same seed. With
-  // `largest_magnitude`, it also says there the largest |coordinate| it drew, found as it
-  // draws them (no second pass over the samples).
-  Matrix Sample(size_t n, uint64_t seed, double* largest_magnitude = nullptr) const;
+  // Gaussian::Sample draws n samples, the same ones for the same seed.
+  Matrix Sample(size_t n, uint64_t seed) const;
 
   // Gaussian::Density is the probability density at x. Requires x.size() == dims().
   double Density(absl::Span<const double> x) const;

@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/data/data_limits.h"
+#include "runtime/data/value_scan.h"
 
 namespace parsweep {
 namespace {
@@ -183,27 +184,32 @@ absl::StatusOr<Matrix> ReadNpyMatrix(ByteSource& in, double* largest_magnitude) 
   uint64_t read = 0;
   while (read < data_bytes) {
     const size_t wanted = static_cast<size_t>(std::min<uint64_t>(kChunkBytes, data_bytes - read));
-    ASSIGN_OR_RETURN(const size_t n, in.Read(chunk.get(), wanted));
-    read += n;
-    const size_t items = n / layout.item_size;
     const size_t old_size = values.size();
-    values.resize(old_size + items);
+    size_t n;
     if (layout.item_size == 8) {
-      std::memcpy(values.data() + old_size, chunk.get(), items * 8);
+      // float64 is read straight into the values (whole ones: `wanted` is a multiple of 8;
+      // a file that ends inside a value is truncated, reported below).
+      values.resize(old_size + wanted / 8);
+      ASSIGN_OR_RETURN(n, in.Read(reinterpret_cast<char*>(values.data() + old_size), wanted));
+      values.resize(old_size + n / 8);
     } else {
+      ASSIGN_OR_RETURN(n, in.Read(chunk.get(), wanted));
+      const size_t items = n / 4;
+      values.resize(old_size + items);
       for (size_t i = 0; i < items; ++i) {
         float f;
         std::memcpy(&f, chunk.get() + 4 * i, 4);
         values[old_size + i] = f;
       }
     }
-    for (size_t i = old_size; i < values.size() && first_not_finite == count; ++i) {
+    read += n;
+    // One pass checks the values and finds their magnitude; the first bad value is looked
+    // for only where there is one.
+    const ValueScan scan =
+        ScanValues(absl::MakeConstSpan(values.data() + old_size, values.size() - old_size));
+    largest = std::max(largest, scan.largest_magnitude);
+    for (size_t i = old_size; !scan.all_finite && first_not_finite == count; ++i) {
       if (!std::isfinite(values[i])) first_not_finite = i;
-    }
-    if (largest_magnitude != nullptr) {  // The chunk is in cache now.
-      for (size_t i = old_size; i < values.size(); ++i) {
-        largest = std::max(largest, std::abs(values[i]));
-      }
     }
     if (n < wanted) break;
   }

@@ -5,28 +5,13 @@
 #include <limits>
 
 #include "absl/strings/str_format.h"
+#include "runtime/data/value_scan.h"
 
 namespace parsweep {
 
 double LargestMagnitude(ConstMatrixView values) {
-  const double* v = values.data();
-  const size_t size = values.rows() * values.cols();
-  // Four running maxima, so that the compiler can keep them in vector registers (one maxpd
-  // per pair of values) instead of waiting on one maximum per value; `a > m ? a : m` is
-  // false for NaN, which is skipped.
-  double m[4] = {0, 0, 0, 0};
-  size_t i = 0;
-  for (; i + 4 <= size; i += 4) {
-    for (int k = 0; k < 4; ++k) {
-      const double a = std::abs(v[i + k]);
-      m[k] = a > m[k] ? a : m[k];
-    }
-  }
-  for (; i < size; ++i) {
-    const double a = std::abs(v[i]);
-    m[0] = a > m[0] ? a : m[0];
-  }
-  return std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
+  return ScanValues(absl::MakeConstSpan(values.data(), values.rows() * values.cols()))
+      .largest_magnitude;
 }
 
 namespace {
