@@ -16,14 +16,15 @@
 namespace parsweep {
 namespace {
 
-// Up to this many values, generated samples are scanned for their largest magnitude (well
-// under a millisecond); beyond, it is estimated, since a scan would cost about 1% of drawing.
-constexpr uint64_t kMaxScannedValues = uint64_t{1} << 20;
+// Up to this many values, generated samples are scanned for their largest magnitude (a few
+// microseconds), where an estimate could be far off; beyond, it is estimated, for free (a
+// scan would cost about 1% of drawing them).
+constexpr uint64_t kMaxScannedValues = uint64_t{1} << 12;
 
 // The largest |coordinate| that n draws of `gaussian` reach, estimated from its parameters:
 // over each coordinate, |mean| plus the expected largest of n standard normals, about
-// sqrt(2 ln 2n), and one standard deviation more. For the n it is used for (over 2^20
-// values) it is within 50% of the samples' own, which is all the window-precision
+// sqrt(2 ln 2n), and one standard deviation more. For the n it is used for (over 2^12
+// values) it is within a factor of 2 of the samples' own, which is all the window-precision
 // check needs (it counts binary orders of magnitude); it errs high, so it may warn where the
 // data would just pass, never the other way round unless a draw lies beyond
 // sqrt(2 ln 2n) + 1 standard deviations.

@@ -25,8 +25,8 @@ struct Dataset {
   std::optional<Gaussian> source;  // Set for generated data.
   // The largest |coordinate| of the samples, where the loader knows it without another
   // costly pass over them: the file readers find it as they check each value; generation
-  // scans up to 2^20 values and estimates it from the distribution beyond (within 50%,
-  // erring high).
+  // scans up to 2^12 values and estimates it from the distribution beyond (within a factor
+  // of 2, erring high).
   std::optional<double> largest_magnitude;
 };
 

@@ -1,6 +1,6 @@
 // LoadDataset says how large the samples' coordinates get without a costly pass over them: a
-// file's and small generated data's exactly, large generated data's estimated within 50%,
-// erring high.
+// file's and small generated data's exactly, larger generated data's estimated within a
+// factor of 2, erring high.
 #include "runtime/data/dataset.h"
 
 #include <cmath>
@@ -38,11 +38,11 @@ TEST(LoadDatasetTest, GeneratedDataKnowsItsLargestMagnitudeOrEstimatesItHigh) {
     ASSERT_TRUE(data.ok()) << data.status();
     ASSERT_TRUE(data->largest_magnitude.has_value());
     const double actual = TrueLargest(data->samples);
-    if (c.n * c.mean.size() <= (uint64_t{1} << 20)) {
+    if (c.n * c.mean.size() <= (uint64_t{1} << 12)) {
       EXPECT_EQ(*data->largest_magnitude, actual) << c.n;  // Scanned.
     } else {
       EXPECT_GE(*data->largest_magnitude, actual) << c.n;  // Estimated.
-      EXPECT_LE(*data->largest_magnitude, 1.5 * actual) << c.n;
+      EXPECT_LE(*data->largest_magnitude, 2 * actual) << c.n;
     }
   }
 }

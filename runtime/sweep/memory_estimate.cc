@@ -119,6 +119,8 @@ absl::Status CheckSweepMemory(const SweepSize& size, const AvailableMemory& avai
 }
 
 absl::Status CheckSweepMemory(const SweepSize& size) {
+  // A sweep this small fits wherever the process got this far: spare it reading /proc.
+  if (EstimateSweepMemory(size).total_bytes <= kAlwaysFitsBytes) return absl::OkStatus();
   return CheckSweepMemory(size, ReadAvailableMemory());
 }
 
