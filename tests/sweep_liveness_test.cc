@@ -25,15 +25,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// The children of `parent`, from /proc (the tool's workers).
-std::vector<pid_t> ChildrenOf(pid_t parent) {
-  std::vector<pid_t> children;
-  std::ifstream tasks(absl::StrCat("/proc/", parent, "/task/", parent, "/children"));
-  pid_t pid;
-  while (tasks >> pid) children.push_back(pid);
-  return children;
-}
-
 // The CPU time `pid` has used, from /proc/<pid>/stat (utime + stime, in clock ticks);
 // -1 if it cannot be read.
 int64_t CpuTicksOf(pid_t pid) {

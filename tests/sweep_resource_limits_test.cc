@@ -24,10 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -83,23 +80,6 @@ void RefuseFork() {
 #endif
 }
 
-// ChildrenOfThisProcess lists this process's children from /proc (live ones too).
-std::vector<pid_t> ChildrenOfThisProcess() {
-  std::vector<pid_t> children;
-  const std::string path = absl::StrCat("/proc/self/task/", getpid(), "/children");
-  FILE* file = std::fopen(path.c_str(), "r");
-  if (file == nullptr) return children;
-  char buffer[4096];
-  const size_t n = std::fread(buffer, 1, sizeof(buffer) - 1, file);
-  std::fclose(file);
-  for (absl::string_view word :
-       absl::StrSplit(absl::string_view(buffer, n), ' ', absl::SkipWhitespace())) {
-    pid_t pid = 0;
-    if (absl::SimpleAtoi(word, &pid)) children.push_back(pid);
-  }
-  return children;
-}
-
 // LeftBehind reaps and returns the processes the tool left behind: this process is their
 // subreaper (see the fixture), so they become its children when the tool exits. Ones still
 // running after a few seconds are killed.
@@ -115,7 +95,7 @@ std::vector<pid_t> LeftBehind() {
     } else if (absl::Now() < deadline) {
       absl::SleepFor(absl::Milliseconds(10));  // A child that PR_SET_PDEATHSIG is killing.
     } else {
-      for (pid_t running : ChildrenOfThisProcess()) kill(running, SIGKILL);
+      for (pid_t running : ChildrenOf(getpid())) kill(running, SIGKILL);
     }
   }
 }

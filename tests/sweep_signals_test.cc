@@ -18,23 +18,10 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/sweep_tool_process.h"
 
 namespace parsweep {
 namespace {
-
-std::string SweepBinary() {
-  return std::string(std::getenv("TEST_SRCDIR")) + "/parsweep/tools/sweep";
-}
-
-// The children of `parent`, from /proc/<pid>/stat (field 4 is the parent's pid).
-std::vector<pid_t> ChildrenOf(pid_t parent) {
-  std::vector<pid_t> children;
-  std::ifstream tasks("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) +
-                      "/children");
-  pid_t pid;
-  while (tasks >> pid) children.push_back(pid);
-  return children;
-}
 
 // The threads of `pid`, from /proc/<pid>/status; 0 if it cannot be read.
 int ThreadsOf(pid_t pid) {

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -171,6 +172,14 @@ ToolOutcome SweepToolProcess::Finish(absl::Duration timeout) {
   absl::StrAppend(&outcome.err, "\n[the test killed the tool: it did not finish within ",
                   absl::FormatDuration(timeout), "]\n");
   return outcome;
+}
+
+std::vector<pid_t> ChildrenOf(pid_t parent) {
+  std::vector<pid_t> children;
+  std::ifstream tasks(absl::StrCat("/proc/", parent, "/task/", parent, "/children"));
+  pid_t pid;
+  while (tasks >> pid) children.push_back(pid);
+  return children;
 }
 
 ToolOutcome RunSweepTool(const std::vector<std::string>& args, const std::vector<std::string>& env,

@@ -71,6 +71,10 @@ class SweepToolProcess {
   int err_fd_ = -1;
 };
 
+// ChildrenOf lists the child processes of `parent` (the tool's workers, or a test's own
+// children), from /proc/<parent>/task/<parent>/children; empty if it cannot be read.
+std::vector<pid_t> ChildrenOf(pid_t parent);
+
 // RunSweepTool runs the tool to the end: SweepToolProcess(args, env).Finish(timeout).
 ToolOutcome RunSweepTool(const std::vector<std::string>& args,
                          const std::vector<std::string>& env = {},
