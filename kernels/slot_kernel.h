@@ -4,8 +4,8 @@
 // merged in task order by the runtime). A kernel derived from it writes only what it adds up
 // (AccumulateSlots) and how a total becomes a density (Density).
 //
-// A sample at the point itself adds exactly 1 to its slot (a count of one, exp(0)), which
-// gives every SlotKernel a leave-one-out density: Density(total - 1, n - 1, ...).
+// A sample at the point itself adds exactly 1 to its slot (a count of one), which gives
+// every SlotKernel a leave-one-out density: Density(total - 1, n - 1, ...).
 //
 // Example:
 //   class ParzenBall : public SlotKernel<uint64_t> {
@@ -17,6 +17,7 @@
 #ifndef PARSWEEP_KERNELS_SLOT_KERNEL_H_
 #define PARSWEEP_KERNELS_SLOT_KERNEL_H_
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -28,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "runtime/base/status_macros.h"
 #include "runtime/plugin/kernel.h"
 
 namespace parsweep {
@@ -130,12 +132,19 @@ class SlotKernel : public Kernel {
     return absl::OkStatus();
   }
 
-  // The held-out sample's own contribution is exactly 1; take it away before normalising,
-  // where a count stays exact.
-  absl::StatusOr<double> LeaveOneOutDensity(const WidthResult& at_sample, uint64_t n,
-                                            size_t dims) const override {
-    const double total = std::is_integral_v<T> ? at_sample.count() : at_sample.sum();
-    return Density(total - 1, n - 1, dims, at_sample.width());
+  // The held-out sample's own contribution is exactly 1 (a count of one): take it away
+  // before normalising over n - 1 samples, where a count stays exact.
+  absl::Status EstimateHeldOut(const Partial& total, uint64_t n, size_t dims,
+                               absl::Span<const double> widths,
+                               absl::Span<WidthResult> results) const override {
+    RETURN_IF_ERROR(Estimate(total, n, dims, widths, results));
+    for (WidthResult& result : results) {
+      const double others = (std::is_integral_v<T> ? result.count() : result.sum()) - 1;
+      const double density = n > 1 ? Density(others, n - 1, dims, result.width()) : 0.0;
+      result.set_density(density);
+      result.set_log_density(std::log(density));
+    }
+    return absl::OkStatus();
   }
 };
 

@@ -75,12 +75,15 @@ class ParzenHypercube : public SlotKernel<uint64_t> {
   }
 
   // Scott's and Silverman's rules give a Gaussian kernel's bandwidth; the window width
-  // with the same asymptotic bias-variance balance is the ratio of the kernels' canonical
-  // bandwidths (R(K) / mu2(K)^2)^(1/5): for the unit-width box, R = 1 and mu2 = 1/12, so
-  // 144^(1/5); for the Gaussian, (2 sqrt(pi))^(-1/5). Per coordinate, as the box is a
-  // product of intervals.
-  double GaussianEquivalentWidth(double gaussian_bandwidth) const override {
-    return std::pow(288.0 * std::sqrt(kPi), 0.2) * gaussian_bandwidth;
+  // with the same asymptotic bias-variance balance in d dimensions is
+  // (R(K) mu2(G)^2 / (R(G) mu2(K)^2))^(1/(d+4)) for the product kernels K (the unit cube:
+  // R = 1, mu2 = 1/12 per coordinate) and G (the standard Gaussian: R = (2 sqrt(pi))^-d,
+  // mu2 = 1): (144 (2 sqrt(pi))^d)^(1/(d+4)), 3.4801 in 1-D, rising to 2 sqrt(pi) = 3.5449
+  // as d grows. docs/NUMERICS.md derives it.
+  double GaussianEquivalentWidth(double gaussian_bandwidth, size_t dims) const override {
+    const double d = static_cast<double>(dims);
+    return std::pow(144.0 * std::pow(2.0 * std::sqrt(kPi), d), 1.0 / (d + 4.0)) *
+           gaussian_bandwidth;
   }
 
   // E[k / (n h^d)] = P(sample in the window) / h^d.

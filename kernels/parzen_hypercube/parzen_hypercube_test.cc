@@ -124,9 +124,13 @@ TEST(ParzenHypercubeTest, DensityDividesByWidthToTheDimension) {
   EXPECT_DOUBLE_EQ(Density(*kernel, 40, 1000, 3, 0.5), 40.0 / (1000 * 0.125));
 }
 
-// (288 sqrt(pi))^(1/5) = 3.4801141139..., the box's canonical bandwidth over the Gaussian's.
-TEST(ParzenHypercubeTest, GaussianEquivalentWidthIsTheCanonicalBandwidthRatio) {
-  EXPECT_NEAR(MakeKernel()->GaussianEquivalentWidth(0.5), 0.5 * 3.480114113944532, 1e-14);
+// (144 (2 sqrt(pi))^d)^(1/(d+4)): the box's AMISE-optimal side over the Gaussian's
+// bandwidth in d dimensions (values from Python's math module).
+TEST(ParzenHypercubeTest, GaussianEquivalentWidthIsTheCanonicalBandwidthRatioInDDimensions) {
+  const std::unique_ptr<Kernel> kernel = MakeKernel();
+  EXPECT_NEAR(kernel->GaussianEquivalentWidth(0.5, 1), 0.5 * 3.480114113944532, 1e-14);
+  EXPECT_NEAR(kernel->GaussianEquivalentWidth(0.5, 2), 0.5 * 3.4908302122502475, 1e-14);
+  EXPECT_NEAR(kernel->GaussianEquivalentWidth(0.5, 3), 0.5 * 3.4985047647619476, 1e-14);
 }
 
 TEST(ParzenHypercubeTest, RejectsAnUnknownAlgorithm) {

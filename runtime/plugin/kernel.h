@@ -95,20 +95,37 @@ class Kernel {
                                 absl::Span<const double> widths,
                                 absl::Span<WidthResult> results) const = 0;
 
-  // Kernel::LeaveOneOutDensity is the density at a sample from the other n - 1 samples,
-  // given `at_sample`, this kernel's result at that sample from all `n` (for leave-one-out
-  // cross-validation). Unimplemented where the kernel has no such form.
-  virtual absl::StatusOr<double> LeaveOneOutDensity(const WidthResult& at_sample, uint64_t n,
-                                                    size_t dims) const {
-    return absl::UnimplementedError("this kernel has no leave-one-out density");
+  // Kernel::EstimateHeldOut is Estimate for a held-out sweep (SweepSpec.held_out): each
+  // point is one of the n samples, and its estimates are from the other n - 1, leaving out
+  // exactly one sample at distance zero from the point (the point's own sample; identical
+  // copies of it still count). It sets `density` and `log_density`, whose log must stay
+  // exact where the density underflows. Unimplemented where the kernel has no such form.
+  virtual absl::Status EstimateHeldOut(const Partial& total, uint64_t n, size_t dims,
+                                       absl::Span<const double> widths,
+                                       absl::Span<WidthResult> results) const {
+    return absl::UnimplementedError("this kernel has no leave-one-out estimate");
   }
+
+  // Kernel::IsolatedSampleText completes "at width h, K samples ..." for a held-out estimate
+  // of zero (log density -infinity), in the kernel's own words: the hypercube's "have no
+  // other sample in their window".
+  virtual std::string IsolatedSampleText() const { return "have a leave-one-out density of zero"; }
+
+  // Kernel::SampleBlock: the planner cuts a cell's samples only at multiples of this many
+  // samples (and at n). A kernel whose floating-point partials add up in fixed blocks of
+  // samples declares its block here, so that every plan gives the same bits. 1: anywhere.
+  virtual uint64_t SampleBlock() const { return 1; }
+
+  // Kernel::ExpectedDensityNote says in one sentence what the expected column is for this
+  // kernel (how ExpectedDensity computes it), for the report's footer; empty if none.
+  virtual std::string ExpectedDensityNote() const { return ""; }
 
   // Kernel::GaussianEquivalentWidth converts a Gaussian kernel's bandwidth (the standard
   // deviation that Scott's and Silverman's rules give) into this kernel's width with the
   // same asymptotic bias-variance balance: the ratio of the kernels' canonical bandwidths
   // (R(K) / mu2(K)^2)^(1/5) (Marron and Nolan, 1988). The default is the Gaussian kernel's
   // own: the argument.
-  virtual double GaussianEquivalentWidth(double gaussian_bandwidth) const {
+  virtual double GaussianEquivalentWidth(double gaussian_bandwidth, size_t dims) const {
     return gaussian_bandwidth;
   }
 

@@ -36,10 +36,8 @@ absl::StatusOr<Selection> LeaveOneOut(const Sweep& sweep, Executor& executor) {
   spec.clear_grid();
   spec.mutable_executor()->set_split(SPLIT_WIDTHS);
   spec.mutable_executor()->set_chunk(0);
-  for (uint64_t k = 0; k < m; ++k) {
-    const uint64_t i = k * n / m;  // Spread evenly through the data.
-    *spec.add_points()->mutable_coords() = {samples.row(i).begin(), samples.row(i).end()};
-  }
+  HeldOut& held_out = *spec.mutable_held_out();
+  for (uint64_t k = 0; k < m; ++k) held_out.add_rows(k * n / m);  // Spread evenly.
   // The held-out densities use the very samples of the sweep, borrowed, not copied.
   Dataset data;
   data.samples = Matrix::Borrow(samples.data(), n, d, std::make_shared<int>(0));
@@ -49,7 +47,6 @@ absl::StatusOr<Selection> LeaveOneOut(const Sweep& sweep, Executor& executor) {
                                                           : Sweep::DataOrigin::kGiven));
   ASSIGN_OR_RETURN(Report report, RunSweep(*loo, executor));
 
-  const Kernel& kernel = sweep.kernel();
   const int num_widths = report.spec().widths_size();
   Selection best;
   best.set_method("loo_cv");
@@ -59,13 +56,7 @@ absl::StatusOr<Selection> LeaveOneOut(const Sweep& sweep, Executor& executor) {
     const double h = report.results(w).width();
     double sum = 0;
     for (uint64_t p = 0; p < m; ++p) {
-      const WidthResult& r = report.results(static_cast<int>(p * num_widths + w));
-      ASSIGN_OR_RETURN(const double others, kernel.LeaveOneOutDensity(r, n, d));
-      if (!(others > 0)) {
-        sum = -std::numeric_limits<double>::infinity();
-        break;
-      }
-      sum += std::log(others);
+      sum += report.results(static_cast<int>(p * num_widths + w)).log_density();
     }
     const double score = sum / static_cast<double>(m);
     if (score > best_score) {
@@ -140,8 +131,8 @@ absl::StatusOr<Selection> SelectBandwidth(BandwidthMethod method, const Sweep& s
     return absl::FailedPreconditionError("choosing a width needs at least two samples");
   }
   if (method == BandwidthMethod::kLooCv) return LeaveOneOut(sweep, executor);
-  const double rule =
-      sweep.kernel().GaussianEquivalentWidth(RuleOfThumbBandwidth(sweep.data().samples, method));
+  const double rule = sweep.kernel().GaussianEquivalentWidth(
+      RuleOfThumbBandwidth(sweep.data().samples, method), sweep.dims());
   if (!std::isfinite(rule) || !(rule > 0)) {
     return absl::FailedPreconditionError(
         absl::StrCat(MethodName(method), "'s rule gives no usable width: the samples do not ",

@@ -131,7 +131,7 @@ TEST(RuleSelectionTest, NamesTheNearestSweepWidthAndTheRulesOwn) {
   absl::StatusOr<Selection> scott = SelectBandwidth(BandwidthMethod::kScott, **sweep, **executor);
   ASSERT_TRUE(scott.ok()) << scott.status();
   const double rule = (*sweep)->kernel().GaussianEquivalentWidth(
-      RuleOfThumbBandwidth((*sweep)->data().samples, BandwidthMethod::kScott));
+      RuleOfThumbBandwidth((*sweep)->data().samples, BandwidthMethod::kScott), (*sweep)->dims());
   EXPECT_DOUBLE_EQ(scott->rule_width(), rule);
   for (double w : spec.widths()) {
     EXPECT_LE(std::abs(scott->width() - rule), std::abs(w - rule) + 1e-15);

@@ -92,8 +92,12 @@ absl::Status PartialMerger::Close(uint64_t cell_index, const Task& task, const P
       result.set_width(cell_widths[w]);
     }
   }
-  const absl::Status estimated = sweep_.kernel().Estimate(
-      total, sweep_.samples(), sweep_.dims(), cell_widths, absl::MakeSpan(cell_results));
+  const absl::Status estimated =
+      sweep_.spec().has_held_out()
+          ? sweep_.kernel().EstimateHeldOut(total, sweep_.samples(), sweep_.dims(), cell_widths,
+                                            absl::MakeSpan(cell_results))
+          : sweep_.kernel().Estimate(total, sweep_.samples(), sweep_.dims(), cell_widths,
+                                     absl::MakeSpan(cell_results));
   if (!estimated.ok()) {
     return absl::Status(estimated.code(), absl::StrCat("kernel '", sweep_.spec().kernel().name(),
                                                        "' failed to estimate cell ", cell_index,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -132,7 +133,10 @@ absl::Status ExpandGrid(SweepSpec& spec, size_t dims) {
 
 // PointCount: how many evaluation points `spec` stands for with `dims` dimensions (a grid's
 // product, saturating), before the grid is expanded.
-uint64_t PointCount(const SweepSpec& spec, uint64_t dims) {
+uint64_t PointCount(const SweepSpec& spec, uint64_t dims, uint64_t samples) {
+  if (spec.has_held_out()) {
+    return spec.held_out().rows_size() == 0 ? samples : spec.held_out().rows_size();
+  }
   if (spec.grid_size() == 0) return std::max(spec.points_size(), 1);
   uint64_t total = 1;
   for (uint64_t j = 0; j < dims; ++j) {
@@ -143,7 +147,35 @@ uint64_t PointCount(const SweepSpec& spec, uint64_t dims) {
   return total;
 }
 
-absl::StatusOr<Matrix> BuildPoints(SweepSpec& spec, size_t dims) {
+// The points of a held-out sweep: rows of the samples (all of them when no rows are named),
+// copied into the points; the spec keeps only the row numbers.
+absl::StatusOr<Matrix> HeldOutPoints(const SweepSpec& spec, const Matrix& samples) {
+  if (spec.points_size() > 0 || spec.grid_size() > 0) {
+    return absl::InvalidArgumentError(
+        "a held-out sweep's points are its samples: give no points or grid");
+  }
+  const uint64_t n = samples.rows();
+  const bool all = spec.held_out().rows_size() == 0;
+  const uint64_t count = all ? n : spec.held_out().rows_size();
+  if (count > std::numeric_limits<uint32_t>::max()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(count, " held-out points; at most ", std::numeric_limits<uint32_t>::max()));
+  }
+  Matrix points(count, samples.cols());
+  for (uint64_t p = 0; p < count; ++p) {
+    const uint64_t row = all ? p : spec.held_out().rows(static_cast<int>(p));
+    if (row >= n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("held-out row ", row, " is beyond the ", n, " samples"));
+    }
+    for (size_t j = 0; j < samples.cols(); ++j) points(p, j) = samples(row, j);
+  }
+  return points;
+}
+
+absl::StatusOr<Matrix> BuildPoints(SweepSpec& spec, const Matrix& samples) {
+  const size_t dims = samples.cols();
+  if (spec.has_held_out()) return HeldOutPoints(spec, samples);
   RETURN_IF_ERROR(ExpandGrid(spec, dims));
   if (static_cast<uint64_t>(spec.points_size()) > kMaxPoints) {
     return absl::InvalidArgumentError(
@@ -185,14 +217,16 @@ absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Create(SweepSpec spec, Options opt
     // generating anything.
     const GaussianSource& gaussian = spec.data().gaussian();
     const uint64_t dims = std::max(gaussian.mean_size(), 1);
-    RETURN_IF_ERROR(CheckSweepMemory(SweepSize{gaussian.n(), dims, PointCount(spec, dims),
-                                               static_cast<uint64_t>(spec.widths_size())}));
+    RETURN_IF_ERROR(
+        CheckSweepMemory(SweepSize{gaussian.n(), dims, PointCount(spec, dims, gaussian.n()),
+                                   static_cast<uint64_t>(spec.widths_size())}));
   }
   ASSIGN_OR_RETURN(Dataset data, LoadDataset(spec.data()));
   if (!options.worker && spec.data().has_file()) {  // Its size is known now.
-    RETURN_IF_ERROR(CheckSweepMemory(SweepSize{data.samples.rows(), data.samples.cols(),
-                                               PointCount(spec, data.samples.cols()),
-                                               static_cast<uint64_t>(spec.widths_size())}));
+    RETURN_IF_ERROR(
+        CheckSweepMemory(SweepSize{data.samples.rows(), data.samples.cols(),
+                                   PointCount(spec, data.samples.cols(), data.samples.rows()),
+                                   static_cast<uint64_t>(spec.widths_size())}));
   }
   return Assemble(std::move(spec), std::move(kernel), std::move(data), DataOrigin::kFromSpec,
                   options);
@@ -213,7 +247,7 @@ absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Assemble(SweepSpec spec,
     return absl::InvalidArgumentError("the dataset is empty");
   }
   RETURN_IF_ERROR(ValidateVolumes(spec, data.samples.cols()));
-  ASSIGN_OR_RETURN(Matrix points, BuildPoints(spec, data.samples.cols()));
+  ASSIGN_OR_RETURN(Matrix points, BuildPoints(spec, data.samples));
   // Here the samples, the points and the widths are all known: one pass over the samples,
   // unless their loader found their magnitude as it made them.
   std::vector<std::string> warnings;

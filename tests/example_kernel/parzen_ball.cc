@@ -46,7 +46,7 @@ class ParzenBall : public SlotKernel<uint64_t> {
 
   // As the hypercube's, whose window this is in one dimension: (R(K)/mu2(K)^2)^(1/5) of
   // the uniform over the Gaussian's.
-  double GaussianEquivalentWidth(double gaussian_bandwidth) const override {
+  double GaussianEquivalentWidth(double gaussian_bandwidth, size_t) const override {
     return std::pow(144.0 * 2.0 * std::sqrt(kPi), 0.2) * gaussian_bandwidth;
   }
 };
