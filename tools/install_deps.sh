@@ -4,7 +4,9 @@
 # Benchmark, rsvg-convert (PNG charts), Open MPI (the mpi executor: its library, headers and
 # mpirun); for fuzzing (tests/fuzz/run_fuzzers.sh): clang 14, its libFuzzer and sanitizer
 # runtimes (libclang-rt-14-dev) and llvm-symbolizer (llvm-14, for readable crash stacks);
-# and for CI (.ci/run): Debian's python3 (.ci/count_results.py), git, clang-format, and
+# numpy, scipy and scikit-learn (the tests' independent references: log-sum-exp sums,
+# multivariate normal probabilities, bandwidth rules); and for CI (.ci/run): Debian's
+# python3 (.ci/count_results.py), git, clang-format, and
 # buildifier, pinned, from npm (with nodejs/npm from Debian when npm is missing), installed
 # outside the repository under ${XDG_CACHE_HOME:-$HOME/.cache}/parsweep/.
 # Idempotent: when everything is present it changes nothing and needs no network.
@@ -32,6 +34,9 @@ packages=(
   libclang-rt-14-dev
   llvm-14
   python3
+  python3-numpy
+  python3-scipy
+  python3-sklearn
   git
   clang-format
 )
