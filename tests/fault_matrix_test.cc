@@ -59,7 +59,7 @@ ExecutorSpec SpecOf(const ExecutorCase& c) {
   spec.set_name(c.name);
   spec.set_workers(c.workers);
   spec.set_split(SPLIT_SAMPLES);
-  spec.set_chunk(500);  // 8 tasks of the 4,000 samples, whatever the executor.
+  spec.set_chunk(4096);  // 8 tasks of the 8 * 4096 samples (the Gaussian's blocks).
   if (!c.start_method.empty()) (*spec.mutable_params())["start_method"] = c.start_method;
   if (c.name == "process" || c.name == "mpi") {
     (*spec.mutable_params())["task_timeout"] = kTaskTimeout;
@@ -73,7 +73,7 @@ SweepSpec MakeSpec(const ExecutorSpec& executor) {
   spec.mutable_kernel()->set_name("parzen_gaussian");
   for (int i = 1; i <= 12; ++i) spec.add_widths(i / 10.0);
   GaussianSource& gaussian = *spec.mutable_data()->mutable_gaussian();
-  gaussian.set_n(4000);
+  gaussian.set_n(8 * 4096);
   gaussian.set_seed(5);
   for (double m : {0.0, 0.0}) gaussian.add_mean(m);
   for (double c : {1.0, 0.0, 0.0, 1.0}) gaussian.add_covariance(c);

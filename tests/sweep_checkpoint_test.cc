@@ -43,8 +43,8 @@ std::vector<std::string> Counts() {
   return {"--n=1000000", "--widths=0.01:3:200", "--algorithm=naive", "--chunk=2", "--format=csv"};
 }
 std::vector<std::string> Sums() {
-  return {"--kernel=parzen_gaussian", "--n=1000000",   "--widths=0.1:1:100", "--algorithm=naive",
-          "--split=samples",          "--chunk=10000", "--format=csv"};
+  return {"--kernel=parzen_gaussian", "--n=819200",   "--widths=0.1:1:100", "--algorithm=naive",
+          "--split=samples",          "--chunk=8192", "--format=csv"};
 }
 constexpr size_t kTasks = 100;
 

@@ -1,44 +1,47 @@
 // The Gaussian kernel's two ways to add up sum_i exp(-|x - s_i|^2 / (2 h^2)) for every
-// width: one pass over the samples per width with std::exp (naive), or one pass for all
-// widths with a vector exp (fused). Internal to kernels/parzen_gaussian (the kernel picks
-// one by its `algorithm` parameter); a header of its own so tests can run each
-// instruction-set path of the fused pass.
+// width into a GaussianSums (gaussian_sums.h): one pass over the samples per width with
+// std::exp (naive), or one pass for all widths with a vector exp (fused). Both cut the
+// samples into fixed blocks of kSampleBlock from the first row given, and in each block
+// shift by its smallest positive r^2 (m) before the exp, so a term never underflows unless
+// it is below 2^-1074 of the block's largest; the block's sum then enters the exact
+// accumulator as e^(-m a) * S. Internal to kernels/parzen_gaussian (the kernel picks one by
+// its `algorithm` parameter); a header of its own so tests can run each instruction-set path
+// of the fused pass.
+//
+// The exponent of a term is -(r^2 - m) / (2 h^2), computed as ((r^2 - m) * s1) * s2: for
+// widths whose 2 h^2 is a normal double, s1 = -1 / (2 h^2) and s2 = 1 (one rounding of the
+// product, as before blocks existed); for the others (h below about 1.5e-154, or above
+// 9.5e153) s1 = -1 / h and s2 = 1 / (2 h), so that no factor underflows or overflows: the
+// exponent is right for every normal h. The naive pass divides instead, -(r^2 - m) / (2 h^2),
+// with the same two-factor form where 2 h^2 is not normal.
 //
 // Example:
-//   AddFusedSums(samples.View(), point, widths, absl::MakeSpan(sums));
+//   GaussianSums sums(points.rows(), widths.size());
+//   AddFusedSums(samples.View(), points.View(), widths, sums);
 #ifndef PARSWEEP_KERNELS_PARZEN_GAUSSIAN_FUSED_SUMS_H_
 #define PARSWEEP_KERNELS_PARZEN_GAUSSIAN_FUSED_SUMS_H_
 
 #include "absl/types/span.h"
 #include "kernels/cpu_features.h"
+#include "kernels/parzen_gaussian/gaussian_sums.h"
 #include "runtime/data/matrix.h"
 
 namespace parsweep {
 namespace parzen_gaussian_internal {
 
-// AddNaiveSums and AddFusedSums for a block of points: sums[p * widths.size() + w] for
-// every row p of `points` (points.cols() == samples.cols()); the fused pass computes its
-// per-width scales once for all the points.
+// AddNaiveSums adds to `sums` (points.rows() x widths.size()) the terms of every row of
+// `samples` at every row of `points`, one pass over the samples per width. Requires
+// points.cols() == samples.cols(). Thread-safe.
 void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
-                  absl::Span<double> sums);
+                  GaussianSums& sums);
+
+// AddFusedSums adds the same terms in one pass over each block of samples for all widths:
+// r^2 once per sample, then ExpNonPositive(((r^2 - m) s1_w) s2_w) a vector of widths at a
+// time. It differs from AddNaiveSums only by the exp and the rounding of its argument (see
+// parzen_gaussian_test.cc for the bound). Same requirements; thread-safe; allocates
+// O(widths.size() + kSampleBlock). Both `isa` paths (cpu_features.h) give the same bits.
 void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
-                  absl::Span<double> sums, Isa isa = Isa::kBest);
-
-// AddNaiveSums adds to sums[w] the sum over rows s of `samples`, in row order, of
-// std::exp(-r^2 / max(2 h^2, DBL_MIN)) with r^2 = |point - s|^2 and h = widths[w]: one
-// pass over the samples per width. Requires point.size() == samples.cols() and
-// sums.size() == widths.size(). Thread-safe.
-void AddNaiveSums(ConstMatrixView samples, absl::Span<const double> point,
-                  absl::Span<const double> widths, absl::Span<double> sums);
-
-// AddFusedSums adds the same sums, in the same row order, in one pass over the samples:
-// r^2 once per sample, then ExpNonPositive(r^2 * a_w) with a_w = -1 / max(2 h^2, DBL_MIN)
-// for all widths, a vector of widths at a time. It differs from AddNaiveSums only by the
-// exp and the rounding of its argument (see parzen_gaussian_test.cc for the bound). Same
-// requirements; thread-safe; allocates O(widths.size()). Both `isa` paths (cpu_features.h)
-// give the same bits.
-void AddFusedSums(ConstMatrixView samples, absl::Span<const double> point,
-                  absl::Span<const double> widths, absl::Span<double> sums, Isa isa = Isa::kBest);
+                  GaussianSums& sums, Isa isa = Isa::kBest);
 
 }  // namespace parzen_gaussian_internal
 }  // namespace parsweep

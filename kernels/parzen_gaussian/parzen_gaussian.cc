@@ -2,28 +2,31 @@
 //
 //   p(x) = 1/n sum_i (2 pi)^(-d/2) h^(-d) exp(-|x - s_i|^2 / (2 h^2)).
 //
-// The partial (a SlotKernel<double>: one sum per point and width) is
-// sum_i exp(-|x - s_i|^2 / (2 h^2)); Density multiplies the total by (2 pi)^(-d/2) h^(-d) / n. Its
-// expectation for samples from N(mu, Sigma) is the convolution of two Gaussians, N(x; mu, Sigma +
-// h^2 I).
+// Its expectation for samples from N(mu, Sigma) is the convolution of two Gaussians,
+// N(x; mu, Sigma + h^2 I).
+//
+// The partial (GaussianSums, gaussian_sums.h) holds, per point, the samples at distance
+// zero and, per point and width, an exact accumulator of the other terms
+// exp(-|x - s_i|^2 / (2 h^2)), added in fixed blocks of samples shifted by the block's
+// nearest sample: the sum never underflows where the density is representable, its log is
+// right far below that (log_density), it merges in any order with the same bits (so every
+// plan gives the same result), and a held-out estimate leaves the point's own sample out
+// exactly. docs/NUMERICS.md states the error bounds.
 //
 // Parameter `algorithm`:
-//   fused (default)  one pass over the samples: r^2 = |x - s|^2 once per sample, then
-//                    exp(r^2 * a_w) for every width at once, a_w = -1 / (2 h_w^2)
-//                    precomputed, with a branch-free polynomial exp (vector_exp.h) on
-//                    vectors of widths: 2 per SSE2 vector, 4 per AVX2 vector where the
-//                    CPU has AVX2 (checked at run time; the same operations, so the same
-//                    bits, either way).
-//   naive            one pass over the samples per width, std::exp(-r^2 / (2 h^2)).
-// Both add the terms of a width in sample order. They differ only in exp (each within
-// 1 DBL_EPSILON relative of the true value) and in the rounding of its argument
-// (r^2 * a_w against r^2 / (2 h^2)); parzen_gaussian_test.cc derives the tolerance.
-//
-// A width so small that 2 h^2 underflows is treated as if 2 h^2 were DBL_MIN, so that a
-// sample exactly at x still contributes exp(0) = 1 instead of NaN. The loops are in
-// fused_sums.cc.
+//   fused (default)  one pass over each block of samples: r^2 = |x - s|^2 once per sample,
+//                    then exp(-(r^2 - m) / (2 h^2)) for every width at once, with a
+//                    branch-free polynomial exp (vector_exp.h) on vectors of widths: 2 per
+//                    SSE2 vector, 4 per AVX2 vector where the CPU has AVX2 (checked at run
+//                    time; the same operations, so the same bits, either way).
+//   naive            one pass over the samples per width, std::exp.
+// Both add a block's terms in sample order. They differ only in exp (each within
+// 1 DBL_EPSILON relative of the true value) and in the rounding of its argument;
+// parzen_gaussian_test.cc derives the tolerance. The loops are in fused_sums.cc.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,7 +36,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "kernels/parzen_gaussian/fused_sums.h"
-#include "kernels/slot_kernel.h"
+#include "kernels/parzen_gaussian/gaussian_sums.h"
+#include "kernels/parzen_gaussian/long_accumulator.h"
 #include "runtime/base/math_constants.h"
 #include "runtime/plugin/kernel.h"
 
@@ -42,24 +46,75 @@ namespace {
 
 using parzen_gaussian_internal::AddFusedSums;
 using parzen_gaussian_internal::AddNaiveSums;
+using parzen_gaussian_internal::GaussianSums;
+using parzen_gaussian_internal::kSampleBlock;
+using parzen_gaussian_internal::LongAccumulator;
 
-class ParzenGaussian : public SlotKernel<double> {
+// LogNormalisation is log((2 pi)^(-d/2) h^(-d) / n).
+double LogNormalisation(uint64_t n, size_t dims, double width) {
+  const double d = static_cast<double>(dims);
+  return -0.5 * d * std::log(2.0 * kPi) - d * std::log(width) - std::log(static_cast<double>(n));
+}
+
+// Density is the total times (2 pi)^(-d/2) h^(-d) / n, from the total's mantissa and binary
+// exponent, so that neither the total nor the normalisation has to be a double on its own
+// (h^-d alone overflows for h = 1e-20 in 20-D).
+double Density(const LongAccumulator& total, uint64_t n, size_t dims, double width) {
+  const LongAccumulator::Parts parts = total.Split();
+  if (parts.mantissa == 0.0) return 0.0;
+  const double d = static_cast<double>(dims);
+  int width_exponent = 0;
+  const double width_mantissa = std::frexp(width, &width_exponent);  // In [0.5, 1).
+  const double factor = std::pow(2.0 * kPi, -0.5 * d) * std::pow(width_mantissa, -d) /
+                        static_cast<double>(n) * parts.mantissa;
+  const int64_t exponent = parts.exponent - static_cast<int64_t>(width_exponent) * dims;
+  if (!std::isfinite(factor) || factor == 0.0) {  // Beyond a double's range for huge d.
+    return std::exp(total.Log() + LogNormalisation(n, dims, width));
+  }
+  const int64_t clamped = std::clamp<int64_t>(exponent, -4000, 4000);  // Either way 0 or inf.
+  return std::ldexp(factor, static_cast<int>(clamped));
+}
+
+class ParzenGaussian : public Kernel {
  public:
   explicit ParzenGaussian(KernelAlgorithm algorithm) : algorithm_(algorithm) {}
 
-  absl::Status AccumulateSlots(ConstMatrixView samples, ConstMatrixView points,
-                               absl::Span<const double> widths, Slots& out) const override {
+  std::unique_ptr<Partial> NewPartial(size_t points, size_t widths) const override {
+    return std::make_unique<GaussianSums>(points, widths);
+  }
+
+  // Exact sums: any order of merging gives the same bits.
+  bool MergesInAnyOrder() const override { return true; }
+
+  uint64_t SampleBlock() const override { return kSampleBlock; }
+
+  absl::Status Accumulate(ConstMatrixView samples, ConstMatrixView points,
+                          absl::Span<const double> widths, Partial& partial) const override {
+    auto& sums = static_cast<GaussianSums&>(partial);
     if (algorithm_ == KernelAlgorithm::kNaive) {
-      AddNaiveSums(samples, points, widths, out.values());
+      AddNaiveSums(samples, points, widths, sums);
     } else {
-      AddFusedSums(samples, points, widths, out.values());
+      AddFusedSums(samples, points, widths, sums);
     }
     return absl::OkStatus();
   }
 
-  double Density(double total, uint64_t n, size_t dims, double width) const override {
-    const double d = static_cast<double>(dims);
-    return total / static_cast<double>(n) * std::pow(2.0 * kPi, -0.5 * d) * std::pow(width, -d);
+  absl::Status Estimate(const Partial& total, uint64_t n, size_t dims,
+                        absl::Span<const double> widths,
+                        absl::Span<WidthResult> results) const override {
+    return Describe(total, n, dims, widths, /*leave_out=*/0, results);
+  }
+
+  // The point's own sample is one of its zero-distance samples: leave one of those out.
+  absl::Status EstimateHeldOut(const Partial& total, uint64_t n, size_t dims,
+                               absl::Span<const double> widths,
+                               absl::Span<WidthResult> results) const override {
+    return Describe(total, n, dims, widths, /*leave_out=*/1, results);
+  }
+
+  std::string IsolatedSampleText() const override {
+    return "have a leave-one-out log density of -infinity (their nearest other sample is so "
+           "far, for this width, that the log of its term overflows)";
   }
 
   // E[p] = E[N(x - S; 0, h^2 I)] = N(x; mu, Sigma + h^2 I) for S ~ N(mu, Sigma).
@@ -74,6 +129,38 @@ class ParzenGaussian : public SlotKernel<double> {
   }
 
  private:
+  absl::Status Describe(const Partial& total, uint64_t n, size_t dims,
+                        absl::Span<const double> widths, uint64_t leave_out,
+                        absl::Span<WidthResult> results) const {
+    const auto* sums = dynamic_cast<const GaussianSums*>(&total);
+    if (sums == nullptr || sums->points() * widths.size() != results.size() ||
+        sums->widths() != widths.size()) {
+      return absl::InternalError("estimating from a partial of another kind or shape");
+    }
+    const uint64_t others = n - leave_out;
+    for (size_t p = 0; p < sums->points(); ++p) {
+      if (sums->zeros(p) < leave_out) {
+        return absl::InternalError(absl::StrCat(
+            "a held-out point has no sample at distance zero: it is not one of the samples"));
+      }
+      for (size_t w = 0; w < widths.size(); ++w) {
+        WidthResult& result = results[p * widths.size() + w];
+        const LongAccumulator sum = sums->Total(p, w, leave_out);
+        const LongAccumulator::Parts parts = sum.Split();
+        result.set_sum(std::ldexp(
+            parts.mantissa, static_cast<int>(std::clamp<int64_t>(parts.exponent, -4000, 4000))));
+        if (others == 0) {
+          result.set_density(0.0);
+          result.set_log_density(-std::numeric_limits<double>::infinity());
+          continue;
+        }
+        result.set_density(Density(sum, others, dims, widths[w]));
+        result.set_log_density(sum.Log() + LogNormalisation(others, dims, widths[w]));
+      }
+    }
+    return absl::OkStatus();
+  }
+
   const KernelAlgorithm algorithm_;
 };
 

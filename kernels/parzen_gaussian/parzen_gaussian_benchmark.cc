@@ -16,6 +16,8 @@
 #include "benchmark/benchmark.h"
 #include "kernels/benchmark_support.h"
 #include "kernels/parzen_gaussian/fused_sums.h"
+#include "kernels/parzen_gaussian/gaussian_sums.h"
+#include "runtime/data/matrix.h"
 
 namespace parsweep {
 namespace {
@@ -24,10 +26,19 @@ void BM_Fused(benchmark::State& state) {
   RunKernelBenchmark(state, "parzen_gaussian", "algorithm=fused");
 }
 void BM_FusedPortable(benchmark::State& state) {
-  RunSlotBenchmark<double>(state, [](ConstMatrixView samples, absl::Span<const double> point,
-                                     absl::Span<const double> widths, absl::Span<double> slots) {
-    parzen_gaussian_internal::AddFusedSums(samples, point, widths, slots, Isa::kPortable);
-  });
+  const size_t n = static_cast<size_t>(state.range(0));
+  const size_t m = static_cast<size_t>(state.range(1));
+  const Matrix& samples = BenchmarkSamples(n);
+  const std::vector<double> widths = BenchmarkWidths(m);
+  const std::vector<double> point(kBenchmarkDims, 0.0);
+  for (auto _ : state) {
+    parzen_gaussian_internal::GaussianSums sums(1, m);
+    parzen_gaussian_internal::AddFusedSums(samples.View(),
+                                           ConstMatrixView(point.data(), 1, point.size()), widths,
+                                           sums, Isa::kPortable);
+    benchmark::DoNotOptimize(&sums);
+  }
+  ReportKernelCounters(state, n, m);
 }
 void BM_Naive(benchmark::State& state) {
   RunKernelBenchmark(state, "parzen_gaussian", "algorithm=naive");

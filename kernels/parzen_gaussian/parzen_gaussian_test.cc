@@ -11,7 +11,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kernels/parzen_gaussian/fused_sums.h"
-#include "kernels/slot_kernel_testing.h"
 #include "runtime/base/math_constants.h"
 #include "runtime/data/gaussian.h"
 #include "runtime/data/matrix.h"
@@ -22,6 +21,8 @@ namespace {
 
 using parzen_gaussian_internal::AddFusedSums;
 using parzen_gaussian_internal::AddNaiveSums;
+using parzen_gaussian_internal::GaussianSums;
+using parzen_gaussian_internal::kSampleBlock;
 
 constexpr double kUnitRoundoff = DBL_EPSILON / 2;  // u = 2^-53.
 
@@ -35,30 +36,62 @@ std::unique_ptr<Kernel> MakeKernel(const std::string& algorithm = "") {
   return *std::move(kernel);
 }
 
-std::vector<double> Sums(const Kernel& kernel, ConstMatrixView samples,
-                         const std::vector<double>& point, const std::vector<double>& widths) {
-  return AccumulateAt<double>(kernel, samples, point, widths);
+// Results runs the kernel over `samples` at `point` and estimates from them as n samples.
+std::vector<WidthResult> Results(const Kernel& kernel, ConstMatrixView samples,
+                                 const std::vector<double>& point,
+                                 const std::vector<double>& widths, bool held_out = false) {
+  const std::unique_ptr<Partial> partial = kernel.NewPartial(1, widths.size());
+  EXPECT_TRUE(
+      kernel.Accumulate(samples, ConstMatrixView(point.data(), 1, point.size()), widths, *partial)
+          .ok());
+  std::vector<WidthResult> results(widths.size());
+  for (size_t w = 0; w < widths.size(); ++w) results[w].set_width(widths[w]);
+  const absl::Status status = held_out
+                                  ? kernel.EstimateHeldOut(*partial, samples.rows(), samples.cols(),
+                                                           widths, absl::MakeSpan(results))
+                                  : kernel.Estimate(*partial, samples.rows(), samples.cols(),
+                                                    widths, absl::MakeSpan(results));
+  EXPECT_TRUE(status.ok()) << status;
+  return results;
 }
 
-double Density(const Kernel& kernel, double total, uint64_t n, size_t dims, double width) {
-  return AsSlotKernel<double>(kernel).Density(total, n, dims, width);
+// Sums is each width's sum_i exp(-r_i^2 / (2 h^2)), as a double.
+std::vector<double> Sums(const Kernel& kernel, ConstMatrixView samples,
+                         const std::vector<double>& point, const std::vector<double>& widths) {
+  std::vector<double> sums;
+  for (const WidthResult& result : Results(kernel, samples, point, widths)) {
+    sums.push_back(result.sum());
+  }
+  return sums;
+}
+
+// Totals reads the sums of a GaussianSums at point 0 as doubles.
+std::vector<double> Totals(const GaussianSums& sums) {
+  std::vector<double> totals;
+  for (size_t w = 0; w < sums.widths(); ++w) {
+    const auto parts = sums.Total(0, w, 0).Split();
+    totals.push_back(std::ldexp(parts.mantissa, static_cast<int>(parts.exponent)));
+  }
+  return totals;
 }
 
 TEST(ParzenGaussianTest, DensityOfOneSampleIsTheGaussianWindow) {
   for (const char* algorithm : {"fused", "naive"}) {
     const std::unique_ptr<Kernel> kernel = MakeKernel(algorithm);
-    EXPECT_FALSE(kernel->MergesInAnyOrder());  // Sums merge in task order.
+    EXPECT_TRUE(kernel->MergesInAnyOrder());  // Exact sums: any order, the same bits.
+    EXPECT_EQ(kernel->SampleBlock(), kSampleBlock);
     Matrix samples(1, 2);
     samples(0, 0) = 0.3;
     samples(0, 1) = -0.4;  // r^2 = 0.25.
     const std::vector<double> widths = {0.5, 1.0, 2.0};
-    const std::vector<double> sums = Sums(*kernel, samples.View(), {0.0, 0.0}, widths);
+    const std::vector<WidthResult> results = Results(*kernel, samples.View(), {0.0, 0.0}, widths);
     for (size_t w = 0; w < widths.size(); ++w) {
       const double h = widths[w];
       const double term = std::exp(-0.25 / (2 * h * h));
-      EXPECT_NEAR(sums[w], term, 2 * DBL_EPSILON * term) << algorithm << ", h = " << h;
-      EXPECT_NEAR(Density(*kernel, sums[w], 1, 2, h), term / (2 * kPi * h * h),
+      EXPECT_NEAR(results[w].sum(), term, 2 * DBL_EPSILON * term) << algorithm << ", h = " << h;
+      EXPECT_NEAR(results[w].density(), term / (2 * kPi * h * h),
                   4 * DBL_EPSILON * term / (2 * kPi * h * h));
+      EXPECT_NEAR(results[w].log_density(), std::log(term / (2 * kPi * h * h)), 1e-15);
     }
     // A sample at the point contributes exp(0) = 1 exactly, even for a width whose 2 h^2
     // underflows.
@@ -67,9 +100,6 @@ TEST(ParzenGaussianTest, DensityOfOneSampleIsTheGaussianWindow) {
     const std::vector<double> at_point = Sums(*kernel, samples.View(), {0.0, 0.0}, {1.0, 1e-200});
     EXPECT_EQ(at_point[0], 1.0) << algorithm;
     EXPECT_EQ(at_point[1], 1.0) << algorithm;
-    // Density divides by n (2 pi)^(d/2) h^d.
-    EXPECT_NEAR(Density(*kernel, 50.0, 1000, 3, 0.5),
-                50.0 / (1000 * std::pow(2 * kPi, 1.5) * 0.125), 1e-15);
   }
 }
 
@@ -108,21 +138,26 @@ TEST(ParzenGaussianTest, RejectsUnknownParametersAndAlgorithms) {
   EXPECT_THAT(kernel.status().message(), testing::HasSubstr("bandwidth"));
 }
 
-// How far the fused sum may be from the naive one, from first principles. With
-// X = -r^2 / D and D = fl(2 h h) (the same in both):
-//   naive term  std::exp(fl(-r^2 / D)):        argument X (1 + d1),           |d1| <= u;
-//   fused term  ExpNonPositive(fl(r^2 a)), a = fl(-1 / D): X (1 + d2)(1 + d3), |d2|,|d3| <= u;
+// How far the fused sum may be from the naive one, from first principles. Both cut the
+// samples into the same blocks and shift each block by the same m (its smallest positive
+// r^2), so they see the same d = r^2 - m. With X = -d / D, D = fl(2 h h) (the same in both):
+//   naive term  std::exp(fl(-d / D)):          argument X (1 + d1),           |d1| <= u;
+//   fused term  ExpNonPositive(fl(d a)), a = fl(-1 / D): X (1 + d2)(1 + d3), |d2|,|d3| <= u;
 // so the arguments differ by at most 3u|X| (to first order), moving e^X by a factor within
 // 3u|X|, and each exp adds at most DBL_EPSILON = 2u relative (std::exp: 0.51 ulp; ours:
 // vector_exp_test.cc). A term t therefore differs by at most t (3u|X| + 4u), or, where the
 // result is subnormal, by 2.25 smallest subnormals (1.25 ours, 1 std::exp's; see
-// vector_exp.h). Each algorithm then adds its n terms in sample order, and a sum of n
-// positive terms is within (n - 1) u of the exact sum (relative), so the two sums are
+// vector_exp.h). Each adds a block's k terms in sample order, within (k - 1) u of their
+// exact sum S_b. The block's factor e^E, E = -m / D, has the same 3u|E| argument difference.
+// (Widths whose 2 h^2 is not normal use the same two-factor product in both: only the exps
+// differ, which the bound covers.) The exact accumulator adds the blocks with a relative
+// error below 2^-60, and reading its total as a double rounds once (u). So the totals are
 // within
-//   B = sum_i t_i (3u|X_i| + 4u) + 2.25 n denorm_min + 2 (n - 1) u S,
-// S the sum. 1% on top covers the second-order terms.
+//   B = sum_b e^(E_b) [sum_i t_i (3u|X_i| + 4u) + 2.25 k denorm_min + 2 (k - 1) u S_b
+//                      + 3u |E_b| S_b] + (2u + 2^-59) S,
+// S the total. 1% on top covers the second-order terms.
 struct SumsAndBounds {
-  std::vector<double> naive;
+  std::vector<double> naive;  // The naive loop's totals, computed here independently.
   std::vector<double> bound;
 };
 
@@ -130,43 +165,73 @@ SumsAndBounds NaiveWithBound(ConstMatrixView samples, const std::vector<double>&
                              const std::vector<double>& widths) {
   SumsAndBounds result;
   const size_t n = samples.rows();
-  for (double h : widths) {
-    const double twice_square = std::max(2.0 * h * h, DBL_MIN);
+  std::vector<double> r2(n);
+  for (size_t i = 0; i < n; ++i) {
     double sum = 0.0;
-    double term_error = 0.0;
-    for (size_t i = 0; i < n; ++i) {
-      double r2 = 0.0;
-      for (size_t j = 0; j < samples.cols(); ++j) {
-        const double diff = point[j] - samples.row(i)[j];
-        r2 += diff * diff;
-      }
-      const double x = -r2 / twice_square;
-      const double t = std::exp(x);
-      sum += t;
-      // (A term that underflowed to 0, perhaps with x = -infinity, has no relative error.)
-      if (t > 0) term_error += t * (3 * kUnitRoundoff * std::fabs(x) + 4 * kUnitRoundoff);
+    for (size_t j = 0; j < samples.cols(); ++j) {
+      const double diff = point[j] - samples.row(i)[j];
+      sum += diff * diff;
     }
-    result.naive.push_back(sum);
-    const double bound = term_error + 2.25 * n * std::numeric_limits<double>::denorm_min() +
-                         2.0 * (n == 0 ? 0 : n - 1) * kUnitRoundoff * sum;
-    result.bound.push_back(1.01 * bound);
+    r2[i] = sum;
+  }
+  for (double h : widths) {
+    const double twice_square = 2.0 * h * h;
+    const bool normal = twice_square >= DBL_MIN && twice_square <= DBL_MAX;
+    const auto exponent = [&](double d) {
+      return normal ? -d / twice_square : (d * (-1.0 / h)) * (0.5 / h);
+    };
+    long double total = 0.0L;
+    long double bound = 0.0L;
+    for (size_t begin = 0; begin < n; begin += kSampleBlock) {
+      const size_t end = std::min<size_t>(n, begin + kSampleBlock);
+      double shift = std::numeric_limits<double>::infinity();
+      for (size_t i = begin; i < end; ++i) {
+        if (r2[i] == 0.0) total += 1.0L;  // Zero-distance samples count exactly 1.
+        if (r2[i] > 0.0) shift = std::min(shift, r2[i]);
+      }
+      if (std::isinf(shift)) continue;
+      double block_sum = 0.0;
+      double term_error = 0.0;
+      size_t k = 0;
+      for (size_t i = begin; i < end; ++i) {
+        if (!(r2[i] > 0.0)) continue;
+        const double x = exponent(r2[i] - shift);
+        const double t = std::exp(x);
+        block_sum += t;
+        ++k;
+        if (t > 0) term_error += t * (3 * kUnitRoundoff * std::fabs(x) + 4 * kUnitRoundoff);
+      }
+      const double e = exponent(shift);
+      const long double factor = std::exp(static_cast<long double>(e));
+      if (factor == 0) continue;  // e = -infinity, or below long double's range.
+      total += factor * block_sum;
+      bound += factor * (term_error + 2.25 * k * std::numeric_limits<double>::denorm_min() +
+                         2.0 * (k - 1) * kUnitRoundoff * block_sum +
+                         3 * kUnitRoundoff * std::fabs(e) * block_sum);
+    }
+    result.naive.push_back(static_cast<double>(total));
+    bound += (2 * kUnitRoundoff + 0x1p-59) * total;
+    result.bound.push_back(static_cast<double>(1.01L * bound) +
+                           2 * std::numeric_limits<double>::denorm_min());
   }
   return result;
 }
 
-// One sample at a time (no summation error: only the argument and exp), then blocks of up
-// to 3000 samples; random dimensions 1 to 3, points, and widths including duplicates,
-// tiny (2 h^2 underflows) and huge ones. The AVX2 and portable passes give the same bits.
+// One sample at a time (no summation error: only the argument and exp), then up to 9000
+// samples (three blocks); random dimensions 1 to 3, points, and widths including
+// duplicates, tiny (2 h^2 underflows) and huge ones. The AVX2 and portable passes give the
+// same bits; the kernel's naive pass is the reference loop above to within its last
+// rounding.
 TEST(ParzenGaussianTest, FusedIsWithinTheDerivedBoundOfNaive) {
   std::mt19937_64 rng(7);
   std::normal_distribution<double> normal;
   auto uniform = [&rng](double lo, double hi) {
     return std::uniform_real_distribution<double>(lo, hi)(rng);
   };
-  for (int trial = 0; trial < 3000; ++trial) {
+  for (int trial = 0; trial < 1500; ++trial) {
     const size_t d = 1 + trial % 3;
     const bool single = trial % 10 != 0;
-    const size_t n = single ? 1 : static_cast<size_t>(uniform(0, 3000));
+    const size_t n = single ? 1 : static_cast<size_t>(uniform(0, 9000));
     const size_t m = 1 + static_cast<size_t>(uniform(0, 20));
     std::vector<double> widths;
     for (size_t w = 0; w < m; ++w) {
@@ -191,69 +256,163 @@ TEST(ParzenGaussianTest, FusedIsWithinTheDerivedBoundOfNaive) {
     SCOPED_TRACE("trial " + std::to_string(trial) + ": d = " + std::to_string(d) +
                  ", n = " + std::to_string(n));
     const SumsAndBounds want = NaiveWithBound(samples.View(), point, widths);
-    std::vector<double> naive(m, 0.0);
-    std::vector<double> best(m, 0.0);
-    std::vector<double> portable(m, 0.0);
-    AddNaiveSums(samples.View(), point, widths, absl::MakeSpan(naive));
-    AddFusedSums(samples.View(), point, widths, absl::MakeSpan(best), Isa::kBest);
-    AddFusedSums(samples.View(), point, widths, absl::MakeSpan(portable), Isa::kPortable);
-    ASSERT_EQ(naive, want.naive);  // The test's reference is the naive loop.
-    ASSERT_EQ(best, portable);
+    const ConstMatrixView at(point.data(), 1, d);
+    GaussianSums naive(1, m);
+    GaussianSums best(1, m);
+    GaussianSums portable(1, m);
+    AddNaiveSums(samples.View(), at, widths, naive);
+    AddFusedSums(samples.View(), at, widths, best, Isa::kBest);
+    AddFusedSums(samples.View(), at, widths, portable, Isa::kPortable);
+    ASSERT_EQ(best.Serialize(), portable.Serialize());
+    const std::vector<double> naive_totals = Totals(naive);
+    const std::vector<double> fused_totals = Totals(best);
     for (size_t w = 0; w < m; ++w) {
-      ASSERT_NEAR(best[w], naive[w], want.bound[w]) << "h = " << widths[w];
+      SCOPED_TRACE("h = " + std::to_string(widths[w]));
+      ASSERT_NEAR(naive_totals[w], want.naive[w],
+                  (2 * kUnitRoundoff + 0x1p-59) * want.naive[w] +
+                      2 * std::numeric_limits<double>::denorm_min());
+      ASSERT_NEAR(fused_totals[w], naive_totals[w], want.bound[w]);
     }
   }
 }
 
-// Both algorithms add a width's terms in sample order: one call over a block gives the same
-// bits as one call per sample (the fused pass takes samples two at a time, as
-// (total + t_i) + t_(i+1)).
-TEST(ParzenGaussianTest, SumsAreInSampleOrderBitForBit) {
-  absl::StatusOr<Gaussian> gaussian = Gaussian::Create({0, 0, 0}, {1, 0, 0, 0, 1, 0, 0, 0, 1});
+// The partial's bits do not depend on how the samples are cut (at multiples of the block)
+// nor on the order in which the pieces merge: the promise that every plan gives the same
+// result. Random cuts and merge orders over 5 blocks and a bit, 3 points, 7 widths.
+TEST(ParzenGaussianTest, AnyCutAtBlocksAndAnyMergeOrderGiveTheSameBits) {
+  absl::StatusOr<Gaussian> gaussian = Gaussian::Create({0, 0}, {1, 0.2, 0.2, 1});
   ASSERT_TRUE(gaussian.ok());
-  const Matrix samples = gaussian->Sample(1001, 5);
-  const std::vector<double> widths = {0.3, 0.7, 0.7, 1.9, 0.05};
-  const std::vector<double> point = {0.1, 0.2, -0.3};
-  for (Isa isa : {Isa::kBest, Isa::kPortable}) {
-    std::vector<double> block(widths.size(), 0.0);
-    std::vector<double> one_by_one(widths.size(), 0.0);
-    AddFusedSums(samples.View(), point, widths, absl::MakeSpan(block), isa);
-    for (size_t i = 0; i < samples.rows(); ++i) {
-      AddFusedSums(samples.Rows(i, i + 1), point, widths, absl::MakeSpan(one_by_one), isa);
+  const size_t n = 5 * kSampleBlock + 123;
+  const Matrix samples = gaussian->Sample(n, 9);
+  Matrix points(3, 2);
+  points(1, 0) = 2.5;
+  points(2, 0) = samples(77, 0);  // A sample itself: one term at distance zero.
+  points(2, 1) = samples(77, 1);
+  const std::vector<double> widths = {0.01, 0.1, 0.3, 0.3, 1.0, 5.0, 1e-170};
+  for (const char* algorithm : {"fused", "naive"}) {
+    const std::unique_ptr<Kernel> kernel = MakeKernel(algorithm);
+    const std::unique_ptr<Partial> whole = kernel->NewPartial(3, widths.size());
+    ASSERT_TRUE(kernel->Accumulate(samples.View(), points.View(), widths, *whole).ok());
+    const std::string want = whole->Serialize();
+    std::mt19937_64 rng(3);
+    for (int trial = 0; trial < 20; ++trial) {
+      std::vector<size_t> cuts = {0, n};
+      for (size_t b = 1; b * kSampleBlock < n; ++b) {
+        if (rng() % 2) cuts.push_back(b * kSampleBlock);
+      }
+      std::sort(cuts.begin(), cuts.end());
+      std::vector<std::unique_ptr<Partial>> pieces;
+      for (size_t c = 0; c + 1 < cuts.size(); ++c) {
+        pieces.push_back(kernel->NewPartial(3, widths.size()));
+        ASSERT_TRUE(kernel
+                        ->Accumulate(samples.Rows(cuts[c], cuts[c + 1]), points.View(), widths,
+                                     *pieces.back())
+                        .ok());
+      }
+      std::shuffle(pieces.begin(), pieces.end(), rng);
+      const std::unique_ptr<Partial> merged = kernel->NewPartial(3, widths.size());
+      for (const auto& piece : pieces) ASSERT_TRUE(merged->Merge(*piece).ok());
+      ASSERT_EQ(merged->Serialize(), want) << algorithm << ", trial " << trial;
     }
-    EXPECT_EQ(block, one_by_one);
   }
-  std::vector<double> block(widths.size(), 0.0);
-  std::vector<double> one_by_one(widths.size(), 0.0);
-  AddNaiveSums(samples.View(), point, widths, absl::MakeSpan(block));
+}
+
+// A held-out estimate leaves exactly the point's own term out: for a far outlier, the
+// others' contribution (e^-300 here) survives, where "total - 1" in doubles would give 0.
+// Reference: log(sum_{j != i} exp(-r_j^2 / (2 h^2))) by log-sum-exp, in long double.
+TEST(ParzenGaussianTest, HeldOutLeavesTheOwnTermOutExactly) {
+  Matrix samples(4, 1);
+  samples(0, 0) = 0.0;
+  samples(1, 0) = 0.1;
+  samples(2, 0) = -0.2;
+  samples(3, 0) = std::sqrt(600.0);  // r^2 = 600 from the origin: e^-300 at h = 1.
+  const std::vector<double> widths = {1.0, 0.5};
+  const std::vector<double> outlier = {samples(3, 0)};
+  for (const char* algorithm : {"fused", "naive"}) {
+    const std::vector<WidthResult> held =
+        Results(*MakeKernel(algorithm), samples.View(), outlier, widths, /*held_out=*/true);
+    for (size_t w = 0; w < widths.size(); ++w) {
+      const long double h = widths[w];
+      long double largest = -INFINITY;
+      std::vector<long double> logs;
+      for (size_t j = 0; j < 3; ++j) {
+        const long double r = samples(3, 0) - samples(j, 0);
+        logs.push_back(-r * r / (2 * h * h));
+        largest = std::max(largest, logs.back());
+      }
+      long double shifted = 0;
+      for (long double l : logs) shifted += std::exp(l - largest);
+      const long double want =
+          largest + std::log(shifted) - 0.5L * std::log(2 * kPi) - std::log(h) - std::log(3.0L);
+      SCOPED_TRACE(std::string(algorithm) + ", h = " + std::to_string(widths[w]));
+      EXPECT_TRUE(std::isfinite(held[w].log_density()));
+      // The exponent ~ -300 / h^2 carries 3 roundings (u each) of its size.
+      EXPECT_NEAR(held[w].log_density(), static_cast<double>(want),
+                  8 * kUnitRoundoff * std::fabs(static_cast<double>(want)));
+      EXPECT_NEAR(held[w].density(), std::exp(static_cast<double>(want)),
+                  1e-12 * std::exp(static_cast<double>(want)));
+    }
+    // A duplicate of the point's sample still counts: exactly one term is left out.
+    Matrix twice(2, 1);
+    const std::vector<WidthResult> duplicate =
+        Results(*MakeKernel(algorithm), twice.View(), {0.0}, {1.0}, /*held_out=*/true);
+    EXPECT_EQ(duplicate[0].sum(), 1.0);
+  }
+}
+
+// Below the double range: 20-D, h = 1e-3, a point 0.039 from its nearest sample. Every
+// term exp(-r^2 / (2 h^2)) underflows (e^-760 and less), yet the density, about 4e-275
+// after the normalisation h^-20 = 1e60, is a double. Reference: log-sum-exp in long double.
+TEST(ParzenGaussianTest, NoUnderflowWhereTheDensityIsRepresentable) {
+  std::mt19937_64 rng(20);
+  std::normal_distribution<double> normal;
+  const size_t d = 20;
+  Matrix samples(50, d);
   for (size_t i = 0; i < samples.rows(); ++i) {
-    AddNaiveSums(samples.Rows(i, i + 1), point, widths, absl::MakeSpan(one_by_one));
+    for (size_t j = 0; j < d; ++j) samples(i, j) = normal(rng);
   }
-  EXPECT_EQ(block, one_by_one);
+  std::vector<double> point(d);
+  for (size_t j = 0; j < d; ++j) point[j] = samples(0, j) + (j == 0 ? 0.039 : 0.0);
+  const double h = 1e-3;
+  long double largest = -INFINITY;
+  std::vector<long double> logs;
+  for (size_t i = 0; i < samples.rows(); ++i) {
+    long double r2 = 0;
+    for (size_t j = 0; j < d; ++j)
+      r2 += std::pow(static_cast<long double>(point[j]) - samples(i, j), 2);
+    logs.push_back(-r2 / (2.0L * h * h));
+    largest = std::max(largest, logs.back());
+  }
+  long double shifted = 0;
+  for (long double l : logs) shifted += std::exp(l - largest);
+  const long double want = largest + std::log(shifted) - 10 * std::log(2 * kPi) -
+                           20 * std::log(static_cast<long double>(h)) - std::log(50.0L);
+  ASSERT_LT(want, -600);  // e^-632: a density of 3.97e-275.
+  ASSERT_GT(want, -700);
+  for (const char* algorithm : {"fused", "naive"}) {
+    const WidthResult result = Results(*MakeKernel(algorithm), samples.View(), point, {h})[0];
+    SCOPED_TRACE(algorithm);
+    EXPECT_NEAR(result.log_density(), static_cast<double>(want), 1e-12 * std::fabs(want));
+    EXPECT_NEAR(result.density(), std::exp(static_cast<double>(want)),
+                1e-12 * std::exp(static_cast<double>(want)));
+    EXPECT_GT(result.density(), 0.0);
+  }
 }
 
-// The kernel itself, through the registry, on a realistic sweep: 100 widths over 20,000
-// Gaussian samples, fed in blocks as an executor would.
-TEST(ParzenGaussianTest, FusedKernelIsWithinTheDerivedBoundOfNaiveKernel) {
-  absl::StatusOr<Gaussian> gaussian = Gaussian::Create({0.1, -0.2}, {1, 0.3, 0.3, 0.5});
-  ASSERT_TRUE(gaussian.ok());
-  const Matrix samples = gaussian->Sample(20000, 42);
-  std::vector<double> widths(100);
-  for (size_t w = 0; w < widths.size(); ++w) widths[w] = 0.1 + 1.1 * w / 99.0;
-  const std::vector<double> point = {0.05, -0.1};
-  const SumsAndBounds want = NaiveWithBound(samples.View(), point, widths);
-  const std::vector<double> naive = Sums(*MakeKernel("naive"), samples.View(), point, widths);
-  std::vector<double> fused(widths.size(), 0.0);
-  const std::unique_ptr<Kernel> kernel = MakeKernel();
-  for (size_t begin = 0; begin < samples.rows(); begin += 999) {
-    const size_t end = std::min(samples.rows(), begin + 999);
-    const std::vector<double> block = Sums(*kernel, samples.Rows(begin, end), point, widths);
-    for (size_t w = 0; w < widths.size(); ++w) fused[w] += block[w];
-  }
-  for (size_t w = 0; w < widths.size(); ++w) {
-    // Blocks add partial sums: within the bound of a sum in any order.
-    EXPECT_NEAR(fused[w], naive[w], want.bound[w]) << "h = " << widths[w];
-    EXPECT_NEAR(naive[w], want.naive[w], 2 * 20000 * kUnitRoundoff * naive[w]);
+// Widths so small that 2 h^2 underflows, and so large that it overflows, still give the
+// exact exponent: log density = -r^2 / (2 h^2) - log(sqrt(2 pi) h) for one sample.
+TEST(ParzenGaussianTest, LogDensityIsRightForEveryNormalWidth) {
+  Matrix samples(1, 1);
+  samples(0, 0) = 1e-150;
+  for (double h : {1e-300, 1e-200, 1e-155, 1e-150, 1.0, 1e150, 1e200, 1e300}) {
+    const long double r = 1e-150L;
+    const long double want = -r * r / (2.0L * h * h) - std::log(std::sqrt(2 * kPi) * h);
+    for (const char* algorithm : {"fused", "naive"}) {
+      const WidthResult result = Results(*MakeKernel(algorithm), samples.View(), {0.0}, {h})[0];
+      EXPECT_NEAR(result.log_density(), static_cast<double>(want),
+                  4 * kUnitRoundoff * std::fabs(static_cast<double>(want)))
+          << algorithm << ", h = " << h;
+    }
   }
 }
 
@@ -304,12 +463,12 @@ TEST(ParzenGaussianTest, DensityIsWithinFourStandardErrorsOfItsExpectation) {
     ASSERT_TRUE(source.ok()) << source.status();
     for (uint64_t seed : {11, 12}) {
       const Matrix samples = source->Sample(kSamples, seed);
-      const std::vector<double> sums = Sums(*kernel, samples.View(), c.point, widths);
+      const std::vector<WidthResult> results = Results(*kernel, samples.View(), c.point, widths);
       for (size_t w = 0; w < widths.size(); ++w) {
         const double h = widths[w];
         SCOPED_TRACE("d = " + std::to_string(d) + ", seed " + std::to_string(seed) +
                      ", h = " + std::to_string(h));
-        const double density = Density(*kernel, sums[w], kSamples, d, h);
+        const double density = results[w].density();
         const std::optional<double> expected = kernel->ExpectedDensity(*source, c.point, h);
         ASSERT_TRUE(expected.has_value());
         const double standard_error = std::sqrt(KernelVariance(c, h) / kSamples);

@@ -299,6 +299,12 @@ absl::StatusOr<TaskResult> Sweep::RunTask(const Task& task) const {
                      task.point_end(), ") is empty or beyond the ", points_.rows(), " points"));
   }
 
+  if (task.sample_begin() % std::max<uint64_t>(kernel_->SampleBlock(), 1) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("task ", task.index(), ": its samples start at ", task.sample_begin(),
+                     ", not at a multiple of kernel '", spec_.kernel().name(), "''s block of ",
+                     kernel_->SampleBlock(), " samples"));
+  }
   const size_t num_points = task.point_end() - task.point_begin();
   const ConstMatrixView block = data_.samples.Rows(task.sample_begin(), task.sample_end());
   const std::unique_ptr<Partial> partial = kernel_->NewPartial(num_points, num_widths);

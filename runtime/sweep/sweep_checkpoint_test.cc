@@ -38,22 +38,22 @@ bool Exists(const std::string& path) {
   return ::stat(path.c_str(), &info) == 0;
 }
 
-// 3000 samples, the tutorial's 12 widths, at the origin, cut into 12 tasks: one per width
-// (counts), or 250 samples each (sums, merged in task order).
+// The tutorial's 12 widths at the origin, cut into 12 tasks: 3000 samples, one width per
+// task (counts), or 12 blocks of 4096 samples (sums, cut at the kernel's blocks).
 SweepSpec Spec(const std::string& kernel) {
   SweepSpec spec;
   spec.mutable_kernel()->set_name(kernel);
   for (int i = 1; i <= 12; ++i) spec.add_widths(i / 10.0);
   GaussianSource& gaussian = *spec.mutable_data()->mutable_gaussian();
-  gaussian.set_n(3000);
+  const bool sums = kernel == "parzen_gaussian";
+  gaussian.set_n(sums ? 12 * 4096 : 3000);
   gaussian.set_seed(17);
   for (double m : {0.0, 0.0}) gaussian.add_mean(m);
   for (double c : {1.0, 0.0, 0.0, 1.0}) gaussian.add_covariance(c);
   ExecutorSpec& executor = *spec.mutable_executor();
   executor.set_name("serial");
-  const bool sums = kernel == "parzen_gaussian";
   executor.set_split(sums ? SPLIT_SAMPLES : SPLIT_WIDTHS);
-  executor.set_chunk(sums ? 250 : 1);
+  executor.set_chunk(sums ? 4096 : 1);
   return spec;
 }
 

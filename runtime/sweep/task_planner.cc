@@ -32,6 +32,12 @@ TaskPlan::TaskPlan(const Sweep& sweep, int parallelism)
   const uint64_t point_tasks = CeilDiv(num_points_, point_chunk_);
   chunk_ = requested > 0 ? std::min(requested, items_)
                          : CeilDiv(items_, std::min(items_, CeilDiv(wanted, point_tasks)));
+  if (by_samples_) {
+    // Cut only at multiples of the kernel's sample block (Kernel::SampleBlock), so that a
+    // kernel that adds in fixed blocks gives the same bits whatever the cut.
+    const uint64_t block = std::max<uint64_t>(sweep.kernel().SampleBlock(), 1);
+    chunk_ = std::min(items_, CeilDiv(chunk_, block) * block);
+  }
   item_tasks_ = CeilDiv(items_, chunk_);
   tasks_ = point_tasks * item_tasks_;
 }

@@ -3,7 +3,8 @@
 //
 // split = widths: each task covers `chunk` consecutive widths over all samples (the
 // tutorial's way: one task per width when chunk = 1). split = samples: each task covers
-// `chunk` consecutive samples for every width, and the partial counts merge. With many
+// `chunk` consecutive samples for every width, and the partial counts merge; the chunk is
+// rounded up to a multiple of the kernel's SampleBlock(). With many
 // evaluation points, tasks are cut across points first. chunk = 0 lets the plan choose:
 // one task when `parallelism` is 1, otherwise about kTasksPerWorker tasks per worker, so
 // uneven tasks balance (the pool then batches tasks further by their measured time), and in
