@@ -73,6 +73,10 @@ class ParzenGaussian : public SlotKernel<double> {
     return convolved->Density(point);
   }
 
+  std::string ExpectedDensityNote() const override {
+    return "N(x; mu, Sigma + h^2 I), the source's density convolved with the kernel N(0, h^2 I)";
+  }
+
  private:
   const KernelAlgorithm algorithm_;
 };
