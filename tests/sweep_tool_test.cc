@@ -416,14 +416,14 @@ TEST(SweepToolTableTest, TheFooterExplainsTheColumnsInTheKernelsOwnWords) {
                         "times h^(d-1) (h times the density in 2-D).\nexpected = what the "
                         "estimator averages to for this Gaussian,\n  P(sample in the cube of "
                         "side h centred at x) / h^d, a multivariate normal rectangle "
-                        "probability;\n  true - expected is its bias at that width.\n"));
+                        "probability;\n  expected - true is its bias at that width.\n"));
 
   const Outcome gaussian = RunSweep({"--kernel=parzen_gaussian", "--widths=0.5,1"});
   ASSERT_TRUE(ExitedWith(gaussian, 0)) << Describe(gaussian);
   EXPECT_THAT(gaussian.out,
               HasSubstr("\nexpected = what the estimator averages to for this Gaussian,\n  "
                         "N(x; mu, Sigma + h^2 I), the source's density convolved with the "
-                        "kernel N(0, h^2 I);\n  true - expected is its bias at that width.\n"));
+                        "kernel N(0, h^2 I);\n  expected - true is its bias at that width.\n"));
   for (const char* word : {"P(sample", "cube", "count", "inside", "tutorial", "k / (n"}) {
     EXPECT_THAT(gaussian.out, Not(HasSubstr(word))) << gaussian.out;
   }

@@ -253,7 +253,7 @@ std::string FormatTable(const Report& report, const TableNotes& notes) {
     if (!notes.expected_density.empty()) {
       absl::StrAppend(&out, ",\n  ", notes.expected_density);
     }
-    absl::StrAppend(&out, ";\n  true - expected is its bias at that width.");
+    absl::StrAppend(&out, ";\n  expected - true is its bias at that width.");
   }
   if (any_from_log) {
     absl::StrAppend(&out,

@@ -221,7 +221,7 @@ TEST(FormatTableFooterTest, TheGaussiansFooterIsInItsOwnWords) {
                   "expected = what the estimator averages to for this Gaussian,",
                   "  N(x; mu, Sigma + h^2 I), the source's density convolved with the "
                   "kernel N(0, h^2 I);",
-                  "  true - expected is its bias at that width.", "1 task ran in 0.000 ms.", ""))
+                  "  expected - true is its bias at that width.", "1 task ran in 0.000 ms.", ""))
       << table;
   for (const char* word : {"count", "inside", "P(sample", "k / (n", "tutorial", "cube"}) {
     EXPECT_THAT(table, Not(HasSubstr(word))) << table;
@@ -243,7 +243,7 @@ TEST(FormatTableFooterTest, TheHypercubesFooterKeepsItsMeaning) {
                   "expected = what the estimator averages to for this Gaussian,",
                   "  P(sample in the cube of side h centred at x) / h^d, a multivariate "
                   "normal rectangle probability;",
-                  "  true - expected is its bias at that width.", "1 task ran in 0.000 ms.", ""))
+                  "  expected - true is its bias at that width.", "1 task ran in 0.000 ms.", ""))
       << table;
 }
 
@@ -257,7 +257,7 @@ TEST(FormatTableFooterTest, WithoutNotesTheFooterClaimsNothingOfTheKernel) {
   EXPECT_THAT(
       Lines(Footer(table)),
       ElementsAre("expected = what the estimator averages to for this Gaussian;",
-                  "  true - expected is its bias at that width.", "1 task ran in 0.000 ms.", ""))
+                  "  expected - true is its bias at that width.", "1 task ran in 0.000 ms.", ""))
       << table;
 }
 
@@ -298,7 +298,7 @@ TEST(FormatTableLogTest, ADensityBeyondADoubleIsPrintedFromItsLog) {
 }
 
 // log_density is the CSV's last column when any result has one, empty where one has none;
-// -infinity is "-inf", which numpy and pandas read. Without any, the columns are as before.
+// -infinity is "-inf", which numpy's genfromtxt reads. Without any, the columns are as before.
 TEST(FormatCsvTest, LogDensityIsTheLastColumnWhenAnyResultHasIt) {
   const Report report = SummingReport({{0.5, 0.125, 0.127, 0.159, -2.0794415416798357},
                                        {1, 0, 0.0796, 0.159, -kInf},
