@@ -405,6 +405,30 @@ TEST(SweepToolTableTest, TheReadmesTableIsUnchanged) {
   }
 }
 
+// The footer explains the columns in the words of the kernel that made them: the Gaussian
+// kernel's expected column once came with the hypercube's P(sample in window) / h^d.
+TEST(SweepToolTableTest, TheFooterExplainsTheColumnsInTheKernelsOwnWords) {
+  const Outcome hypercube = RunSweep({"--widths=0.5,1"});
+  ASSERT_TRUE(ExitedWith(hypercube, 0)) << Describe(hypercube);
+  EXPECT_THAT(hypercube.out,
+              HasSubstr("\ndensity: the tutorial's hypercube window of side h: p = k / (n h^d).\n"
+                        "The tutorial divides by h instead of h^d: its column is the density "
+                        "times h^(d-1) (h times the density in 2-D).\nexpected = what the "
+                        "estimator averages to for this Gaussian,\n  P(sample in the cube of "
+                        "side h centred at x) / h^d, a multivariate normal rectangle "
+                        "probability;\n  expected - true is its bias at that width.\n"));
+
+  const Outcome gaussian = RunSweep({"--kernel=parzen_gaussian", "--widths=0.5,1"});
+  ASSERT_TRUE(ExitedWith(gaussian, 0)) << Describe(gaussian);
+  EXPECT_THAT(gaussian.out,
+              HasSubstr("\nexpected = what the estimator averages to for this Gaussian,\n  "
+                        "N(x; mu, Sigma + h^2 I), the source's density convolved with the "
+                        "kernel N(0, h^2 I);\n  expected - true is its bias at that width.\n"));
+  for (const char* word : {"P(sample", "cube", "count", "inside", "tutorial", "k / (n"}) {
+    EXPECT_THAT(gaussian.out, Not(HasSubstr(word))) << gaussian.out;
+  }
+}
+
 // Tiny widths on tightly packed data: densities near 1e199, once printed with 200 digits.
 TEST(SweepToolTableTest, HugeValuesArePrintedInScientificNotation) {
   const Outcome outcome = RunSweep({"--cov=1e-200,1e-200", "--widths=1e-100,2e-100"});

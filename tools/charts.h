@@ -1,5 +1,5 @@
 // Charts for the sweep tool's --plot option: a horizontal bar chart of wall times per
-// executor and a line chart of density against window width, rendered as standalone SVG
+// executor and a line chart of density against width, rendered as standalone SVG
 // text with no library, and written as .svg or, through the external rsvg-convert, as .png.
 //
 // Layout is computed from estimated text widths (DejaVu Sans advance widths; Arial and other
@@ -15,7 +15,7 @@
 //
 // Example:
 //   BarChart chart;
-//   chart.title = "Serial vs. parallel: Parzen-window sweep";
+//   chart.title = "Serial vs. parallel: density sweep";
 //   chart.axis_title = "wall time (ms), 12 widths x 10,000 samples, 2-D, median of 5 runs";
 //   chart.bars = {{"serial", 12.1, "12.1 ms"}, {"threads:2", 6.3, "6.3 ms"}};
 //   chart.reference = 12.1;

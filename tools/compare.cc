@@ -145,6 +145,12 @@ std::string AgreementWith(const Report& reference, const Report& report, bool* a
       exact = false;
       worst = std::max(worst, std::abs(a.density() - b.density()) / std::abs(a.density()));
     }
+    // Where a density underflows to 0 its log still differs: compare the logs too, as the
+    // densities' relative difference, exp(lb - la) - 1.
+    if (!a.has_count() && a.log_density() != b.log_density()) {
+      exact = false;
+      worst = std::max(worst, std::abs(std::expm1(b.log_density() - a.log_density())));
+    }
   }
   if (exact) {
     *agrees = true;

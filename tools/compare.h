@@ -79,8 +79,10 @@ absl::StatusOr<Comparison> CompareExecutors(const Sweep& sweep,
                                             const ProgressFn& progress = nullptr);
 
 // AgreementWith describes how `report` compares with `reference`: "identical" when every
-// count (or density) is equal; for summing kernels, densities within the rounding of a
-// re-ordered sum (n * DBL_EPSILON relative) are "equal within rounding".
+// count (or density, and log density) is equal; for summing kernels, densities within the
+// rounding of a re-ordered sum (n * DBL_EPSILON relative) are "equal within rounding". Log
+// densities count as densities, exp(log) (so two densities that underflow to 0 but whose
+// logs differ are not "identical").
 std::string AgreementWith(const Report& reference, const Report& report, bool* agrees);
 
 std::string FormatComparison(const Comparison& comparison);

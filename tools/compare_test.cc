@@ -1,5 +1,8 @@
 #include "tools/compare.h"
 
+#include <cfloat>
+#include <cmath>
+#include <limits>
 #include <memory>
 
 #include "gmock/gmock.h"
@@ -117,6 +120,34 @@ TEST(AgreementTest, SumsMayDifferByTheRoundingOfAReorderedSum) {
   EXPECT_TRUE(agrees);
   EXPECT_THAT(AgreementWith(a, c, &agrees), HasSubstr("DIFFERENT"));
   EXPECT_FALSE(agrees);
+}
+
+// Densities that underflow to 0 agree only if their logs do: a log differing by 1e-9 is a
+// density differing by 1e-9, relative (they were "identical").
+TEST(AgreementTest, LogDensitiesAreComparedWhereDensitiesUnderflow) {
+  Report a, b, c, d;
+  for (Report* r : {&a, &b, &c, &d}) {
+    r->set_samples(1000);
+    WidthResult& result = *r->add_results();
+    result.set_width(0.01);
+    result.set_density(0);
+    result.set_log_density(-1000);
+  }
+  b.mutable_results(0)->set_log_density(std::nextafter(-1000.0, 0.0));  // 1.1e-13 relative.
+  c.mutable_results(0)->set_log_density(-1000 + 1e-9);
+  d.mutable_results(0)->set_log_density(-std::numeric_limits<double>::infinity());
+  bool agrees;
+  EXPECT_EQ(AgreementWith(a, a, &agrees), "identical");
+  EXPECT_TRUE(agrees);
+  EXPECT_THAT(AgreementWith(a, b, &agrees), HasSubstr("equal within rounding"));
+  EXPECT_TRUE(agrees);
+  EXPECT_THAT(AgreementWith(a, c, &agrees),
+              HasSubstr("DIFFERENT: densities differ by up to 1.0e-09"));
+  EXPECT_FALSE(agrees);
+  EXPECT_THAT(AgreementWith(a, d, &agrees), HasSubstr("DIFFERENT"));
+  EXPECT_FALSE(agrees);
+  EXPECT_EQ(AgreementWith(d, d, &agrees), "identical");
+  EXPECT_TRUE(agrees);
 }
 
 TEST(CompareExecutorsTest, TimesEveryExecutorAndChecksItsResults) {

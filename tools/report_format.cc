@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -67,6 +69,41 @@ std::string Value(double value, int width) {
     return absl::StrFormat("%*.9f", width, value);
   }
   return absl::StrFormat("%*.6e", width, value);
+}
+
+// A density the double cannot hold, from its natural log (finite), in Value's scientific
+// notation: m.mmmmmme-EEE = 10^(log_density / ln 10). A longer exponent takes mantissa digits
+// so the text keeps Value's 13 characters (6 digits for three-digit exponents); beyond
+// 10^(+-10^15) the mantissa means nothing, and the power of ten itself is shown.
+std::string ValueFromLog(double log_density, int width) {
+  const double log10 = log_density / std::log(10.0);
+  if (std::abs(log10) >= 1e15) {
+    return absl::StrFormat("%*s", width, absl::StrFormat("10^%.6g", log10));
+  }
+  int64_t exponent = static_cast<int64_t>(std::floor(log10));
+  const int digits =
+      std::clamp(9 - std::max<int>(absl::StrCat(std::abs(exponent)).size(), 2), 0, 6);
+  std::string mantissa =
+      absl::StrFormat("%.*f", digits, std::pow(10.0, log10 - static_cast<double>(exponent)));
+  if (absl::StartsWith(mantissa, "10")) {  // 9.9999999 rounded up to the next power.
+    mantissa = absl::StrFormat("%.*f", digits, 1.0);
+    ++exponent;
+  }
+  return absl::StrFormat(
+      "%*s", width,
+      absl::StrFormat("%se%c%02d", mantissa, exponent < 0 ? '-' : '+', std::abs(exponent)));
+}
+
+// Whether `r`'s density is printed from its log: the double is outside the normal range
+// (0 or subnormal, having underflowed; infinite or NaN, having overflowed) and the kernel
+// gave a finite log_density, which holds every digit.
+bool DensityFromLog(const WidthResult& r) {
+  return r.has_log_density() && std::isfinite(r.log_density()) && !std::isnormal(r.density());
+}
+
+// The density column's text for `r` (see DensityFromLog).
+std::string DensityText(const WidthResult& r, int width) {
+  return DensityFromLog(r) ? ValueFromLog(r.log_density(), width) : Value(r.density(), width);
 }
 
 // The results for point `p`, in the report's order (by increasing width).
@@ -130,7 +167,7 @@ void KeepMeaningfulSelections(Report& report) {
 
 uint64_t FormattedBytesPerResult(absl::string_view format) { return format == "json" ? 3100 : 100; }
 
-std::string FormatTable(const Report& report) {
+std::string FormatTable(const Report& report, const TableNotes& notes) {
   const SweepSpec& spec = report.spec();
   std::string out = absl::StrFormat(
       "parsweep: kernel %s, executor %s, %d widths, %s\n"
@@ -138,8 +175,12 @@ std::string FormatTable(const Report& report) {
       spec.kernel().name(), spec.executor().name(), spec.widths_size(),
       Plural(report.tasks(), "task"), DescribeData(report));
 
-  bool any_count = false;
-  for (const WidthResult& r : report.results()) any_count = any_count || r.has_count();
+  bool any_count = false, any_tutorial = false, any_expected = false, any_from_log = false;
+  for (const WidthResult& r : report.results()) {
+    any_count |= r.has_count();
+    any_tutorial |= r.has_tutorial_density();
+    any_expected |= r.has_expected_density();
+  }
 
   const int shown = std::min(spec.points_size(), kMaxPointsInTable);
   for (int p = 0; p < shown; ++p) {
@@ -155,12 +196,13 @@ std::string FormatTable(const Report& report) {
     if (any_count) absl::StrAppendFormat(&out, " %10s", "count k");
     absl::StrAppendFormat(&out, " %13s", "density");
     if (has_truth) absl::StrAppendFormat(&out, " %13s %13s", "expected", "true");
-    if (any_count) absl::StrAppendFormat(&out, " %17s", "tutorial k/(n*h)");
+    if (any_tutorial) absl::StrAppendFormat(&out, " %17s", "tutorial k/(n*h)");
     absl::StrAppend(&out, "\n");
     for (const WidthResult* r : rows) {
       absl::StrAppendFormat(&out, "%10s", FormatWidth(r->width()));
       if (any_count) absl::StrAppendFormat(&out, " %10.0f", r->count());
-      absl::StrAppend(&out, " ", Value(r->density(), 13));
+      absl::StrAppend(&out, " ", DensityText(*r, 13));
+      any_from_log |= DensityFromLog(*r);
       if (has_truth) {
         absl::StrAppend(&out, " ",
                         r->has_expected_density() ? Value(r->expected_density(), 13)
@@ -197,21 +239,26 @@ std::string FormatTable(const Report& report) {
     absl::StrAppendFormat(&out, "\n... and %d more points: --format=csv or json has them all.\n",
                           spec.points_size() - shown);
   }
-  absl::StrAppend(
-      &out, any_count ? "\ndensity = k / (n * h^d)."
-                      : "\ndensity = (1/n) sum_i K_h(x - s_i), the kernel scaled to width h.");
-  if (any_count) {
+  // The footer: what the columns are, in the kernel's words where they depend on it.
+  if (!notes.density.empty()) absl::StrAppend(&out, "\ndensity: ", notes.density, ".");
+  if (any_tutorial) {
     absl::StrAppendFormat(&out,
-                          " The tutorial divides by h instead of h^d: its column is the "
+                          "\nThe tutorial divides by h instead of h^d: its column is the "
                           "density times h^(d-1)%s.",
                           report.dims() == 2 ? " (h times the density in 2-D)" : "");
   }
-  bool any_expected = false;
-  for (const WidthResult& r : report.results()) any_expected |= r.has_expected_density();
   if (any_expected) {
+    // The kernel's note on a line of its own, so that no line grows past the table's reach.
+    absl::StrAppend(&out, "\nexpected = what the estimator averages to for this Gaussian");
+    if (!notes.expected_density.empty()) {
+      absl::StrAppend(&out, ",\n  ", notes.expected_density);
+    }
+    absl::StrAppend(&out, ";\n  expected - true is its bias at that width.");
+  }
+  if (any_from_log) {
     absl::StrAppend(&out,
-                    "\nexpected = what the estimator averages to for this Gaussian "
-                    "(P(sample in window) / h^d); true - expected is the window's bias.");
+                    "\nA density beyond a double's normal range (under 2.2e-308, over 1.8e+308) "
+                    "is printed from log_density.");
   }
   absl::StrAppendFormat(&out, "\n%s ran in %.3f ms.\n", Plural(report.tasks(), "task"),
                         report.wall_seconds() * 1e3);
@@ -219,9 +266,13 @@ std::string FormatTable(const Report& report) {
 }
 
 std::string FormatCsv(const Report& report) {
+  // log_density comes last, so that the columns programs already read keep their places.
+  bool any_log = false;
+  for (const WidthResult& r : report.results()) any_log |= r.has_log_density();
   std::string out = "point,";
   for (uint32_t j = 1; j <= report.dims(); ++j) absl::StrAppend(&out, "x", j, ",");
-  absl::StrAppend(&out, "width,count,density,expected_density,true_density,tutorial_density\n");
+  absl::StrAppend(&out, "width,count,density,expected_density,true_density,tutorial_density",
+                  any_log ? ",log_density\n" : "\n");
   auto optional = [](bool has, double value) {
     return has ? absl::StrFormat("%.17g", value) : std::string();
   };
@@ -230,11 +281,13 @@ std::string FormatCsv(const Report& report) {
     for (double x : report.spec().points(static_cast<int>(r.point_index())).coords()) {
       absl::StrAppendFormat(&coords, "%.17g,", x);
     }
-    absl::StrAppendFormat(&out, "%d,%s%.17g,%s,%.17g,%s,%s,%s\n", r.point_index(), coords,
-                          r.width(), optional(r.has_count(), r.count()), r.density(),
+    absl::StrAppendFormat(&out, "%d,%s%.17g,%s,%.17g,%s,%s,%s", r.point_index(), coords, r.width(),
+                          optional(r.has_count(), r.count()), r.density(),
                           optional(r.has_expected_density(), r.expected_density()),
                           optional(r.has_true_density(), r.true_density()),
                           optional(r.has_tutorial_density(), r.tutorial_density()));
+    if (any_log) absl::StrAppend(&out, ",", optional(r.has_log_density(), r.log_density()));
+    absl::StrAppend(&out, "\n");
   }
   return out;
 }

@@ -1,18 +1,27 @@
 // Renderings of a sweep's Report: a table for people, CSV and JSON for programs.
 //
-// The table shows, per width, the count, the density k / (n h^d), what the estimator
-// averages to for the Gaussian source, the true density, and the tutorial's normalisation
-// k / (n h), labelled as such; under it, the width closest to the true density when one is
-// (see MeaningfulClosest). Values print in fixed point with 9 decimals where that keeps at
-// least 7 significant digits and fits the column (0, and 1e-3 <= |v| < 1e3: every value of
-// the tutorial's sweep); others in scientific notation with 7 ("1.521000e+199"), so that a
-// huge density is not 200 digits wide and a tiny one is not printed as 0.000000000. CSV has
-// one row per (point, width) with a header line, every number with 17 significant digits.
-// JSON is protobuf's printing of the Report itself, with the .proto field names.
+// The table shows, per width, the count (counting kernels), the density, what the
+// estimator averages to for the Gaussian source, the true density, and the tutorial's
+// normalisation k / (n h) (the hypercube), labelled as such; under it, the width closest to
+// the true density when one is (see MeaningfulClosest). Its footer says what the columns
+// are in the kernel's own words (TableNotes), so that a line true of one kernel is never
+// shown for another. Values print in fixed point with 9 decimals where that keeps at least 7
+// significant digits and fits the column (0, and 1e-3 <= |v| < 1e3: every value of the
+// tutorial's sweep); others in scientific notation with 7 ("1.521000e+199"), so that a huge
+// density is not 200 digits wide and a tiny one is not printed as 0.000000000. A density
+// outside a double's normal range (below DBL_MIN, where it underflows to 0 or keeps fewer
+// digits, or infinite) whose log_density is finite is printed from that log, in the same
+// notation ("3.970000e-400"), and the footer says so.
+//
+// CSV has one row per (point, width) with a header line, every number with 17 significant
+// digits ("-inf" for a log density of -infinity); its last column, log_density, is there
+// when any result has one, empty where a result has none. JSON is protobuf's printing of
+// the Report itself, with the .proto field names; protobuf writes an infinite or NaN double
+// as a string ("-Infinity", "NaN"), which every JSON parser reads (as a string).
 //
 // Example:
 //   KeepMeaningfulSelections(report);
-//   std::cout << FormatTable(report);
+//   std::cout << FormatTable(report, {summary, kernel.ExpectedDensityNote()});
 #ifndef PARSWEEP_TOOLS_REPORT_FORMAT_H_
 #define PARSWEEP_TOOLS_REPORT_FORMAT_H_
 
@@ -47,7 +56,19 @@ void KeepMeaningfulSelections(Report& report);
 // whole report).
 uint64_t FormattedBytesPerResult(absl::string_view format);
 
-std::string FormatTable(const Report& report);
+// TableNotes: what the table's footer says that only the kernel knows, in the kernel's own
+// words (the tool takes them from the kernel's registration and the kernel; tools/ names no
+// kernel).
+struct TableNotes {
+  // What the density is: the kernel's registered summary, e.g. "the tutorial's hypercube
+  // window of side h: p = k / (n h^d)". Empty: the footer has no such line.
+  std::string density;
+  // What the expected column is (Kernel::ExpectedDensityNote()), completing "expected =
+  // what the estimator averages to for this Gaussian: ...". Empty: the line stops there.
+  std::string expected_density;
+};
+
+std::string FormatTable(const Report& report, const TableNotes& notes);
 std::string FormatCsv(const Report& report);
 absl::StatusOr<std::string> FormatJson(const Report& report);
 

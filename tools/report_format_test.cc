@@ -1,24 +1,38 @@
 #include "tools/report_format.h"
 
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 
 namespace parsweep {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+// The footer notes of the two built-in kernels, as the tool takes them from their
+// registrations and Kernel::ExpectedDensityNote().
+const TableNotes kHypercubeNotes = {
+    "the tutorial's hypercube window of side h: p = k / (n h^d)",
+    "P(sample in the cube of side h centred at x) / h^d, a multivariate normal rectangle "
+    "probability"};
+const TableNotes kGaussianNotes = {
+    "a Gaussian window of standard deviation h: p = (1/n) sum N(x - s; 0, h^2 I)",
+    "N(x; mu, Sigma + h^2 I), the source's density convolved with the kernel N(0, h^2 I)"};
 
 struct Row {
   double width, count, density, expected, truth;
 };
 
-// A report of a counting kernel on generated 2-D data, one point at the origin, n = 10000.
-Report CountingReport(const std::vector<Row>& rows) {
+// A report on generated 2-D data, one point at the origin, n = 10000, with no results yet.
+Report OriginReport() {
   Report report;
   SweepSpec& spec = *report.mutable_spec();
   spec.mutable_kernel()->set_name("parzen_hypercube");
@@ -34,14 +48,27 @@ Report CountingReport(const std::vector<Row>& rows) {
   report.set_samples(10000);
   report.set_dims(2);
   report.set_tasks(1);
+  return report;
+}
+
+// AddResult adds width `width` to `report`'s sweep and its result at the origin.
+WidthResult& AddResult(Report& report, double width, double density, double expected,
+                       double truth) {
+  report.mutable_spec()->add_widths(width);
+  WidthResult& r = *report.add_results();
+  r.set_width(width);
+  r.set_density(density);
+  r.set_expected_density(expected);
+  r.set_true_density(truth);
+  return r;
+}
+
+// A report of a counting kernel (the hypercube) at the origin.
+Report CountingReport(const std::vector<Row>& rows) {
+  Report report = OriginReport();
   for (const Row& row : rows) {
-    spec.add_widths(row.width);
-    WidthResult& r = *report.add_results();
-    r.set_width(row.width);
+    WidthResult& r = AddResult(report, row.width, row.density, row.expected, row.truth);
     r.set_count(row.count);
-    r.set_density(row.density);
-    r.set_expected_density(row.expected);
-    r.set_true_density(row.truth);
     r.set_tutorial_density(row.count / (10000 * row.width));
   }
   return report;
@@ -55,7 +82,7 @@ TEST(FormatTableTest, TheTutorialsRowsAreFixedPointAsInTheReadme) {
                                         {0.2, 59, 0.1475, 0.158625662, 0.159154943},
                                         {0.7, 7830, 0.159795918, 0.15, 0.159154943},
                                         {1.2, 2113, 0.146736111, 0.141560152, 0.159154943}});
-  const std::string table = FormatTable(report);
+  const std::string table = FormatTable(report, kHypercubeNotes);
   const std::vector<std::string> lines = Lines(table);
   ASSERT_GE(lines.size(), 10u) << table;
   EXPECT_EQ(lines[3], "point (0, 0), true density 0.159154943");
@@ -80,7 +107,7 @@ TEST(FormatTableTest, TheTutorialsRowsAreFixedPointAsInTheReadme) {
 TEST(FormatTableTest, HugeAndTinyValuesAreScientificAndStayInTheirColumns) {
   const Report huge = CountingReport({{1e-100, 1521, 1.521e199, 1.4663e199, 1.5915e199},
                                       {2e-100, 4802, 1.2005e199, 1.1651e199, 1.5915e199}});
-  const std::string table = FormatTable(huge);
+  const std::string table = FormatTable(huge, kHypercubeNotes);
   const std::vector<std::string> lines = Lines(table);
   EXPECT_EQ(lines[3], "point (0, 0), true density 1.591500e+199");
   EXPECT_EQ(lines[5],
@@ -94,13 +121,13 @@ TEST(FormatTableTest, HugeAndTinyValuesAreScientificAndStayInTheirColumns) {
 
   const Report tiny = CountingReport({{1e150, 1521, 1.521e-301, 1.4663e-301, 1.5915e-301},
                                       {2e150, 4802, 1.2005e-301, 1.1651e-301, 1.5915e-301}});
-  const std::vector<std::string> tiny_lines = Lines(FormatTable(tiny));
+  const std::vector<std::string> tiny_lines = Lines(FormatTable(tiny, kHypercubeNotes));
   EXPECT_EQ(tiny_lines[5],
             "    1e+150       1521 1.521000e-301 1.466300e-301 1.591500e-301     "
             "1.521000e-151");
   // The edges: 1e-3 and 999.9 stay fixed; 0 too.
-  const std::vector<std::string> edges =
-      Lines(FormatTable(CountingReport({{0.5, 0, 0, 1e-3, 999.9}, {1, 1, 1e-4, 1000, 999.9}})));
+  const std::vector<std::string> edges = Lines(FormatTable(
+      CountingReport({{0.5, 0, 0, 1e-3, 999.9}, {1, 1, 1e-4, 1000, 999.9}}), kHypercubeNotes));
   EXPECT_EQ(edges[5],
             "       0.5          0   0.000000000   0.001000000 999.900000000       "
             "0.000000000");
@@ -125,16 +152,19 @@ TEST(MeaningfulClosestTest, OnlyAUniqueNearestWidthAmongSeveralWithAPositiveTrut
 }
 
 TEST(MeaningfulClosestTest, TheTableSaysWhyNoWidthIsNamed) {
-  EXPECT_THAT(FormatTable(CountingReport({{0.1, 0, 0, 0, 1e-12}, {0.2, 0, 0, 0, 1e-12}})),
-              HasSubstr("\nclosest to the true density: none (every width's density is 0 here: "
-                        "no width is nearer than another)\n"));
-  EXPECT_THAT(FormatTable(CountingReport({{0.1, 0, 0, 0, 0}, {0.2, 0, 0, 0, 0}})),
+  EXPECT_THAT(
+      FormatTable(CountingReport({{0.1, 0, 0, 0, 1e-12}, {0.2, 0, 0, 0, 1e-12}}), kHypercubeNotes),
+      HasSubstr("\nclosest to the true density: none (every width's density is 0 here: "
+                "no width is nearer than another)\n"));
+  EXPECT_THAT(FormatTable(CountingReport({{0.1, 0, 0, 0, 0}, {0.2, 0, 0, 0, 0}}), kHypercubeNotes),
               HasSubstr("\nclosest to the true density: none (the true density here is below "
                         "the smallest double)\n"));
-  EXPECT_THAT(FormatTable(CountingReport({{0.1, 1, 0.25, 0, 0.5}, {0.2, 3, 0.75, 0, 0.5}})),
+  EXPECT_THAT(FormatTable(CountingReport({{0.1, 1, 0.25, 0, 0.5}, {0.2, 3, 0.75, 0, 0.5}}),
+                          kHypercubeNotes),
               HasSubstr("\nclosest to the true density: none (h = 0.1, 0.2 are equally near "
                         "it)\n"));
-  EXPECT_THAT(FormatTable(CountingReport({{0.1, 1, 0.1, 0, 0.2}})), Not(HasSubstr("closest")));
+  EXPECT_THAT(FormatTable(CountingReport({{0.1, 1, 0.1, 0, 0.2}}), kHypercubeNotes),
+              Not(HasSubstr("closest")));
 }
 
 TEST(KeepMeaningfulSelectionsTest, DropsOnlyAClosestThatNamesNothing) {
@@ -153,6 +183,156 @@ TEST(KeepMeaningfulSelectionsTest, DropsOnlyAClosestThatNamesNothing) {
   meaningful.add_selections()->set_method("closest_to_true");
   KeepMeaningfulSelections(meaningful);
   EXPECT_EQ(meaningful.selections_size(), 1);
+}
+
+// A report of a summing kernel (the Gaussian's): a density, expected and true, no count and
+// no tutorial column; log densities where given (NaN: none).
+struct SumRow {
+  double width, density, expected, truth, log_density;
+};
+Report SummingReport(const std::vector<SumRow>& rows) {
+  Report report = OriginReport();
+  report.mutable_spec()->mutable_kernel()->set_name("parzen_gaussian");
+  for (const SumRow& row : rows) {
+    WidthResult& r = AddResult(report, row.width, row.density, row.expected, row.truth);
+    r.set_sum(row.density);
+    if (!std::isnan(row.log_density)) r.set_log_density(row.log_density);
+  }
+  return report;
+}
+
+constexpr double kNoLog = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The footer: every line after the last table row's blank line.
+std::string Footer(const std::string& table) { return table.substr(table.rfind("\n\n") + 2); }
+
+// The Gaussian kernel's footer is in its own words: none of the hypercube's window, count,
+// inside, k / (n h^d) or tutorial column (it once explained the expected column with the
+// cube's P(sample in window) / h^d).
+TEST(FormatTableFooterTest, TheGaussiansFooterIsInItsOwnWords) {
+  const std::string table = FormatTable(SummingReport({{0.5, 0.127, 0.127324, 0.159155, kNoLog},
+                                                       {1, 0.08, 0.0795775, 0.159155, kNoLog}}),
+                                        kGaussianNotes);
+  EXPECT_THAT(
+      Lines(Footer(table)),
+      ElementsAre("density: a Gaussian window of standard deviation h: p = (1/n) sum "
+                  "N(x - s; 0, h^2 I).",
+                  "expected = what the estimator averages to for this Gaussian,",
+                  "  N(x; mu, Sigma + h^2 I), the source's density convolved with the "
+                  "kernel N(0, h^2 I);",
+                  "  expected - true is its bias at that width.", "1 task ran in 0.000 ms.", ""))
+      << table;
+  for (const char* word : {"count", "inside", "P(sample", "k / (n", "tutorial", "cube"}) {
+    EXPECT_THAT(table, Not(HasSubstr(word))) << table;
+  }
+}
+
+// The hypercube's footer says what it always said: p = k / (n h^d), the tutorial's h^(d-1),
+// and the expected column as P(sample in the cube) / h^d.
+TEST(FormatTableFooterTest, TheHypercubesFooterKeepsItsMeaning) {
+  const std::string table =
+      FormatTable(CountingReport({{0.1, 16, 0.16, 0.159022391, 0.159154943},
+                                  {0.2, 59, 0.1475, 0.158625662, 0.159154943}}),
+                  kHypercubeNotes);
+  EXPECT_THAT(
+      Lines(Footer(table)),
+      ElementsAre("density: the tutorial's hypercube window of side h: p = k / (n h^d).",
+                  "The tutorial divides by h instead of h^d: its column is the density "
+                  "times h^(d-1) (h times the density in 2-D).",
+                  "expected = what the estimator averages to for this Gaussian,",
+                  "  P(sample in the cube of side h centred at x) / h^d, a multivariate "
+                  "normal rectangle probability;",
+                  "  expected - true is its bias at that width.", "1 task ran in 0.000 ms.", ""))
+      << table;
+}
+
+// A kernel that says nothing of itself gets no line that might be untrue of it; a column
+// with no values has no header (a count without the tutorial's value had one).
+TEST(FormatTableFooterTest, WithoutNotesTheFooterClaimsNothingOfTheKernel) {
+  Report report = CountingReport({{0.5, 3, 0.1, 0.12, 0.15}, {1, 9, 0.09, 0.1, 0.15}});
+  for (WidthResult& r : *report.mutable_results()) r.clear_tutorial_density();
+  const std::string table = FormatTable(report, {});
+  EXPECT_THAT(table, Not(HasSubstr("tutorial")));
+  EXPECT_THAT(
+      Lines(Footer(table)),
+      ElementsAre("expected = what the estimator averages to for this Gaussian;",
+                  "  expected - true is its bias at that width.", "1 task ran in 0.000 ms.", ""))
+      << table;
+}
+
+// A density that underflows to 0 (or overflows) is printed from its log, in the column's
+// width, and the footer says so; a log of -infinity is a true 0.
+TEST(FormatTableLogTest, ADensityBeyondADoubleIsPrintedFromItsLog) {
+  const double ln10 = std::log(10.0);
+  const Report report = SummingReport({
+      {0.01, 0, 0, 0.159155, std::log(1.234567) - 400 * ln10},  // 1.234567e-400
+      {0.02, 0, 0, 0.159155, -400 * ln10},                      // 1e-400, log10 just below
+      {0.03, 0, 0, 0.159155, -1e6},                             // 10^-434294.48
+      {0.04, 0, 0, 0.159155, -1e300},                           // no meaningful mantissa
+      {0.05, 0, 0, 0.159155, -kInf},                            // a true 0
+      {0.06, kInf, 0, 0.159155, 1000},                          // 10^434.29
+      {0.5, 0.127, 0.127324, 0.159155, std::log(0.127)},        // a double: as before
+  });
+  const std::string table = FormatTable(report, kGaussianNotes);
+  const std::vector<std::string> lines = Lines(table);
+  ASSERT_GE(lines.size(), 12u) << table;
+  EXPECT_EQ(lines[4], "     width       density      expected          true") << table;
+  EXPECT_EQ(lines[5], "      0.01 1.234567e-400   0.000000000   0.159155000");
+  EXPECT_EQ(lines[6], "      0.02 1.000000e-400   0.000000000   0.159155000");
+  EXPECT_EQ(lines[7], "      0.03 3.297e-434295   0.000000000   0.159155000");
+  EXPECT_EQ(lines[8], "      0.04 10^-4.34294e+299   0.000000000   0.159155000");
+  EXPECT_EQ(lines[9], "      0.05   0.000000000   0.000000000   0.159155000");
+  EXPECT_EQ(lines[10], "      0.06 1.970071e+434   0.000000000   0.159155000");
+  EXPECT_EQ(lines[11], "       0.5   0.127000000   0.127324000   0.159155000");
+  for (int i : {5, 6, 7, 9, 10, 11}) EXPECT_EQ(lines[i].size(), lines[4].size()) << lines[i];
+  EXPECT_THAT(table, HasSubstr("\nA density beyond a double's normal range (under 2.2e-308, over "
+                               "1.8e+308) is printed from log_density.\n"));
+
+  // Only a density printed from its log brings the footer's line.
+  const std::string plain =
+      FormatTable(SummingReport({{0.5, 0.127, 0.127324, 0.159155, std::log(0.127)},
+                                 {1, 0, 0.0795775, 0.159155, -kInf}}),
+                  kGaussianNotes);
+  EXPECT_THAT(plain, Not(HasSubstr("printed from log_density"))) << plain;
+}
+
+// log_density is the CSV's last column when any result has one, empty where one has none;
+// -infinity is "-inf", which numpy's genfromtxt reads. Without any, the columns are as before.
+TEST(FormatCsvTest, LogDensityIsTheLastColumnWhenAnyResultHasIt) {
+  const Report report = SummingReport({{0.5, 0.125, 0.127, 0.159, -2.0794415416798357},
+                                       {1, 0, 0.0796, 0.159, -kInf},
+                                       {2, 0.03125, 0.03, 0.159, kNoLog}});
+  EXPECT_THAT(Lines(FormatCsv(report)),
+              ElementsAre("point,x1,x2,width,count,density,expected_density,true_density,"
+                          "tutorial_density,log_density",
+                          "0,0,0,0.5,,0.125,0.127,0.159,,-2.0794415416798357",
+                          "0,0,0,1,,0,0.079600000000000004,0.159,,-inf",
+                          "0,0,0,2,,0.03125,0.029999999999999999,0.159,,", ""));
+  EXPECT_THAT(
+      Lines(FormatCsv(CountingReport({{0.5, 2, 0.0008, 0.001, 0.0015}}))),
+      ElementsAre("point,x1,x2,width,count,density,expected_density,true_density,"
+                  "tutorial_density",
+                  "0,0,0,0.5,2,0.00080000000000000004,0.001,0.0015,0.00040000000000000002", ""));
+}
+
+// protobuf's JSON writes log_density, and -infinity as the string "-Infinity" (JSON has no
+// infinity), which its own parser reads back as -infinity; a result without one has no
+// log_density at all.
+TEST(FormatJsonTest, LogDensityOfMinusInfinityIsTheStringMinusInfinity) {
+  const Report report = SummingReport({{0.5, 0.125, 0.127, 0.159, -2.0794415416798357},
+                                       {1, 0, 0.0796, 0.159, -kInf},
+                                       {2, 0.03125, 0.03, 0.159, kNoLog}});
+  const absl::StatusOr<std::string> json = FormatJson(report);
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_THAT(*json, HasSubstr("\"log_density\": -2.0794415416798357"));
+  EXPECT_THAT(*json, HasSubstr("\"log_density\": \"-Infinity\""));
+  Report parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(*json, &parsed).ok()) << *json;
+  ASSERT_EQ(parsed.results_size(), 3);
+  EXPECT_EQ(parsed.results(0).log_density(), -2.0794415416798357);
+  EXPECT_EQ(parsed.results(1).log_density(), -kInf);
+  EXPECT_FALSE(parsed.results(2).has_log_density());
 }
 
 }  // namespace

@@ -322,6 +322,17 @@ void ReportResume(const SweepCheckpoint& checkpoint, const Report& report) {
   std::cerr << "\n";
 }
 
+// The table's footer notes for `sweep`'s kernel, in its own words: its registered summary
+// and its ExpectedDensityNote().
+TableNotes KernelNotes(const Sweep& sweep) {
+  TableNotes notes;
+  for (const PluginInfo& plugin : Registry<Kernel>::Global().Plugins()) {
+    if (plugin.name == sweep.spec().kernel().name()) notes.density = plugin.summary;
+  }
+  notes.expected_density = sweep.kernel().ExpectedDensityNote();
+  return notes;
+}
+
 // Run does everything but writing: it returns the tool's whole output, formatted.
 absl::StatusOr<ToolOutput> Run() {
   if (absl::GetFlag(FLAGS_list)) {
@@ -412,7 +423,7 @@ absl::StatusOr<ToolOutput> Run() {
   } else if (format == "json") {
     ASSIGN_OR_RETURN(output.text, FormatJson(report));  // The printer ends it with a newline.
   } else {
-    output.text = FormatTable(report);
+    output.text = FormatTable(report, KernelNotes(*sweep));
   }
   if (!plot.empty()) {
     output.charts.push_back(ChartFile(plot, DensityChart(report, 0), "density chart"));

@@ -31,7 +31,7 @@ std::string WorkloadSummary(const Report& report) {
 
 BarChart ComparisonChart(const Comparison& comparison) {
   BarChart chart;
-  chart.title = "Serial vs. parallel: Parzen-window sweep";
+  chart.title = "Serial vs. parallel: density sweep";
   if (comparison.timings.empty()) return chart;
   const double serial = comparison.timings.front().median();
   const TimeUnit unit = UnitFor(serial);
@@ -49,11 +49,12 @@ BarChart ComparisonChart(const Comparison& comparison) {
 
 LineChart DensityChart(const Report& report, uint32_t point_index) {
   LineChart chart;
-  chart.title = absl::StrCat("Density estimate against window width (",
-                             report.spec().kernel().name(), ", ", WorkloadSummary(report), ")");
-  chart.x_title = "window width h";
+  chart.title = absl::StrCat("Density estimate against width (", report.spec().kernel().name(),
+                             ", ", WorkloadSummary(report), ")");
+  chart.x_title = "width h";
   chart.y_title = "density at the point";
-  Series estimate{"estimate k / (n h^d)", {}, {}, SeriesStyle::kPointsAndLine};
+  // Words true of every kernel (the title names it): no count, no window to be inside.
+  Series estimate{"estimate", {}, {}, SeriesStyle::kPointsAndLine};
   Series expected{"expected (estimator's mean)", {}, {}, SeriesStyle::kLine};
   Series truth{"true density", {}, {}, SeriesStyle::kDashedLine};
   for (const WidthResult& r : report.results()) {

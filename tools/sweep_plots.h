@@ -1,5 +1,7 @@
 // The sweep tool's charts, from its results: the tutorial's bar chart of wall time per
-// executor (compare mode), and density against window width with the true density.
+// executor (compare mode), and density against width with the true density. Their words
+// hold for any kernel (the titles name the kernel), so a chart of the Gaussian kernel's
+// sweep speaks of no count and no window.
 //
 // Example:
 //   RETURN_IF_ERROR(WriteChart(RenderSvg(DensityChart(report, 0)), "/tmp/density.svg"));

@@ -128,6 +128,10 @@ class ParzenGaussian : public Kernel {
     return convolved->Density(point);
   }
 
+  std::string ExpectedDensityNote() const override {
+    return "N(x; mu, Sigma + h^2 I), the source's density convolved with the kernel N(0, h^2 I)";
+  }
+
  private:
   absl::Status Describe(const Partial& total, uint64_t n, size_t dims,
                         absl::Span<const double> widths, uint64_t leave_out,

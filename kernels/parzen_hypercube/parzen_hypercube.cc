@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -98,6 +99,11 @@ class ParzenHypercube : public SlotKernel<uint64_t> {
     const std::optional<double> probability = source.BoxProbability(lo, hi);
     if (!probability) return std::nullopt;
     return *probability / std::pow(width, static_cast<double>(point.size()));
+  }
+
+  std::string ExpectedDensityNote() const override {
+    return "P(sample in the cube of side h centred at x) / h^d, a multivariate normal "
+           "rectangle probability";
   }
 
  private:
