@@ -53,15 +53,25 @@ void LongAccumulator::Add(double t, double f) {
     far_log = std::max(far_log, t + std::log(f));
     return;
   }
-  // f e^t = f 2^x, x = t log2(e) = k + fraction; 2^fraction f in [f, 2f) rounded once to
-  // a 64-bit mantissa.
-  const long double x = static_cast<long double>(t) * 1.44269504088896340735992468100189214L;
-  const long double k = std::floor(x);
-  const long double scaled = std::exp2(x - k) * static_cast<long double>(f);
+  // f e^t = f e^r 2^k, k = round(t / ln2), r = t - k ln2 in [-0.35, 0.35] (Cody-Waite:
+  // ln2 in two parts, the first with 32 trailing zero bits so that k ln2_hi is exact for
+  // |k| < 2^32); e^r f rounds once to a 53-bit mantissa. Below |k| = 2^31 (|t| < 1.5e9) this
+  // is as exact as std::exp; beyond, a long double step of the same accuracy relative to t's
+  // own ulp.
+  const double k = std::nearbyint(t * 1.4426950408889634);
+  double scaled;
+  if (std::fabs(k) < 0x1p31) {
+    const double r = (t - k * 0x1.62e42fefa0000p-1) - k * 0x1.cf79abc9e3b3ap-40;
+    scaled = std::exp(r) * f;
+  } else {
+    const long double r = static_cast<long double>(t) -
+                          static_cast<long double>(k) * 0.693147180559945309417232121458176568L;
+    scaled = static_cast<double>(std::exp(r) * static_cast<long double>(f));
+  }
   int exponent = 0;
-  const long double fraction = std::frexp(scaled, &exponent);  // In [0.5, 1).
-  const uint64_t mantissa = static_cast<uint64_t>(std::ldexp(fraction, 64));
-  AddInteger(mantissa, static_cast<int64_t>(k) + exponent - 64);
+  const double fraction = std::frexp(scaled, &exponent);  // In [0.5, 1).
+  const uint64_t mantissa = static_cast<uint64_t>(std::ldexp(fraction, 53));
+  AddInteger(mantissa, static_cast<int64_t>(k) + exponent - 53);
 }
 
 void LongAccumulator::Merge(const LongAccumulator& other) {

@@ -4,9 +4,9 @@
 // not depend on the order of the additions, any plan (split, chunk, workers, executor) gives
 // the same bits.
 //
-// How. Each number is turned, the same way wherever it is added, into a 64-bit integer
-// mantissa at a binary position: f * e^t = M * 2^P (t * log2(e) split into an integer and a
-// fraction in long double, 2^fraction * f rounded once to 64 bits). The accumulator holds the
+// How. Each number is turned, the same way wherever it is added, into a 53-bit integer
+// mantissa at a binary position: f * e^t = M * 2^P (t = k ln2 + r, Cody-Waite, and
+// e^r * f rounded once to a double). The accumulator holds the
 // sum of such integers in four 64-bit bins of 32 bits of place value each, at fixed absolute
 // positions (bin j is worth 2^(32 j)), headed by the highest bin any number reached: the
 // manner of Demmel and Nguyen's binned sums (ReproBLAS). A number's 32-bit pieces that fall
@@ -16,8 +16,9 @@
 //
 // Accuracy: the kept bins hold the sum exactly except for the dropped pieces, each below
 // 2^(32 (head - 3)), while the sum is at least 2^(32 head): relative error below
-// (additions) * 2^-96. Converting a number in (f, t) form costs at most 2^-63 relative (the
-// long double steps); reading the sum as a double rounds once more.
+// (additions) * 2^-96. Converting a number in (f, t) form costs what std::exp(r) and one
+// product cost (under 1.5 u relative, u = 2^-53); reading the sum as a double rounds once
+// more.
 //
 // Numbers with t below kFarExponent (e^-2.9e17, where a double's t is itself only known to
 // within 32) are not binned: the accumulator keeps the largest log of them, which is the
