@@ -269,9 +269,9 @@ TEST(ParzenGaussianTest, FusedIsWithinTheDerivedBoundOfNaive) {
     const std::vector<double> fused_totals = Totals(best);
     for (size_t w = 0; w < m; ++w) {
       SCOPED_TRACE("h = " + std::to_string(widths[w]));
-      ASSERT_NEAR(naive_totals[w], want.naive[w],
-                  3 * kUnitRoundoff * want.naive[w] +
-                      2 * std::numeric_limits<double>::denorm_min());
+      ASSERT_NEAR(
+          naive_totals[w], want.naive[w],
+          3 * kUnitRoundoff * want.naive[w] + 2 * std::numeric_limits<double>::denorm_min());
       ASSERT_NEAR(fused_totals[w], naive_totals[w], want.bound[w]);
     }
   }
