@@ -56,29 +56,83 @@ inline double NaiveExponent(double d, const ExponentScale& scale) {
   return scale.twice_square != 0.0 ? -d / scale.twice_square : (d * scale.s1) * scale.s2;
 }
 
-// ShiftedBlock: one block's positive r^2, each less the smallest of them (`shift`), in
-// sample order, and how many samples lay at distance zero.
+// ShiftedBlock: a block's r^2 in sample order, each positive one as it is and every other
+// one (zero, or NaN from NaN data, which the loaders refuse) replaced by +infinity, whose
+// term exp(-infinity) adds exactly +0 to a sum (the same bits as leaving it out); the
+// smallest positive r^2 (`shift`, +infinity if none), and how many were zero. The passes
+// subtract the shift as they read each r^2.
 struct ShiftedBlock {
-  size_t size = 0;  // Positive distances in `distances`.
+  size_t size = 0;  // Samples in the block (entries of `distances`).
   double shift = kInfinity;
   uint64_t zeros = 0;
 };
 
-// ShiftBlock fills `distances` (at least samples.rows() long) for the block `samples`.
-// A NaN r^2 (from NaN data, which the loaders refuse) is neither zero nor positive: left
-// out.
-ShiftedBlock ShiftBlock(ConstMatrixView samples, const double* x, double* distances) {
-  const size_t d = samples.cols();
-  ShiftedBlock block;
-  for (size_t i = 0; i < samples.rows(); ++i) {
-    const double r2 = SquaredDistance(samples.data() + i * d, x, d);
-    distances[block.size] = r2;
-    block.size += r2 > 0.0;
-    block.zeros += r2 == 0.0;
-    block.shift = std::min(block.shift, r2 > 0.0 ? r2 : kInfinity);
+// ShiftBlock fills `distances` (at least samples.rows() long) for the block `samples`: r^2
+// first (a loop of its own, unrolled for small kDims: 0 reads the dimension from
+// `samples`), then the shift and the zeros.
+template <size_t kDims>
+ShiftedBlock ShiftBlockOf(ConstMatrixView samples, const double* x, double* distances) {
+  const size_t d = kDims > 0 ? kDims : samples.cols();
+  const size_t rows = samples.rows();
+  const double* row = samples.data();
+  size_t first = 0;
+  if constexpr (kDims == 2) {
+    // Two 2-D samples per step on SSE2 vectors: (x_0 - s_0)^2 + (x_1 - s_1)^2 with the
+    // operations of SquaredDistance (0 + a == a exactly), so the same bits.
+    const V2d point = {x[0], x[1]};
+    for (; first + 2 <= rows; first += 2, row += 4) {
+      V2d a;
+      V2d b;
+      std::memcpy(&a, row, sizeof(a));
+      std::memcpy(&b, row + 2, sizeof(b));
+      const V2d da = point - a;
+      const V2d db = point - b;
+      const V2d sa = da * da;
+      const V2d sb = db * db;
+      const V2d r2 = __builtin_shuffle(sa, sb, V2u{0, 2}) + __builtin_shuffle(sa, sb, V2u{1, 3});
+      std::memcpy(distances + first, &r2, sizeof(r2));
+    }
   }
-  for (size_t i = 0; i < block.size; ++i) distances[i] -= block.shift;
+  for (size_t i = first; i < rows; ++i, row += d) distances[i] = SquaredDistance(row, x, d);
+  // Then the shift and the zeros, two samples at a time on SSE2 vectors (the same
+  // comparisons and minimum as one at a time: a minimum is exact).
+  V2d shift = {kInfinity, kInfinity};
+  V2u zeros = {0, 0};
+  const V2d infinity = {kInfinity, kInfinity};
+  const V2d zero = {0.0, 0.0};
+  size_t i = 0;
+  for (; i + 2 <= rows; i += 2) {
+    V2d r2;
+    std::memcpy(&r2, distances + i, sizeof(r2));
+    const V2d kept = r2 > zero ? r2 : infinity;  // Lanes: all ones where r2 > 0.
+    zeros -= BitCast<V2u>(r2 == zero);           // All ones is -1: one more zero.
+    shift = kept < shift ? kept : shift;
+    std::memcpy(distances + i, &kept, sizeof(kept));
+  }
+  ShiftedBlock block;
+  block.size = rows;
+  block.shift = std::min(shift[0], shift[1]);
+  block.zeros = zeros[0] + zeros[1];
+  for (; i < rows; ++i) {
+    const double r2 = distances[i];
+    block.zeros += r2 == 0.0;
+    distances[i] = r2 > 0.0 ? r2 : kInfinity;
+    block.shift = std::min(block.shift, distances[i]);
+  }
   return block;
+}
+
+ShiftedBlock ShiftBlock(ConstMatrixView samples, const double* x, double* distances) {
+  switch (samples.cols()) {
+    case 1:
+      return ShiftBlockOf<1>(samples, x, distances);
+    case 2:
+      return ShiftBlockOf<2>(samples, x, distances);
+    case 3:
+      return ShiftBlockOf<3>(samples, x, distances);
+    default:
+      return ShiftBlockOf<0>(samples, x, distances);
+  }
 }
 
 // LoadV and StoreV move a vector of doubles through memcpy: no alignment needed, and no
@@ -102,12 +156,12 @@ __attribute__((always_inline)) inline V Splat(double value) {
   return v;
 }
 
-// FusedPass adds exp((d_i s1[w]) s2[w]) to totals[w] for every distance d_i and every
+// FusedPass adds exp((d_i s1[w]) s2[w]), d_i = r2[i] - shift, to totals[w] for every i and
 // w < `padded` (a multiple of the lanes of V), one vector V (V2d, or V4d inside an AVX2
 // function) of widths at a time. kTwoFactors false: every s2 is 1 and is not multiplied
 // (multiplying by 1 is exact, so the bits are the same).
 template <typename V, bool kTwoFactors>
-__attribute__((always_inline)) inline void FusedPass(const double* distances, size_t size,
+__attribute__((always_inline)) inline void FusedPass(const double* r2, size_t size, double shift,
                                                      const double* s1, const double* s2,
                                                      double* totals, size_t padded) {
   constexpr size_t kLanes = sizeof(V) / sizeof(double);
@@ -124,8 +178,8 @@ __attribute__((always_inline)) inline void FusedPass(const double* distances, si
   // the totals, two independent exps side by side). The totals still receive the terms in
   // sample order, (total + t_i) + t_{i+1}, so the bits are those of one sample at a time.
   for (; i + 2 <= size; i += 2) {
-    const V first = Splat<V>(distances[i]);
-    const V second = Splat<V>(distances[i + 1]);
+    const V first = Splat<V>(r2[i] - shift);
+    const V second = Splat<V>(r2[i + 1] - shift);
     for (size_t w = 0; w < padded; w += kLanes) {
       const V term_first = ExpNonPositive(exponent(first, w));
       const V term_second = ExpNonPositive(exponent(second, w));
@@ -133,28 +187,29 @@ __attribute__((always_inline)) inline void FusedPass(const double* distances, si
     }
   }
   if (i < size) {
-    const V rr = Splat<V>(distances[i]);
+    const V rr = Splat<V>(r2[i] - shift);
     for (size_t w = 0; w < padded; w += kLanes) {
       StoreV(totals + w, LoadV<V>(totals + w) + ExpNonPositive(exponent(rr, w)));
     }
   }
 }
 
-using PassFunction = void (*)(const double*, size_t, const double*, const double*, double*, size_t);
+using PassFunction = void (*)(const double*, size_t, double, const double*, const double*, double*,
+                              size_t);
 
 template <bool kTwoFactors>
-void FusedPassPortable(const double* distances, size_t size, const double* s1, const double* s2,
-                       double* totals, size_t padded) {
-  FusedPass<V2d, kTwoFactors>(distances, size, s1, s2, totals, padded);
+void FusedPassPortable(const double* r2, size_t size, double shift, const double* s1,
+                       const double* s2, double* totals, size_t padded) {
+  FusedPass<V2d, kTwoFactors>(r2, size, shift, s1, s2, totals, padded);
 }
 
 #if PARSWEEP_X86_64_TARGETS
 // The same operations on four lanes: the same bits as the portable pass.
 template <bool kTwoFactors>
-__attribute__((target("avx2"))) void FusedPassAvx2(const double* distances, size_t size,
+__attribute__((target("avx2"))) void FusedPassAvx2(const double* r2, size_t size, double shift,
                                                    const double* s1, const double* s2,
                                                    double* totals, size_t padded) {
-  FusedPass<V4d, kTwoFactors>(distances, size, s1, s2, totals, padded);
+  FusedPass<V4d, kTwoFactors>(r2, size, shift, s1, s2, totals, padded);
 }
 #endif
 
@@ -182,10 +237,12 @@ void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
                        point, distances.data());
         if (w == 0) sums.zeros(p) += block.zeros;
         double total = 0.0;
+        if (block.shift == kInfinity) continue;  // No positive distance in the block.
         for (size_t i = 0; i < block.size; ++i) {
-          total += std::exp(NaiveExponent(distances[i], scale));
+          if (distances[i] == kInfinity) continue;  // Distance zero, counted apart.
+          total += std::exp(NaiveExponent(distances[i] - block.shift, scale));
         }
-        if (block.size > 0) sums.sum(p, w).Add(NaiveExponent(block.shift, scale), total);
+        sums.sum(p, w).Add(NaiveExponent(block.shift, scale), total);
       }
     }
   }
@@ -220,9 +277,9 @@ void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
           ShiftBlock(ConstMatrixView(samples.row(begin).data(), end - begin, samples.cols()), point,
                      distances.data());
       sums.zeros(p) += block.zeros;
-      if (block.size == 0) continue;
+      if (block.shift == kInfinity) continue;  // No positive distance in the block.
       std::fill(totals.begin(), totals.end(), 0.0);
-      pass(distances.data(), block.size, s1.data(), s2.data(), totals.data(), padded);
+      pass(distances.data(), block.size, block.shift, s1.data(), s2.data(), totals.data(), padded);
       for (size_t w = 0; w < m; ++w) {
         sums.sum(p, w).Add(FusedExponent(block.shift, scales[w]), totals[w]);
       }
