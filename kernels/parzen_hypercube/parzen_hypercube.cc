@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -85,6 +86,9 @@ class ParzenHypercube : public SlotKernel<uint64_t> {
     return std::pow(144.0 * std::pow(2.0 * std::sqrt(kPi), d), 1.0 / (d + 4.0)) *
            gaussian_bandwidth;
   }
+
+  // A held-out estimate of 0 means k = 0 among the other samples.
+  std::string IsolatedSampleText() const override { return "have no other sample in their window"; }
 
   // E[k / (n h^d)] = P(sample in the window) / h^d.
   std::optional<double> ExpectedDensity(const Gaussian& source, absl::Span<const double> point,
