@@ -64,9 +64,10 @@ Selection::WidthScore ScoreWidth(double width, uint64_t k, const LogDensityAt& l
 }  // namespace
 
 absl::Status CheckLooPoints(uint64_t points, uint64_t samples) {
-  if (points == 1) {
+  if (points < 2) {
     return absl::InvalidArgumentError(
-        "--loo_points=1: leave-one-out cross-validation needs at least 2 held-out samples");
+        absl::StrCat("--loo_points=", points,
+                     ": leave-one-out cross-validation needs at least 2 held-out samples"));
   }
   if (points > samples) {
     return absl::InvalidArgumentError(absl::StrCat("--loo_points=", points, ": there are only ",
@@ -82,7 +83,7 @@ absl::StatusOr<LooScores> ScoreLeaveOneOut(const Sweep& sweep, Executor& executo
   if (n < 2) {
     return absl::InvalidArgumentError("leave-one-out cross-validation needs at least two samples");
   }
-  RETURN_IF_ERROR(CheckLooPoints(options.points, n));
+  if (options.points != 0) RETURN_IF_ERROR(CheckLooPoints(options.points, n));
   LooScores scores;
   if (options.points != 0 && options.points < n) {
     scores.rows = ChooseRows(n, options.points, options.seed);

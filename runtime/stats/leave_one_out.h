@@ -45,8 +45,7 @@ struct LooOptions {
   uint64_t seed = kDefaultLooSeed;  // Seeds the draw of K < n samples.
 };
 
-// CheckLooPoints: InvalidArgument, naming --loo_points, unless 2 <= points <= samples (or
-// points is 0, every sample).
+// CheckLooPoints: InvalidArgument, naming --loo_points, unless 2 <= points <= samples.
 absl::Status CheckLooPoints(uint64_t points, uint64_t samples);
 
 // LooScores: the scores of every width, by increasing width, and which samples made them.

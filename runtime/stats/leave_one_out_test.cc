@@ -200,8 +200,10 @@ TEST(LeaveOneOutTest, KOfNIsEverySampleAndOtherKAreRefused) {
   EXPECT_EQ(ScoreLeaveOneOut(*run.sweep, *run.executor, {51, 9}).status().message(),
             "--loo_points=51: there are only 50 samples (--loo_points=50, or no --loo_points, "
             "holds out every one)");
-  EXPECT_TRUE(CheckLooPoints(0, 50).ok());
+  EXPECT_EQ(CheckLooPoints(0, 50).message(),
+            "--loo_points=0: leave-one-out cross-validation needs at least 2 held-out samples");
   EXPECT_TRUE(CheckLooPoints(2, 50).ok());
+  EXPECT_TRUE(CheckLooPoints(50, 50).ok());
 }
 
 // Leave-one-out log-likelihood of the hypercube estimator by brute force.
