@@ -55,21 +55,26 @@ def nrd0(x):
     return 0.9 * nrd0_spread(x) * len(x) ** -0.2
 
 
-def held_out_log_densities(data, kernel, h, rows):
-    """log p_{-i}(x_i) for i in rows, from the other n - 1 samples."""
+def held_out_log_densities(data, kernel, widths, rows):
+    """For each width h, log p_{-i}(x_i) for i in rows, from the other n - 1 samples."""
     n, d = data.shape
     diff = data[rows, None, :] - data[None, :, :]
     if kernel == "parzen_hypercube":
-        inside = (np.abs(diff).max(axis=2) <= 0.5 * h).sum(axis=1) - 1
-        with np.errstate(divide="ignore"):
-            return np.log(inside / ((n - 1) * h**d))
-    if kernel == "parzen_gaussian":
+        distance = np.abs(diff).max(axis=2)  # The window test: max_j |x_j - s_j| <= h/2.
+        for h in widths:
+            inside = (distance <= 0.5 * h).sum(axis=1) - 1
+            with np.errstate(divide="ignore"):
+                yield np.log(inside / ((n - 1) * h**d))
+    elif kernel == "parzen_gaussian":
         from scipy import special
-        exponents = -(diff**2).sum(axis=2) / (2 * h * h)
-        exponents[np.arange(len(rows)), rows] = -np.inf  # Leave the sample itself out.
-        return (special.logsumexp(exponents, axis=1) - np.log(n - 1)
-                - d * np.log(h) - 0.5 * d * np.log(2 * np.pi))
-    raise SystemExit(f"unknown kernel {kernel}")
+        squares = (diff**2).sum(axis=2)
+        for h in widths:
+            exponents = -squares / (2 * h * h)
+            exponents[np.arange(len(rows)), rows] = -np.inf  # Leave the sample itself out.
+            yield (special.logsumexp(exponents, axis=1) - np.log(n - 1)
+                   - d * np.log(h) - 0.5 * d * np.log(2 * np.pi))
+    else:
+        raise SystemExit(f"unknown kernel {kernel}")
 
 
 def run(args):
@@ -125,8 +130,7 @@ def run(args):
         widths = [float(w) for w in args[3].split(",")]
         rows = (np.array([int(r) for r in args[4].split(",")]) if len(args) > 4
                 else np.arange(len(data)))
-        for h in widths:
-            logs = held_out_log_densities(data, args[2], h, rows)
+        for h, logs in zip(widths, held_out_log_densities(data, args[2], widths, rows)):
             isolated = int(np.sum(np.isneginf(logs)))
             score = float(np.mean(logs)) if isolated == 0 else -np.inf
             se = float(np.std(logs, ddof=1) / np.sqrt(len(rows))) if isolated == 0 else np.nan
