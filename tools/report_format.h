@@ -3,12 +3,15 @@
 // The table shows, per width, the count, the density k / (n h^d), what the estimator
 // averages to for the Gaussian source, the true density, and the tutorial's normalisation
 // k / (n h), labelled as such; under it, the width closest to the true density when one is
-// (see MeaningfulClosest). Values print in fixed point with 9 decimals where that keeps at
-// least 7 significant digits and fits the column (0, and 1e-3 <= |v| < 1e3: every value of
-// the tutorial's sweep); others in scientific notation with 7 ("1.521000e+199"), so that a
-// huge density is not 200 digits wide and a tiny one is not printed as 0.000000000. CSV has
-// one row per (point, width) with a header line, every number with 17 significant digits.
-// JSON is protobuf's printing of the Report itself, with the .proto field names.
+// (see MeaningfulClosest); after the points, each width chosen by --select with what chose
+// it (a rule's own width and Gaussian bandwidth; leave-one-out's score, its standard error,
+// the held-out samples, and the widths scoring -infinity with their isolated samples). Values print
+// in fixed point with 9 decimals where that keeps at least 7 significant digits and fits the column
+// (0, and 1e-3 <= |v| < 1e3: every value of the tutorial's sweep); others in scientific notation
+// with 7 ("1.521000e+199"), so that a huge density is not 200 digits wide and a tiny one is not
+// printed as 0.000000000. CSV has one row per (point, width) with a header line, every number with
+// 17 significant digits. JSON is protobuf's printing of the Report itself, with the .proto field
+// names.
 //
 // Example:
 //   KeepMeaningfulSelections(report);
