@@ -304,7 +304,8 @@ TEST(SweepToolTest, SelectsWidthsByRuleAndByCrossValidation) {
   ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
   EXPECT_THAT(outcome.out, HasSubstr("selected by scott: h = "));
   EXPECT_THAT(outcome.out, HasSubstr("selected by loo_cv: h = "));
-  ExpectCleanFailure({"--select=aic"}, "--select='aic': known methods: scott, silverman, loo_cv");
+  ExpectCleanFailure({"--select=aic"},
+                     "--select='aic': known methods: scott, silverman, nrd0, loo_cv");
   ExpectCleanFailure({"--select=loo_cv", "--widths=1e-9"}, "add wider widths");
 }
 

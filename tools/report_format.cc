@@ -133,6 +133,63 @@ std::string NoClosestReason(const std::vector<const WidthResult*>& rows) {
   return absl::StrCat("none (h = ", absl::StrJoin(tied, ", "), " are equally near it)");
 }
 
+// The widths at which leave-one-out scored -infinity, with how many held-out samples
+// were isolated: the first in the kernel's words, the next few as counts.
+std::string IsolatedWidths(const Selection& s) {
+  constexpr int kShown = 5;
+  std::vector<std::string> shown;
+  int infinite = 0;
+  for (const Selection::WidthScore& w : s.width_scores()) {
+    if (w.isolated() == 0) continue;
+    ++infinite;
+    if (static_cast<int>(shown.size()) == kShown) continue;
+    shown.push_back(shown.empty()
+                        ? absl::StrFormat("h = %s (%d of the %d held-out samples %s)",
+                                          FormatWidth(w.width()), w.isolated(), s.held_out(),
+                                          s.isolated_meaning())
+                        : absl::StrFormat("h = %s (%d)", FormatWidth(w.width()), w.isolated()));
+  }
+  if (infinite == 0) return "";
+  std::string text = absl::StrCat("\n  score -infinity at ", Plural(infinite, "width"), ": ",
+                                  absl::StrJoin(shown, ", "));
+  if (infinite > kShown) {
+    absl::StrAppend(&text, ", and ", infinite - kShown,
+                    " more (--format=json lists every width's score)");
+  }
+  return text;
+}
+
+// One selection by a rule or by leave-one-out, for the table: the width, and what chose
+// it (the rule's own width and bandwidth; the score, its standard error and the held-out
+// samples).
+std::string SelectionText(const Report& report, const Selection& s) {
+  std::string text = absl::StrFormat("selected by %s: h = %s", s.method(), FormatWidth(s.width()));
+  if (s.has_rule_width()) {
+    absl::StrAppendFormat(&text, " (the sweep's width nearest the rule's %.6g", s.rule_width());
+    if (s.has_gaussian_bandwidth() && s.gaussian_bandwidth() != s.rule_width()) {
+      absl::StrAppendFormat(&text, ", this kernel's equivalent of the Gaussian bandwidth %.6g",
+                            s.gaussian_bandwidth());
+    }
+    absl::StrAppend(&text, ")");
+  }
+  if (s.has_score()) {
+    absl::StrAppendFormat(&text, " (mean leave-one-out log-likelihood %.6g", s.score());
+    if (s.has_standard_error()) {
+      absl::StrAppendFormat(&text, ", standard error %.2g", s.standard_error());
+    }
+    if (s.has_held_out()) {
+      if (s.held_out() == report.samples()) {
+        absl::StrAppendFormat(&text, ", over all %d samples", report.samples());
+      } else {
+        absl::StrAppendFormat(&text, ", over %d of the %d samples, drawn with --loo_seed=%d",
+                              s.held_out(), report.samples(), s.loo_seed());
+      }
+    }
+    absl::StrAppend(&text, ")", IsolatedWidths(s));
+  }
+  return text;
+}
+
 }  // namespace
 
 const WidthResult* MeaningfulClosest(const std::vector<const WidthResult*>& rows) {
@@ -225,14 +282,7 @@ std::string FormatTable(const Report& report, const TableNotes& notes) {
   }
 
   for (const Selection& s : report.selections()) {
-    if (s.method() == "closest_to_true") continue;
-    absl::StrAppendFormat(&out, "\nselected by %s: h = %s", s.method(), FormatWidth(s.width()));
-    if (s.has_rule_width()) {
-      absl::StrAppendFormat(&out, " (the sweep's width nearest the rule's %.6g)", s.rule_width());
-    }
-    if (s.has_score()) {
-      absl::StrAppendFormat(&out, " (mean leave-one-out log-likelihood %.6g)", s.score());
-    }
+    if (s.method() != "closest_to_true") absl::StrAppend(&out, "\n", SelectionText(report, s));
   }
   if (report.selections_size() > 0) absl::StrAppend(&out, "\n");
   if (shown < spec.points_size()) {

@@ -3,7 +3,10 @@
 // The table shows, per width, the count (counting kernels), the density, what the
 // estimator averages to for the Gaussian source, the true density, and the tutorial's
 // normalisation k / (n h) (the hypercube), labelled as such; under it, the width closest to
-// the true density when one is (see MeaningfulClosest). Its footer says what the columns
+// the true density when one is (see MeaningfulClosest); after the points, each width chosen
+// by --select with what chose it (a rule's own width and Gaussian bandwidth; leave-one-out's
+// score, its standard error, the held-out samples, and the widths scoring -infinity with
+// their isolated samples). Its footer says what the columns
 // are in the kernel's own words (TableNotes), so that a line true of one kernel is never
 // shown for another. Values print in fixed point with 9 decimals where that keeps at least 7
 // significant digits and fits the column (0, and 1e-3 <= |v| < 1e3: every value of the

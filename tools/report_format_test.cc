@@ -335,5 +335,52 @@ TEST(FormatJsonTest, LogDensityOfMinusInfinityIsTheStringMinusInfinity) {
   EXPECT_FALSE(parsed.results(2).has_log_density());
 }
 
+// A rule shows its own width and, where the kernel converted it, the Gaussian bandwidth;
+// leave-one-out its score, standard error and held-out samples, and the widths that scored
+// -infinity with their isolated samples: the first in the kernel's words, five at most.
+TEST(FormatTableTest, SelectionsSayWhatChoseThem) {
+  Report report = CountingReport({{0.1, 1, 0.1, 0, 0.2}, {0.2, 2, 0.25, 0, 0.2}});
+  Selection& nrd0 = *report.add_selections();
+  nrd0.set_method("nrd0");
+  nrd0.set_width(0.2);
+  nrd0.set_rule_width(0.187);
+  nrd0.set_gaussian_bandwidth(0.0534);
+  Selection& gaussian = *report.add_selections();
+  gaussian.set_method("scott");
+  gaussian.set_width(0.1);
+  gaussian.set_rule_width(0.12);
+  gaussian.set_gaussian_bandwidth(0.12);
+  Selection& loo = *report.add_selections();
+  loo.set_method("loo_cv");
+  loo.set_width(0.9);
+  loo.set_score(-2.5);
+  loo.set_standard_error(0.0123);
+  loo.set_held_out(500);
+  loo.set_loo_seed(7);
+  loo.set_isolated_meaning("have no other sample in their window");
+  for (int i = 1; i <= 9; ++i) {
+    Selection::WidthScore& w = *loo.add_width_scores();
+    w.set_width(0.1 * i);
+    w.set_isolated(i <= 7 ? 8 - i : 0);
+  }
+  const std::string table = FormatTable(report, kHypercubeNotes);
+  EXPECT_THAT(table, HasSubstr("\nselected by nrd0: h = 0.2 (the sweep's width nearest the "
+                               "rule's 0.187, this kernel's equivalent of the Gaussian "
+                               "bandwidth 0.0534)\n"));
+  EXPECT_THAT(table, HasSubstr("\nselected by scott: h = 0.1 (the sweep's width nearest the "
+                               "rule's 0.12)\n"));
+  EXPECT_THAT(table, HasSubstr("\nselected by loo_cv: h = 0.9 (mean leave-one-out "
+                               "log-likelihood -2.5, standard error 0.012, over 500 of the "
+                               "10000 samples, drawn with --loo_seed=7)\n  score -infinity at "
+                               "7 widths: h = 0.1 (7 of the 500 held-out samples have no other "
+                               "sample in their window), h = 0.2 (6), h = 0.3 (5), h = 0.4 (4), "
+                               "h = 0.5 (3), and 2 more (--format=json lists every width's "
+                               "score)\n"));
+  loo.set_held_out(10000);
+  loo.clear_loo_seed();
+  loo.clear_width_scores();
+  EXPECT_THAT(FormatTable(report, kHypercubeNotes), HasSubstr("standard error 0.012, over all 10000 samples)\n"));
+}
+
 }  // namespace
 }  // namespace parsweep

@@ -10,10 +10,12 @@
 // Kernels and executors are found by name in their registries: this file names none.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,7 +39,9 @@
 #include "runtime/plugin/registry.h"
 #include "runtime/process/child_processes.h"
 #include "runtime/process/worker_entry.h"
+#include "runtime/stats/bandwidth_method.h"
 #include "runtime/stats/bandwidth_selection.h"
+#include "runtime/stats/leave_one_out.h"
 #include "runtime/sweep/memory_estimate.h"
 #include "runtime/sweep/sweep.h"
 #include "runtime/sweep/sweep_checkpoint.h"
@@ -113,8 +117,19 @@ ABSL_FLAG(std::string, plot, "",
           "write charts: PATH.svg or PATH.png; compare mode writes the bar chart there and "
           "the density chart to PATH_density.svg/png");
 ABSL_FLAG(std::string, select, "",
-          "choose a width without the true density: scott, silverman, loo_cv (leave-one-out "
-          "likelihood over the sweep's widths), or a comma-separated list");
+          "choose a width without the true density, by a comma-separated list of: scott, "
+          "silverman (the rules of thumb of scipy.stats.gaussian_kde), nrd0 (R's bw.nrd0, "
+          "0.9 min(sd, IQR/1.34) n^-1/5), each converted to the kernel's width and matched to "
+          "the nearest of --widths; loo_cv (the width of --widths with the largest mean "
+          "leave-one-out log-likelihood, every sample held out: n^2 distances; see "
+          "--loo_points). docs/NUMERICS.md defines them");
+ABSL_FLAG(std::optional<uint64_t>, loo_points, std::nullopt,
+          "--select=loo_cv: hold out K samples drawn at random without replacement instead "
+          "of all n (2 <= K <= n; K = n: all), K*n distances; the output gives K and the "
+          "score's standard error");
+ABSL_FLAG(std::optional<uint64_t>, loo_seed, std::nullopt,
+          "--select=loo_cv with --loo_points: the seed of the draw; the same seed draws the "
+          "same samples (default 1)");
 ABSL_FLAG(std::string, format, "table", "output: table, csv or json");
 ABSL_FLAG(std::string, checkpoint, "",
           "keep each finished task's result in this file; rerun with the same flags and file "
@@ -245,6 +260,34 @@ absl::StatusOr<SweepOptions> OptionsFromFlags(bool compare) {
   return options;
 }
 
+// LooOptionsFromFlags: the held-out samples of --select=loo_cv, from --loo_points and
+// --loo_seed, which only loo_cv takes (and --loo_seed only with --loo_points). Whether K
+// exceeds n is checked once the data is loaded.
+absl::StatusOr<LooOptions> LooOptionsFromFlags(const std::vector<BandwidthMethod>& methods) {
+  const std::optional<uint64_t> points = absl::GetFlag(FLAGS_loo_points);
+  const std::optional<uint64_t> seed = absl::GetFlag(FLAGS_loo_seed);
+  const bool loo_cv =
+      std::find(methods.begin(), methods.end(), BandwidthMethod::kLooCv) != methods.end();
+  if ((points || seed) && !loo_cv) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", points ? "loo_points" : "loo_seed",
+                     " sets which samples --select=loo_cv holds out; add loo_cv to --select"));
+  }
+  if (seed && !points) {
+    return absl::InvalidArgumentError(
+        "--loo_seed seeds the draw of --loo_points samples; without --loo_points every "
+        "sample is held out");
+  }
+  LooOptions options;
+  if (points) {
+    // K >= 2 now; K <= n once n is known.
+    RETURN_IF_ERROR(CheckLooPoints(*points, std::numeric_limits<uint64_t>::max()));
+    options.points = *points;
+  }
+  options.seed = seed.value_or(kDefaultLooSeed);
+  return options;
+}
+
 // A chart file to write, or why the chart cannot be drawn (a value beyond what it can
 // show): reported when the output is delivered, after the report.
 template <typename Chart>
@@ -369,10 +412,12 @@ absl::StatusOr<ToolOutput> Run() {
   if (compare && !select.empty()) {
     return absl::InvalidArgumentError("--select chooses a width; run it without --compare");
   }
+  std::vector<BandwidthMethod> methods;
   if (!select.empty()) {
     RETURN_IF_ERROR(SplitFlagList("--select", select).status());
-    RETURN_IF_ERROR(ParseBandwidthMethods(select).status());
+    ASSIGN_OR_RETURN(methods, ParseBandwidthMethods(select));
   }
+  ASSIGN_OR_RETURN(const LooOptions loo, LooOptionsFromFlags(methods));
   const std::string plot = ResolveUserPath(absl::GetFlag(FLAGS_plot));
   // Before the sweep, so that a typo in the path costs nothing.
   for (const std::string& path : ChartPaths(plot, compare.has_value())) {
@@ -394,6 +439,8 @@ absl::StatusOr<ToolOutput> Run() {
   ASSIGN_OR_RETURN(std::unique_ptr<Executor> executor,
                    Registry<Executor>::Global().Create(spec.executor()));
   ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));
+  // Before the sweep runs, now that n is known.
+  if (loo.points != 0) RETURN_IF_ERROR(CheckLooPoints(loo.points, sweep->samples()));
   // Sweep::Create checked the runtime's share; the output's text comes on top.
   RETURN_IF_ERROR(CheckSweepMemory(SweepSize{
       sweep->samples(), sweep->dims(), sweep->points().rows(),
@@ -408,12 +455,9 @@ absl::StatusOr<ToolOutput> Run() {
   bar.Finish();
   for (const std::string& warning : sweep->warnings()) report.add_warnings(warning);
   if (checkpoint != nullptr) ReportResume(*checkpoint, report);
-  if (!select.empty()) {
-    ASSIGN_OR_RETURN(std::vector<BandwidthMethod> methods, ParseBandwidthMethods(select));
-    for (BandwidthMethod method : methods) {
-      ASSIGN_OR_RETURN(Selection selection, SelectBandwidth(method, *sweep, *executor));
-      *report.add_selections() = std::move(selection);
-    }
+  for (BandwidthMethod method : methods) {
+    ASSIGN_OR_RETURN(Selection selection, SelectBandwidth(method, *sweep, *executor, loo));
+    *report.add_selections() = std::move(selection);
   }
 
   KeepMeaningfulSelections(report);

@@ -87,6 +87,9 @@ class ParzenHypercube : public SlotKernel<uint64_t> {
            gaussian_bandwidth;
   }
 
+  // A held-out estimate of 0 means k = 0 among the other samples.
+  std::string IsolatedSampleText() const override { return "have no other sample in their window"; }
+
   // E[k / (n h^d)] = P(sample in the window) / h^d.
   std::optional<double> ExpectedDensity(const Gaussian& source, absl::Span<const double> point,
                                         double width) const override {
