@@ -1,8 +1,9 @@
 // SlotKernel<T>: the shared part of every kernel whose partial result is one number per
 // (point, width) that merges by addition: a count of samples (T = uint64_t, exact, so any
-// split and any merge order give the same bits) or a sum of kernel values (T = double,
-// merged in task order by the runtime). A kernel derived from it writes only what it adds up
-// (AccumulateSlots) and how a total becomes a density (Density).
+// split and any merge order give the same bits). A kernel derived from it writes only what it
+// adds up (AccumulateSlots) and how a total becomes a density (Density). (A plain sum of
+// doubles is not offered: its last bits would depend on where the plan cuts the samples. A
+// summing kernel adds in fixed blocks into an exact accumulator, as parzen_gaussian does.)
 //
 // A sample at the point itself adds exactly 1 to its slot (a count of one), which gives
 // every SlotKernel a leave-one-out density: Density(total - 1, n - 1, ...).
@@ -40,7 +41,8 @@ namespace parsweep {
 template <typename T>
 class SlotPartial final : public Partial {
  public:
-  static_assert(std::is_same_v<T, uint64_t> || std::is_same_v<T, double>);
+  static_assert(std::is_same_v<T, uint64_t>,
+                "a count: sums of doubles would depend on the plan (see the header comment)");
 
   SlotPartial(size_t points, size_t widths) : widths_(widths), values_(points * widths, T{0}) {}
 

@@ -379,7 +379,8 @@ TEST(FormatTableTest, SelectionsSayWhatChoseThem) {
   loo.set_held_out(10000);
   loo.clear_loo_seed();
   loo.clear_width_scores();
-  EXPECT_THAT(FormatTable(report, kHypercubeNotes), HasSubstr("standard error 0.012, over all 10000 samples)\n"));
+  EXPECT_THAT(FormatTable(report, kHypercubeNotes),
+              HasSubstr("standard error 0.012, over all 10000 samples)\n"));
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 // width with the same asymptotic bias-variance balance (Kernel::GaussianEquivalentWidth),
 // and the selection names the sweep's width nearest to that, with both the rule's
 // bandwidth and its converted width. Cross-validation scores each of the sweep's widths.
-// docs/NUMERICS.md ("Choosing a width") defines every method.
+// docs/NUMERICS.md ("Bandwidth rules", "Leave-one-out cross-validation") defines every
+// method.
 //
 // Example:
 //   ASSIGN_OR_RETURN(Selection s, SelectBandwidth(BandwidthMethod::kLooCv, *sweep, *executor));
