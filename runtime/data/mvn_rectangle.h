@@ -23,7 +23,9 @@
 //     intervals (TruncatedStandardNormal; a finite interval is carried as its center and
 //     half-width, so a tiny box's width is not lost to the conditional shift), so tiny
 //     probabilities keep theirs. Where Z_i's interval reaches far out the integrand is
-//     steep at an end of [0, 1]; there w_i = t^3 (10 - 15 t + 6 t^2) smooths it.
+//     steep at an end of [0, 1]; there w_i = t^3 (10 - 15 t + 6 t^2) smooths it (in the
+//     quadrature; in the lattice rule for infinite limits with up to 4 variables, where
+//     it helps rather than hurts).
 //  4. The integral: for m = 2 and 3, nested globally adaptive Gauss–Kronrod (7/15)
 //     quadrature in each w_i (adaptive_quadrature.h), aiming at relative error
 //     `quadrature_tolerance` (default 1e-10). With m = 3 a first pass to 1e-3 gives P's
@@ -58,7 +60,8 @@
 // it does in 4-D and 5-D for finite boxes, but usually not from 6-D on (1e-5 relative in
 // 6-D to 1e-3 in 20-D), and then `converged` is false.
 //
-// Deterministic: the same arguments give the same bits on every run.
+// Deterministic: the same arguments give the same bits on every run. Thread-safe: it
+// keeps no state between calls.
 //
 // Example:
 //   ASSIGN_OR_RETURN(MvnRectangleResult r,
