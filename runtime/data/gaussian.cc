@@ -1,5 +1,6 @@
 #include "runtime/data/gaussian.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <utility>
@@ -7,6 +8,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/base/math_constants.h"
+#include "runtime/data/mvn_rectangle.h"
+#include "runtime/data/standard_normal.h"
 
 namespace parsweep {
 namespace {
@@ -28,8 +31,6 @@ std::pair<double, double> StandardNormalPair(std::mt19937_64& engine) {
 }
 
 }  // namespace
-
-double StandardNormalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 absl::StatusOr<Gaussian> Gaussian::Create(std::vector<double> mean,
                                           std::vector<double> covariance) {
@@ -132,7 +133,15 @@ double Gaussian::Density(absl::Span<const double> x) const {
 
 std::optional<double> Gaussian::BoxProbability(absl::Span<const double> lo,
                                                absl::Span<const double> hi) const {
-  if (!diagonal_) return std::nullopt;
+  if (!diagonal_) {
+    const absl::StatusOr<MvnRectangleResult> result =
+        MvnRectangleProbability(lo, hi, mean_, covariance_);
+    if (!result.ok() ||
+        !(result->error <= std::max(kBoxProbabilityTolerance * result->probability, 1e-300))) {
+      return std::nullopt;
+    }
+    return result->probability;
+  }
   const size_t d = dims();
   double probability = 1.0;
   for (size_t j = 0; j < d; ++j) {

@@ -24,9 +24,6 @@
 
 namespace parsweep {
 
-// StandardNormalCdf returns Phi(x), the standard normal distribution function.
-double StandardNormalCdf(double x);
-
 class Gaussian {
  public:
   // Gaussian::Create checks that `mean` is finite and non-empty and that `covariance`
@@ -44,10 +41,19 @@ class Gaussian {
   // Gaussian::Density is the probability density at x. Requires x.size() == dims().
   double Density(absl::Span<const double> x) const;
 
-  // Gaussian::BoxProbability is P(lo_j <= X_j <= hi_j for all j). It has a closed form
-  // only when the covariance is diagonal; otherwise it returns nullopt.
+  // Gaussian::BoxProbability is P(lo_j <= X_j <= hi_j for all j). Requires lo_j <= hi_j,
+  // neither NaN (either may be infinite). With a diagonal covariance it is the product of
+  // the coordinates' probabilities, exact up to rounding; otherwise Genz's method
+  // (mvn_rectangle.h), to a relative error of about 1e-10 in 2-D and 3-D. A correlated
+  // box's probability is returned only if its error estimate is within
+  // kBoxProbabilityTolerance of it (or below 1e-300, where a tiny probability may
+  // underflow); otherwise nullopt: with 4 or more correlated coordinates, when the
+  // lattice rule's budget runs out first.
   std::optional<double> BoxProbability(absl::Span<const double> lo,
                                        absl::Span<const double> hi) const;
+
+  // kBoxProbabilityTolerance: the largest relative error estimate BoxProbability accepts.
+  static constexpr double kBoxProbabilityTolerance = 1e-6;
 
  private:
   Gaussian(std::vector<double> mean, std::vector<double> covariance, std::vector<double> cholesky,

@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "runtime/data/standard_normal.h"
 
 namespace parsweep {
 namespace {
@@ -87,12 +88,38 @@ TEST(GaussianTest, BoxProbabilityOfADiagonalGaussianIsAProductOfNormalCdfs) {
   EXPECT_NEAR(*g->BoxProbability(far_lo, far_hi) / (tail * 0.341344746068543), 1.0, 1e-12);
 }
 
-TEST(GaussianTest, BoxProbabilityOfACorrelatedGaussianIsUnknown) {
-  absl::StatusOr<Gaussian> g = Gaussian::Create({0, 0}, {1, 0.3, 0.3, 1});
+// Genz's method (mvn_rectangle.h); the references are scipy's (runtime/data/testdata/
+// mvn_rectangle_reference.csv: 2d/rho0.5/unit_box, 2d/rho0.5/orthant).
+TEST(GaussianTest, BoxProbabilityOfACorrelatedGaussianIsGenzsValue) {
+  absl::StatusOr<Gaussian> g = Gaussian::Create({0, 0}, {1, 0.5, 0.5, 1});
   ASSERT_TRUE(g.ok());
   const double lo[] = {-1, -1};
   const double hi[] = {1, 1};
+  ASSERT_TRUE(g->BoxProbability(lo, hi).has_value());
+  EXPECT_NEAR(*g->BoxProbability(lo, hi), 0.4979717778392081, 1e-12 * 0.5);
+  const double orthant_lo[] = {-INFINITY, -INFINITY};
+  const double orthant_hi[] = {0, 0};
+  EXPECT_NEAR(*g->BoxProbability(orthant_lo, orthant_hi), 1.0 / 3, 1e-12 / 3);
+}
+
+// With many correlated coordinates the lattice rule's budget runs out before its error
+// estimate reaches kBoxProbabilityTolerance, and no value is better than a doubtful one.
+TEST(GaussianTest, BoxProbabilityIsUnknownWhereItsErrorWouldBeTooLarge) {
+  constexpr int d = 12;
+  std::vector<double> cov(d * d, 0.5);
+  for (int j = 0; j < d; ++j) cov[j * d + j] = 1.0;
+  absl::StatusOr<Gaussian> g = Gaussian::Create(std::vector<double>(d, 0.0), cov);
+  ASSERT_TRUE(g.ok());
+  const std::vector<double> lo(d, -1.0), hi(d, 1.0);
   EXPECT_FALSE(g->BoxProbability(lo, hi).has_value());
+  // Four coordinates: within budget.
+  absl::StatusOr<Gaussian> g4 =
+      Gaussian::Create({0, 0, 0, 0}, {1, .5, .5, .5, .5, 1, .5, .5, .5, .5, 1, .5, .5, .5, .5, 1});
+  ASSERT_TRUE(g4.ok());
+  const double lo4[] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  const double hi4[] = {0, 0, 0, 0};
+  ASSERT_TRUE(g4->BoxProbability(lo4, hi4).has_value());
+  EXPECT_NEAR(*g4->BoxProbability(lo4, hi4), 0.2, 1e-6 * 0.2);
 }
 
 TEST(GaussianTest, RejectsBadParameters) {
