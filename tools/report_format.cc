@@ -281,10 +281,13 @@ std::string FormatTable(const Report& report, const TableNotes& notes) {
     }
   }
 
+  bool any_selection_text = false;
   for (const Selection& s : report.selections()) {
-    if (s.method() != "closest_to_true") absl::StrAppend(&out, "\n", SelectionText(report, s));
+    if (s.method() == "closest_to_true") continue;  // Shown under its point.
+    absl::StrAppend(&out, "\n", SelectionText(report, s));
+    any_selection_text = true;
   }
-  if (report.selections_size() > 0) absl::StrAppend(&out, "\n");
+  if (any_selection_text) absl::StrAppend(&out, "\n");
   if (shown < spec.points_size()) {
     absl::StrAppendFormat(&out, "\n... and %d more points: --format=csv or json has them all.\n",
                           spec.points_size() - shown);

@@ -383,5 +383,13 @@ TEST(FormatTableTest, SelectionsSayWhatChoseThem) {
               HasSubstr("standard error 0.012, over all 10000 samples)\n"));
 }
 
+// The width closest to the true density is shown under its point; with no other selection the
+// footer follows after one blank line, not two.
+TEST(FormatTableTest, OneBlankLineBeforeTheFooter) {
+  Report report = CountingReport({{0.1, 1, 0.1, 0, 0.2}, {0.2, 2, 0.25, 0, 0.2}});
+  report.add_selections()->set_method("closest_to_true");
+  EXPECT_THAT(FormatTable(report, kHypercubeNotes), Not(HasSubstr("\n\n\n")));
+}
+
 }  // namespace
 }  // namespace parsweep
