@@ -237,6 +237,11 @@ TEST(LeaveOneOutTest, PicksTheWidthWithTheBestBruteForceScoreOnEveryExecutor) {
     for (double m : {0.0, 0.0}) g.add_mean(m);
     for (double c : {1.0, 0.0, 0.0, 1.0}) g.add_covariance(c);
     spec.mutable_executor()->set_name(executor_name);
+    if (std::string(executor_name) == "process") {
+      // Spawned workers: fork refuses a multi-threaded process, and under ThreadSanitizer
+      // (its own thread) every test process is one.
+      (*spec.mutable_executor()->mutable_params())["start_method"] = "spawn";
+    }
     SweepAndExecutor run = Make(spec);
     ASSERT_NE(run.sweep, nullptr);
     absl::StatusOr<Selection> selection = SelectByLeaveOneOut(*run.sweep, *run.executor, {});
