@@ -56,8 +56,8 @@ struct RankActivity {
 struct Session {
   bool initialized = false;
   bool finalized = false;
-  // The job cannot end cleanly (a message could not be received, a rank went silent): it
-  // ends with MPI_Abort at exit.
+  // The job cannot end cleanly (a message could not be received, a rank went silent): rank
+  // 0 exits non-zero at exit without finalising, and mpirun ends the job.
   bool broken = false;
   bool executor_alive = false;
   // Why MPI's world is not the job the environment named (stray variables): MPI runs this
@@ -187,9 +187,9 @@ std::string StopWorkers(Session& session) {
 }
 
 // Stops every worker and finalises MPI; registered with atexit on rank 0. A job that cannot
-// end cleanly (broken, or a rank that does not acknowledge the stop) ends with MPI_Abort
-// instead, which mpirun reports, rather than wait in MPI_Finalize for a rank that will never
-// come.
+// end cleanly (broken, or a rank that does not acknowledge the stop) ends with rank 0
+// exiting with status 1 unfinalised instead, which mpirun reports and answers by killing
+// every rank, rather than wait in MPI_Finalize for a rank that will never come.
 void ShutdownAtExit() {
   Session& session = TheSession();
   if (!session.initialized || session.finalized) return;
@@ -203,7 +203,12 @@ void ShutdownAtExit() {
   if (session.broken || !failed.empty()) {
     if (!failed.empty()) std::fprintf(stderr, "parsweep mpi: %s; ending the job\n", failed.c_str());
     std::fflush(nullptr);
-    MPI_Abort(MPI_COMM_WORLD, 1);
+    // Not MPI_Abort: Open MPI 4.1's mpirun sometimes fails to unpack the help message that
+    // MPI_Abort sends it ("ORTE_ERROR_LOG: Out of resource in file show_help.c") and then
+    // waits for ever with every rank already dead (seen in about 1 run in 10 with another
+    // job running beside it). A rank that exits non-zero without finalising makes mpirun
+    // end the job as surely, killing the other ranks, without that message.
+    _exit(1);
   }
   MPI_Finalize();
 }
@@ -583,7 +588,7 @@ absl::Status MpiBackend::Deliver(int rank, WorkBatchResult result,
 }
 
 void MpiBackend::LeaveRanksIdle() {
-  if (!broken_.ok() || TheSession().broken) return;  // The job ends with MPI_Abort at exit.
+  if (!broken_.ok() || TheSession().broken) return;  // The job ends at exit, unfinalised.
   std::vector<absl::Time> heard(ranks_.size(), absl::Now());
   std::vector<WorkerEvent> events;
   while (true) {
