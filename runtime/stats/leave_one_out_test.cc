@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "runtime/data/data_file_testing.h"
 #include "runtime/plugin/registry.h"
 #include "runtime/stats/python_reference.h"
 #include "runtime/stats/row_sample.h"
@@ -89,7 +90,7 @@ LooReference Best(const std::vector<LooReference>& reference) {
 // picked h = 0.7 here, score -1.41658, instead of the full data's 1.2, -1.42057): every
 // sample is held out, and the choice is numpy's brute force over all of them.
 TEST(LeaveOneOutTest, HoldsOutEverySampleOfSortedDataBeyondTwoThousand) {
-  const std::string data = TestFile("sorted2500.npy");
+  const std::string data = TestFilePath("sorted2500.npy");
   ASSERT_TRUE(RunReference({"normal", data, "2500", "3", "sorted"}).ok());
   SweepAndExecutor run = Make(SpecFor("parzen_hypercube", data, Widths()));
   ASSERT_NE(run.sweep, nullptr);
@@ -112,7 +113,7 @@ TEST(LeaveOneOutTest, HoldsOutEverySampleOfSortedDataBeyondTwoThousand) {
 // 1,000 normal quantiles and one sample at 40: at every width of 0.05..1.5 the outlier has
 // no other sample in its window, and at the narrow ones so have samples in the tails.
 TEST(LeaveOneOutTest, CountsIsolatedSamplesPerWidthInTheKernelsWords) {
-  const std::string data = TestFile("quantiles_40.npy");
+  const std::string data = TestFilePath("quantiles_40.npy");
   ASSERT_TRUE(RunReference({"quantiles", data, "1000", "40"}).ok());
   absl::StatusOr<std::vector<LooReference>> reference =
       ReferenceLoo(data, "parzen_hypercube", Widths());
@@ -138,7 +139,7 @@ TEST(LeaveOneOutTest, CountsIsolatedSamplesPerWidthInTheKernelsWords) {
 // The same data with a width wide enough for the outlier (at 40, its nearest sample at
 // 3.29: h >= 73.4): that width is chosen, and the others' -infinity and counts are kept.
 TEST(LeaveOneOutTest, ChoosesTheOnlyFiniteWidthAndKeepsTheOthersCounts) {
-  const std::string data = TestFile("quantiles_40b.npy");
+  const std::string data = TestFilePath("quantiles_40b.npy");
   ASSERT_TRUE(RunReference({"quantiles", data, "1000", "40"}).ok());
   const std::vector<double> widths = {0.05, 0.5, 1.5, 80};
   absl::StatusOr<std::vector<LooReference>> reference =
@@ -157,7 +158,7 @@ TEST(LeaveOneOutTest, ChoosesTheOnlyFiniteWidthAndKeepsTheOthersCounts) {
 // --loo_points=K: K distinct rows drawn with the seed, the scores those rows give (numpy on
 // the same rows), the same again for the same seed, other rows for another.
 TEST(LeaveOneOutTest, HoldsOutKRowsDrawnWithTheSeed) {
-  const std::string data = TestFile("normal2500.npy");
+  const std::string data = TestFilePath("normal2500.npy");
   ASSERT_TRUE(RunReference({"normal", data, "2500", "3"}).ok());
   SweepAndExecutor run = Make(SpecFor("parzen_hypercube", data, Widths()));
   ASSERT_NE(run.sweep, nullptr);
@@ -187,7 +188,7 @@ TEST(LeaveOneOutTest, HoldsOutKRowsDrawnWithTheSeed) {
 }
 
 TEST(LeaveOneOutTest, KOfNIsEverySampleAndOtherKAreRefused) {
-  const std::string data = TestFile("normal50.npy");
+  const std::string data = TestFilePath("normal50.npy");
   ASSERT_TRUE(RunReference({"normal", data, "50", "3"}).ok());
   SweepAndExecutor run = Make(SpecFor("parzen_hypercube", data, {1, 2}));
   ASSERT_NE(run.sweep, nullptr);
@@ -273,7 +274,7 @@ TEST(LeaveOneOutTest, GaussianOutlierMatchesLogSumExpReference) {
   };
   for (const Case& c : {Case{"max+6", 0.65}, Case{"40", 1.5}}) {
     SCOPED_TRACE(c.outlier);
-    const std::string data = TestFile(absl::StrCat("gaussian_outlier_", c.outlier, ".npy"));
+    const std::string data = TestFilePath(absl::StrCat("gaussian_outlier_", c.outlier, ".npy"));
     ASSERT_TRUE(RunReference({"quantiles", data, "1000", c.outlier}).ok());
     absl::StatusOr<std::vector<LooReference>> reference =
         ReferenceLoo(data, "parzen_gaussian", Widths());

@@ -3,7 +3,6 @@
 #include <sys/wait.h>
 
 #include <cstdio>
-#include <cstdlib>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -41,11 +40,6 @@ absl::StatusOr<double> ParseDouble(absl::string_view text) {
 }
 
 }  // namespace
-
-std::string TestFile(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
-}
 
 absl::StatusOr<std::string> RunReference(const std::vector<std::string>& args) {
   std::string command = absl::StrCat(kPython, " ", kScript);

@@ -7,7 +7,7 @@
 // The test's BUILD rule lists "testdata/stats_reference.py" in `data`.
 //
 // Example:
-//   const std::string data = TestFile("normal.npy");
+//   const std::string data = TestFilePath("normal.npy");  // runtime/data/data_file_testing.h
 //   ASSERT_TRUE(RunReference({"normal", data, "1000", "7"}).ok());
 //   auto rules = ReferenceRules({data});  // (*rules)[data]["scott"]
 #ifndef PARSWEEP_RUNTIME_STATS_PYTHON_REFERENCE_H_
@@ -22,9 +22,6 @@
 #include "absl/types/span.h"
 
 namespace parsweep {
-
-// TestFile is `name` in the test's temporary directory.
-std::string TestFile(const std::string& name);
 
 // RunReference runs the script with `args` and returns its standard output. Internal if
 // python cannot run it or it exits with a failure (its stderr goes to the test's log).

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "runtime/data/data_file_testing.h"
 #include "runtime/data/dataset.h"
 #include "runtime/data/gaussian.h"
 #include "runtime/stats/python_reference.h"
@@ -25,7 +26,7 @@ std::vector<std::string> NormalFiles(const std::vector<int>& sizes, absl::string
   std::vector<std::string> files;
   std::vector<std::string> commands;
   for (int n : sizes) {
-    files.push_back(TestFile(absl::StrCat(name, n, ".npy")));
+    files.push_back(TestFilePath(absl::StrCat(name, n, ".npy")));
     commands.insert(commands.end(),
                     {"normal", files.back(), absl::StrCat(n), absl::StrCat(17 + n), "--"});
   }
@@ -86,7 +87,7 @@ TEST(RuleOfThumbTest, Nrd0FallsBackAsRDoes) {
   std::vector<std::string> files;
   std::vector<std::string> commands;
   for (size_t i = 0; i < cases.size(); ++i) {
-    files.push_back(TestFile(absl::StrCat("fallback", i, ".npy")));
+    files.push_back(TestFilePath(absl::StrCat("fallback", i, ".npy")));
     commands.insert(commands.end(), {"values", files.back(), cases[i].values, "--"});
   }
   ASSERT_TRUE(RunReference(commands).ok());
@@ -108,7 +109,7 @@ TEST(RuleOfThumbTest, Nrd0FallsBackAsRDoes) {
 // within their sampling noise (sample correlations of order 1/sqrt(n) = 2%); nrd0 as its
 // numpy twin computes the d-dimensional convention.
 TEST(RuleOfThumbTest, InDDimensionsTheGeometricMeanKeepsScipysKernelVolume) {
-  const std::string file = TestFile("columns.npy");
+  const std::string file = TestFilePath("columns.npy");
   ASSERT_TRUE(RunReference({"columns", file, "3000", "5", "1,4,0.5"}).ok());
   auto reference = ReferenceRules({file});
   ASSERT_TRUE(reference.ok()) << reference.status();

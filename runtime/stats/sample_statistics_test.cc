@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "runtime/data/data_file_testing.h"
 #include "runtime/data/dataset.h"
 #include "runtime/stats/python_reference.h"
 
@@ -27,7 +28,7 @@ TEST(SampleStatisticsTest, SumStandardDeviationAndNeffEqualNumpyAndScipy) {
   std::vector<std::string> files;
   std::vector<std::string> commands;
   for (int n : {2, 7, 9, 128, 129, 1000, 8192, 8193, 20000}) {
-    files.push_back(TestFile(absl::StrCat("moments", n, ".npy")));
+    files.push_back(TestFilePath(absl::StrCat("moments", n, ".npy")));
     commands.insert(commands.end(),
                     {"normal", files.back(), absl::StrCat(n), absl::StrCat(n + 40), "--"});
   }
