@@ -117,8 +117,12 @@ LongAccumulator::Parts LongAccumulator::Split() const {
   return {mantissa, exponent};
 }
 
-double LongAccumulator::Log() const {
-  const Parts parts = Split();
+double LongAccumulator::Parts::Value() const {
+  // Beyond +-4000 the result is 0 or infinity either way; the clamp keeps the int in range.
+  return std::ldexp(mantissa, static_cast<int>(std::clamp<int64_t>(exponent, -4000, 4000)));
+}
+
+double LongAccumulator::Log(const Parts& parts) const {
   if (parts.mantissa == 0.0) return far_log;
   return static_cast<double>(std::log(static_cast<long double>(parts.mantissa)) +
                              static_cast<long double>(parts.exponent) *

@@ -50,16 +50,20 @@ class LongAccumulator {
   // LongAccumulator::Merge adds everything `other` holds.
   void Merge(const LongAccumulator& other);
 
-  // LongAccumulator::Log is the natural log of the sum: -infinity for an empty sum.
-  double Log() const;
-
   // LongAccumulator::Split is the sum as mantissa * 2^exponent, mantissa in [1, 2) rounded to
   // a double; {0, 0} for a sum that is empty or held only by its log (far below).
   struct Parts {
     double mantissa;
     int64_t exponent;
+    // Parts::Value is mantissa * 2^exponent as a double: 0 or infinity beyond its range.
+    double Value() const;
   };
   Parts Split() const;
+
+  // LongAccumulator::Log is the natural log of the sum: -infinity for an empty sum. The
+  // overload takes the sum's Split() when the caller has it already.
+  double Log() const { return Log(Split()); }
+  double Log(const Parts& parts) const;
 
   // The state, for a partial's bytes: the head bin (kEmpty when nothing is binned), the
   // four bins from the head down, and the largest log of the far numbers.

@@ -57,10 +57,10 @@ double LogNormalisation(uint64_t n, size_t dims, double width) {
 }
 
 // Density is the total times (2 pi)^(-d/2) h^(-d) / n, from the total's mantissa and binary
-// exponent, so that neither the total nor the normalisation has to be a double on its own
-// (h^-d alone overflows for h = 1e-20 in 20-D).
-double Density(const LongAccumulator& total, uint64_t n, size_t dims, double width) {
-  const LongAccumulator::Parts parts = total.Split();
+// exponent (`parts`), so that neither the total nor the normalisation has to be a double on
+// its own (h^-d alone overflows for h = 1e-20 in 20-D); `log_total` is the total's log.
+double Density(const LongAccumulator::Parts& parts, double log_total, uint64_t n, size_t dims,
+               double width) {
   if (parts.mantissa == 0.0) return 0.0;
   const double d = static_cast<double>(dims);
   int width_exponent = 0;
@@ -69,10 +69,9 @@ double Density(const LongAccumulator& total, uint64_t n, size_t dims, double wid
                         static_cast<double>(n) * parts.mantissa;
   const int64_t exponent = parts.exponent - static_cast<int64_t>(width_exponent) * dims;
   if (!std::isfinite(factor) || factor == 0.0) {  // Beyond a double's range for huge d.
-    return std::exp(total.Log() + LogNormalisation(n, dims, width));
+    return std::exp(log_total + LogNormalisation(n, dims, width));
   }
-  const int64_t clamped = std::clamp<int64_t>(exponent, -4000, 4000);  // Either way 0 or inf.
-  return std::ldexp(factor, static_cast<int>(clamped));
+  return LongAccumulator::Parts{factor, exponent}.Value();
 }
 
 class ParzenGaussian : public Kernel {
@@ -151,15 +150,15 @@ class ParzenGaussian : public Kernel {
         WidthResult& result = results[p * widths.size() + w];
         const LongAccumulator sum = sums->Total(p, w, leave_out);
         const LongAccumulator::Parts parts = sum.Split();
-        result.set_sum(std::ldexp(
-            parts.mantissa, static_cast<int>(std::clamp<int64_t>(parts.exponent, -4000, 4000))));
+        const double log_sum = sum.Log(parts);
+        result.set_sum(parts.Value());
         if (others == 0) {
           result.set_density(0.0);
           result.set_log_density(-std::numeric_limits<double>::infinity());
           continue;
         }
-        result.set_density(Density(sum, others, dims, widths[w]));
-        result.set_log_density(sum.Log() + LogNormalisation(others, dims, widths[w]));
+        result.set_density(Density(parts, log_sum, others, dims, widths[w]));
+        result.set_log_density(log_sum + LogNormalisation(others, dims, widths[w]));
       }
     }
     return absl::OkStatus();

@@ -69,8 +69,7 @@ std::vector<double> Sums(const Kernel& kernel, ConstMatrixView samples,
 std::vector<double> Totals(const GaussianSums& sums) {
   std::vector<double> totals;
   for (size_t w = 0; w < sums.widths(); ++w) {
-    const auto parts = sums.Total(0, w, 0).Split();
-    totals.push_back(std::ldexp(parts.mantissa, static_cast<int>(parts.exponent)));
+    totals.push_back(sums.Total(0, w, 0).Split().Value());
   }
   return totals;
 }
