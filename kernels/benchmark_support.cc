@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <thread>
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_split.h"
+#include "kernels/streaming_floor.h"
 #include "runtime/data/gaussian.h"
 
 namespace parsweep {
@@ -70,23 +72,41 @@ void ReportKernelCounters(benchmark::State& state, size_t n, size_t m) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n * m));
   state.SetBytesProcessed(
       static_cast<int64_t>(state.iterations() * n * kBenchmarkDims * sizeof(double)));
+  // Time per iteration over the floor: (iterations x floor) as a rate is
+  // iterations x floor / time, inverted.
+  const Matrix& samples = BenchmarkSamples(n);
+  const double iterations = static_cast<double>(state.iterations());
+  state.counters["x_floor"] =
+      benchmark::Counter(iterations * StreamingFloorSeconds(samples, 1),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["x_floor2"] =
+      benchmark::Counter(iterations * StreamingFloorSeconds(samples, 2),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_StreamingRead(benchmark::State& state) {
   const Matrix& samples = BenchmarkSamples(static_cast<size_t>(state.range(0)));
-  const double* data = samples.data();
   const size_t count = samples.rows() * samples.cols();
   for (auto _ : state) {
-    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    size_t i = 0;
-    for (; i + 8 <= count; i += 8) {
-      for (int k = 0; k < 8; ++k) s[k] += data[i + k];
-    }
-    for (; i < count; ++i) s[0] += data[i];
-    double total = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-    benchmark::DoNotOptimize(total);
+    benchmark::DoNotOptimize(StreamingSum(samples.data(), count));
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * count * sizeof(double)));
+  state.SetLabel(StreamingIsaName());
+}
+
+void BM_StreamingRead2Threads(benchmark::State& state) {
+  const Matrix& samples = BenchmarkSamples(static_cast<size_t>(state.range(0)));
+  const size_t count = samples.rows() * samples.cols();
+  const size_t half = count / 2;
+  for (auto _ : state) {
+    double second = 0.0;
+    std::thread helper([&] { second = StreamingSum(samples.data() + half, count - half); });
+    const double first = StreamingSum(samples.data(), half);
+    helper.join();
+    benchmark::DoNotOptimize(first + second);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * count * sizeof(double)));
+  state.SetLabel(StreamingIsaName());
 }
 
 void KernelSizes(benchmark::internal::Benchmark* benchmark) {

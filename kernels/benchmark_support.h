@@ -51,11 +51,13 @@ using SlotFunction = std::function<void(ConstMatrixView samples, absl::Span<cons
 template <typename T>
 void RunSlotBenchmark(benchmark::State& state, const SlotFunction<T>& accumulate);
 
-// BM_StreamingRead sums all n * d doubles of BenchmarkSamples(state.range(0)) with eight
-// independent partial sums, so it runs at the memory (or cache) bandwidth rather than at
-// the latency of one chain of additions: the floor for any kernel that reads every sample
-// once. Reports bytes read.
+// BM_StreamingRead sums all n * d doubles of BenchmarkSamples(state.range(0)) with
+// StreamingSum (streaming_floor.h: eight accumulators of the widest vectors the CPU has), so
+// it runs at the memory (or cache) bandwidth: the floor for any kernel that reads every
+// sample once. BM_StreamingRead2Threads reads the two halves on two threads at once: the
+// floor of a two-worker sweep. Report bytes read; the label names the vector path.
 void BM_StreamingRead(benchmark::State& state);
+void BM_StreamingRead2Threads(benchmark::State& state);
 
 // KernelSizes gives a kernel benchmark its (n, widths) cases, 1e4 to 1e7 samples and 100
 // or 1000 widths (without 1e7 x 1000, which takes many seconds an iteration), timed in
@@ -66,7 +68,10 @@ void KernelSizes(benchmark::internal::Benchmark* benchmark);
 void StreamingReadSizes(benchmark::internal::Benchmark* benchmark);
 
 // ReportKernelCounters sets the items (sample x width evaluations) and bytes (the samples
-// read once) of an iteration over n samples and m widths.
+// read once) of an iteration over n samples and m widths, and x_floor / x_floor2: the
+// iteration's time as a multiple of StreamingFloorSeconds(BenchmarkSamples(n), 1 or 2)
+// (an inverted rate, which Google Benchmark prints with an "s": x_floor=1.92s is 1.92 times
+// the floor).
 void ReportKernelCounters(benchmark::State& state, size_t n, size_t m);
 
 template <typename T>

@@ -34,6 +34,20 @@ inline bool CpuHasAvx2() {
 #endif
 }
 
+// CpuHasAvx512 is whether the running CPU (and OS) supports AVX-512 Foundation; false off
+// x86-64. Thread-safe; the answer is computed once.
+inline bool CpuHasAvx512() {
+#if PARSWEEP_X86_64_TARGETS
+  static const bool available = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") != 0;
+  }();
+  return available;
+#else
+  return false;
+#endif
+}
+
 }  // namespace parsweep
 
 #endif  // PARSWEEP_KERNELS_CPU_FEATURES_H_

@@ -5,7 +5,9 @@
 //   BM_FusedPortable/...    the fused pass without its AVX2 path (what CPUs without AVX2
 //                           run; BM_Fused takes the AVX2 path where the CPU has it).
 //   BM_Naive/n:N/widths:M   algorithm=naive: one pass per width, std::exp per term.
-//   BM_StreamingRead/n:N    the sum of all N * 2 doubles: the floor for reading them once.
+//   BM_StreamingRead/n:N    the sum of all N * 2 doubles: the floor for reading them once
+//                           (streaming_floor.h); ...2Threads the same on two threads.
+// Each kernel case reports x_floor and x_floor2: its time over the 1- and 2-thread floors.
 //
 // items_per_second counts kernel evaluations (sample x width). 10^7 samples x 1000 widths
 // (10^10 evaluations: about 15 s per iteration fused, a minute naive) is left out; the
@@ -48,6 +50,7 @@ BENCHMARK(BM_Fused)->Apply(KernelSizes);
 BENCHMARK(BM_FusedPortable)->Apply(KernelSizes);
 BENCHMARK(BM_Naive)->Apply(KernelSizes);
 BENCHMARK(BM_StreamingRead)->Apply(StreamingReadSizes);
+BENCHMARK(BM_StreamingRead2Threads)->Apply(StreamingReadSizes);
 
 }  // namespace
 }  // namespace parsweep

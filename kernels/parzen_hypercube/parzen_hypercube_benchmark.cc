@@ -6,7 +6,9 @@
 //                           run; BM_Fused takes the AVX2 path where the CPU has it).
 //   BM_Naive/n:N/widths:M   algorithm=naive: one pass per width. Not at 10^7 samples and
 //                           1000 widths: about 14 s per iteration.
-//   BM_StreamingRead/n:N    the sum of all N * 2 doubles: the floor for reading them once.
+//   BM_StreamingRead/n:N    the sum of all N * 2 doubles: the floor for reading them once
+//                           (streaming_floor.h); ...2Threads the same on two threads.
+// Each kernel case reports x_floor and x_floor2: its time over the 1- and 2-thread floors.
 //
 // items_per_second counts sample x width evaluations; bytes_per_second the samples read
 // once per iteration, so it compares directly with BM_StreamingRead's.
@@ -40,6 +42,7 @@ BENCHMARK(BM_Fused)->Apply(KernelSizes)->Args({10000000, 1000});
 BENCHMARK(BM_FusedPortable)->Apply(KernelSizes)->Args({10000000, 1000});
 BENCHMARK(BM_Naive)->Apply(KernelSizes);
 BENCHMARK(BM_StreamingRead)->Apply(StreamingReadSizes);
+BENCHMARK(BM_StreamingRead2Threads)->Apply(StreamingReadSizes);
 
 }  // namespace
 }  // namespace parsweep
