@@ -4,6 +4,10 @@ PARSWEEP_COPTS = [
     "-Wall",
     "-Wextra",
     "-Wno-unused-parameter",
+    # No a * b + c is fused unless the code asks for it (an explicit fma): GCC's default for
+    # C++ contracts freely wherever the target has FMA, so a function compiled for AVX2 + FMA
+    # would round differently from its portable twin, and answers would depend on the CPU.
+    "-ffp-contract=off",
 ]
 
 def parsweep_cc_library(name, copts = [], **kwargs):

@@ -13,6 +13,10 @@
 #include "kernels/cpu_features.h"
 #include "kernels/parzen_gaussian/vector_exp.h"
 
+#if PARSWEEP_X86_64_TARGETS
+#include <immintrin.h>
+#endif
+
 namespace parsweep {
 namespace parzen_gaussian_internal {
 namespace {
@@ -67,7 +71,28 @@ struct ShiftedBlock {
   uint64_t zeros = 0;
 };
 
-// ShiftBlock fills `distances` (at least samples.rows() long) for the block `samples`: r^2
+// LoadV and StoreV move a vector of doubles through memcpy: no alignment needed, and no
+// aliasing question between the double arrays and the vector type.
+template <typename V>
+__attribute__((always_inline)) inline V LoadV(const double* p) {
+  V v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+template <typename V>
+__attribute__((always_inline)) inline void StoreV(double* p, V v) {
+  std::memcpy(p, &v, sizeof(v));
+}
+
+template <typename V>
+__attribute__((always_inline)) inline V Splat(double value) {
+  V v{};  // Zeroed, then every lane set: what the compiler sees as initialized.
+  for (size_t lane = 0; lane < sizeof(V) / sizeof(double); ++lane) v[lane] = value;
+  return v;
+}
+
+// ShiftBlockOf fills `distances` (at least samples.rows() long) for the block `samples`: r^2
 // first (a loop of its own, unrolled for small kDims: 0 reads the dimension from
 // `samples`), then the shift and the zeros.
 template <size_t kDims>
@@ -75,25 +100,7 @@ ShiftedBlock ShiftBlockOf(ConstMatrixView samples, const double* x, double* dist
   const size_t d = kDims > 0 ? kDims : samples.cols();
   const size_t rows = samples.rows();
   const double* row = samples.data();
-  size_t first = 0;
-  if constexpr (kDims == 2) {
-    // Two 2-D samples per step on SSE2 vectors: (x_0 - s_0)^2 + (x_1 - s_1)^2 with the
-    // operations of SquaredDistance (0 + a == a exactly), so the same bits.
-    const V2d point = {x[0], x[1]};
-    for (; first + 2 <= rows; first += 2, row += 4) {
-      V2d a;
-      V2d b;
-      std::memcpy(&a, row, sizeof(a));
-      std::memcpy(&b, row + 2, sizeof(b));
-      const V2d da = point - a;
-      const V2d db = point - b;
-      const V2d sa = da * da;
-      const V2d sb = db * db;
-      const V2d r2 = __builtin_shuffle(sa, sb, V2u{0, 2}) + __builtin_shuffle(sa, sb, V2u{1, 3});
-      std::memcpy(distances + first, &r2, sizeof(r2));
-    }
-  }
-  for (size_t i = first; i < rows; ++i, row += d) distances[i] = SquaredDistance(row, x, d);
+  for (size_t i = 0; i < rows; ++i, row += d) distances[i] = SquaredDistance(row, x, d);
   // Then the shift and the zeros, two samples at a time on SSE2 vectors (the same
   // comparisons and minimum as one at a time: a minimum is exact).
   V2d shift = {kInfinity, kInfinity};
@@ -122,12 +129,73 @@ ShiftedBlock ShiftBlockOf(ConstMatrixView samples, const double* x, double* dist
   return block;
 }
 
-ShiftedBlock ShiftBlock(ConstMatrixView samples, const double* x, double* distances) {
+// ShiftBlock2 is ShiftBlockOf<2> in one pass, kLanes samples per step on vectors V of
+// doubles (U: their bits): (x_0 - s_0)^2 + (x_1 - s_1)^2 with the operations of
+// SquaredDistance (0 + a == a exactly), the same comparisons and an exact minimum, so the
+// same bits for any V.
+template <typename V, typename U>
+__attribute__((always_inline)) inline ShiftedBlock ShiftBlock2(ConstMatrixView samples,
+                                                               const double* x, double* distances) {
+  constexpr size_t kLanes = sizeof(V) / sizeof(double);
+  const size_t rows = samples.rows();
+  const double* row = samples.data();
+  V point{};
+  U even{};
+  U odd{};
+  for (size_t lane = 0; lane < kLanes; ++lane) {
+    point[lane] = x[lane % 2];
+    even[lane] = 2 * lane;
+    odd[lane] = 2 * lane + 1;
+  }
+  const V infinity = Splat<V>(kInfinity);
+  const V zero = Splat<V>(0.0);
+  V shift = infinity;
+  U zeros{};
+  size_t i = 0;
+  for (; i + kLanes <= rows; i += kLanes, row += 2 * kLanes) {
+    const V da = point - LoadV<V>(row);
+    const V db = point - LoadV<V>(row + kLanes);
+    const V sa = da * da;
+    const V sb = db * db;
+    const V r2 = __builtin_shuffle(sa, sb, even) + __builtin_shuffle(sa, sb, odd);
+    const V kept = r2 > zero ? r2 : infinity;  // Lanes: all ones where r2 > 0.
+    zeros -= BitCast<U>(r2 == zero);           // All ones is -1: one more zero.
+    shift = kept < shift ? kept : shift;
+    StoreV(distances + i, kept);
+  }
+  ShiftedBlock block;
+  block.size = rows;
+  block.shift = kInfinity;
+  for (size_t lane = 0; lane < kLanes; ++lane) {
+    block.shift = std::min(block.shift, shift[lane]);
+    block.zeros += zeros[lane];
+  }
+  for (; i < rows; ++i, row += 2) {
+    const double r2 = SquaredDistance(row, x, 2);
+    block.zeros += r2 == 0.0;
+    distances[i] = r2 > 0.0 ? r2 : kInfinity;
+    block.shift = std::min(block.shift, distances[i]);
+  }
+  return block;
+}
+
+#if PARSWEEP_X86_64_TARGETS
+__attribute__((target("avx2"))) ShiftedBlock ShiftBlock2Avx2(ConstMatrixView samples,
+                                                             const double* x, double* distances) {
+  return ShiftBlock2<V4d, V4u>(samples, x, distances);
+}
+#endif
+
+// ShiftBlock is ShiftBlockOf for the block's dimension; `avx2`: the CPU has AVX2.
+ShiftedBlock ShiftBlock(ConstMatrixView samples, const double* x, double* distances, bool avx2) {
   switch (samples.cols()) {
     case 1:
       return ShiftBlockOf<1>(samples, x, distances);
     case 2:
-      return ShiftBlockOf<2>(samples, x, distances);
+#if PARSWEEP_X86_64_TARGETS
+      if (avx2) return ShiftBlock2Avx2(samples, x, distances);
+#endif
+      return ShiftBlock2<V2d, V2u>(samples, x, distances);
     case 3:
       return ShiftBlockOf<3>(samples, x, distances);
     default:
@@ -135,35 +203,33 @@ ShiftedBlock ShiftBlock(ConstMatrixView samples, const double* x, double* distan
   }
 }
 
-// LoadV and StoreV move a vector of doubles through memcpy: no alignment needed, and no
-// aliasing question between the double arrays and the vector type.
-template <typename V>
-__attribute__((always_inline)) inline V LoadV(const double* p) {
-  V v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
+#if PARSWEEP_X86_64_TARGETS
+// The fused multiply-add instructions, as ExpNonPositive's policy (vector_exp.h). Not
+// always_inline: GCC would have to inline them into ExpNonPositive's own body, which has no
+// target; the passes below are `flatten`, which inlines everything into them, where the
+// target matches.
+struct FmaAvx2 {
+  __attribute__((target("avx2,fma"))) static V4d Fused(V4d a, V4d b, V4d c) {
+    return reinterpret_cast<V4d>(_mm256_fmadd_pd(
+        reinterpret_cast<__m256d>(a), reinterpret_cast<__m256d>(b), reinterpret_cast<__m256d>(c)));
+  }
+};
+struct FmaAvx512 {
+  __attribute__((target("avx512f"))) static V8d Fused(V8d a, V8d b, V8d c) {
+    return reinterpret_cast<V8d>(_mm512_fmadd_pd(
+        reinterpret_cast<__m512d>(a), reinterpret_cast<__m512d>(b), reinterpret_cast<__m512d>(c)));
+  }
+};
+#endif
 
-template <typename V>
-__attribute__((always_inline)) inline void StoreV(double* p, V v) {
-  std::memcpy(p, &v, sizeof(v));
-}
-
-template <typename V>
-__attribute__((always_inline)) inline V Splat(double value) {
-  V v{};  // Zeroed, then every lane set: what the compiler sees as initialized.
-  for (size_t lane = 0; lane < sizeof(V) / sizeof(double); ++lane) v[lane] = value;
-  return v;
-}
-
-// FusedPass adds exp((d_i s1[w]) s2[w]), d_i = r2[i] - shift, to totals[w] for every i and
-// w < `padded` (a multiple of the lanes of V), one vector V (V2d, or V4d inside an AVX2
-// function) of widths at a time. kTwoFactors false: every s2 is 1 and is not multiplied
-// (multiplying by 1 is exact, so the bits are the same).
-template <typename V, bool kTwoFactors>
-__attribute__((always_inline)) inline void FusedPass(const double* r2, size_t size, double shift,
-                                                     const double* s1, const double* s2,
-                                                     double* totals, size_t padded) {
+// WidePass adds exp((d_i s1[w]) s2[w]), d_i = r2[i] - shift, to totals[w] for every i and
+// w < `padded` (a multiple of the lanes of V), one vector V (V2d; V4d or V8d inside an AVX2
+// or AVX-512 function) of widths at a time, with ExpNonPositive<Fma>. kTwoFactors false:
+// every s2 is 1 and is not multiplied (multiplying by 1 is exact, so the bits are the same).
+template <typename V, typename Fma, bool kTwoFactors>
+__attribute__((always_inline)) inline void WidePass(const double* r2, size_t size, double shift,
+                                                    const double* s1, const double* s2,
+                                                    double* totals, size_t padded) {
   constexpr size_t kLanes = sizeof(V) / sizeof(double);
   const auto exponent = [&](V d, size_t w) {
     const V product = d * LoadV<V>(s1 + w);
@@ -181,43 +247,121 @@ __attribute__((always_inline)) inline void FusedPass(const double* r2, size_t si
     const V first = Splat<V>(r2[i] - shift);
     const V second = Splat<V>(r2[i + 1] - shift);
     for (size_t w = 0; w < padded; w += kLanes) {
-      const V term_first = ExpNonPositive(exponent(first, w));
-      const V term_second = ExpNonPositive(exponent(second, w));
+      const V term_first = ExpNonPositive<Fma>(exponent(first, w));
+      const V term_second = ExpNonPositive<Fma>(exponent(second, w));
       StoreV(totals + w, (LoadV<V>(totals + w) + term_first) + term_second);
     }
   }
   if (i < size) {
     const V rr = Splat<V>(r2[i] - shift);
     for (size_t w = 0; w < padded; w += kLanes) {
-      StoreV(totals + w, LoadV<V>(totals + w) + ExpNonPositive(exponent(rr, w)));
+      StoreV(totals + w, LoadV<V>(totals + w) + ExpNonPositive<Fma>(exponent(rr, w)));
     }
   }
 }
 
+// PackedPass is WidePass for at most kGroup widths (kGroup < the lanes of V, a power of
+// two): each vector holds kLanes / kGroup samples side by side, kGroup widths each, so a
+// grid swept over one or two widths does not spend most lanes on padding. Every lane
+// computes what WidePass's lane for that sample and width computes, and each total still
+// receives its terms in sample order: the same bits.
+template <typename V, typename Fma, bool kTwoFactors, size_t kGroup>
+__attribute__((always_inline)) inline void PackedPass(const double* r2, size_t size, double shift,
+                                                      const double* s1, const double* s2,
+                                                      double* totals) {
+  constexpr size_t kLanes = sizeof(V) / sizeof(double);
+  constexpr size_t kPerVector = kLanes / kGroup;
+  V f1{};
+  V f2{};
+  for (size_t lane = 0; lane < kLanes; ++lane) {
+    f1[lane] = s1[lane % kGroup];
+    f2[lane] = s2[lane % kGroup];
+  }
+  double sums[kGroup];
+  for (size_t g = 0; g < kGroup; ++g) sums[g] = totals[g];
+  const auto terms = [&](V d) {
+    const V product = d * f1;
+    if constexpr (kTwoFactors) {
+      return ExpNonPositive<Fma>(product * f2);
+    } else {
+      return ExpNonPositive<Fma>(product);
+    }
+  };
+  size_t i = 0;
+  for (; i + kPerVector <= size; i += kPerVector) {
+    V d{};
+    for (size_t lane = 0; lane < kLanes; ++lane) d[lane] = r2[i + lane / kGroup] - shift;
+    const V t = terms(d);
+    for (size_t j = 0; j < kPerVector; ++j) {
+      for (size_t g = 0; g < kGroup; ++g) sums[g] += t[j * kGroup + g];
+    }
+  }
+  for (; i < size; ++i) {
+    const V t = terms(Splat<V>(r2[i] - shift));
+    for (size_t g = 0; g < kGroup; ++g) sums[g] += t[g];
+  }
+  for (size_t g = 0; g < kGroup; ++g) totals[g] = sums[g];
+}
+
+// FusedPass is the pass over one block for `widths` widths (padded to `padded`, a multiple
+// of the lanes of V): PackedPass where the widths fill at most half a vector, else WidePass.
+template <typename V, typename Fma, bool kTwoFactors>
+__attribute__((always_inline)) inline void FusedPass(const double* r2, size_t size, double shift,
+                                                     const double* s1, const double* s2,
+                                                     double* totals, size_t widths, size_t padded) {
+  constexpr size_t kLanes = sizeof(V) / sizeof(double);
+  if constexpr (kLanes >= 4) {
+    if (widths == 1) return PackedPass<V, Fma, kTwoFactors, 1>(r2, size, shift, s1, s2, totals);
+    if (widths == 2) return PackedPass<V, Fma, kTwoFactors, 2>(r2, size, shift, s1, s2, totals);
+  }
+  if constexpr (kLanes >= 8) {
+    if (widths <= 4) return PackedPass<V, Fma, kTwoFactors, 4>(r2, size, shift, s1, s2, totals);
+  }
+  WidePass<V, Fma, kTwoFactors>(r2, size, shift, s1, s2, totals, padded);
+}
+
 using PassFunction = void (*)(const double*, size_t, double, const double*, const double*, double*,
-                              size_t);
+                              size_t, size_t);
 
 template <bool kTwoFactors>
 void FusedPassPortable(const double* r2, size_t size, double shift, const double* s1,
-                       const double* s2, double* totals, size_t padded) {
-  FusedPass<V2d, kTwoFactors>(r2, size, shift, s1, s2, totals, padded);
+                       const double* s2, double* totals, size_t widths, size_t padded) {
+  FusedPass<V2d, FmaPortable, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
 }
 
 #if PARSWEEP_X86_64_TARGETS
-// The same operations on four lanes: the same bits as the portable pass.
+// The same operations on four and eight lanes: the same bits as the portable pass.
 template <bool kTwoFactors>
-__attribute__((target("avx2"))) void FusedPassAvx2(const double* r2, size_t size, double shift,
-                                                   const double* s1, const double* s2,
-                                                   double* totals, size_t padded) {
-  FusedPass<V4d, kTwoFactors>(r2, size, shift, s1, s2, totals, padded);
+__attribute__((target("avx2,fma"), flatten)) void FusedPassAvx2(const double* r2, size_t size,
+                                                                double shift, const double* s1,
+                                                                const double* s2, double* totals,
+                                                                size_t widths, size_t padded) {
+  FusedPass<V4d, FmaAvx2, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
+}
+template <bool kTwoFactors>
+__attribute__((target("avx512f"), flatten)) void FusedPassAvx512(const double* r2, size_t size,
+                                                                 double shift, const double* s1,
+                                                                 const double* s2, double* totals,
+                                                                 size_t widths, size_t padded) {
+  FusedPass<V8d, FmaAvx512, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
 }
 #endif
 
-PassFunction ChoosePass(bool avx2, bool two_factors) {
+// Path: the pass an Isa resolves to on this CPU, and its vector's lanes.
+struct Path {
+  PassFunction pass;
+  size_t lanes;
+};
+
+Path ChoosePath(Isa isa, bool two_factors) {
 #if PARSWEEP_X86_64_TARGETS
-  if (avx2) return two_factors ? FusedPassAvx2<true> : FusedPassAvx2<false>;
+  const bool avx512 = (isa == Isa::kBest || isa == Isa::kAvx512) && IsaRuns(Isa::kAvx512);
+  const bool avx2 =
+      (isa == Isa::kBest || isa == Isa::kAvx2 || isa == Isa::kAvx512) && IsaRuns(Isa::kAvx2);
+  if (avx512) return {two_factors ? FusedPassAvx512<true> : FusedPassAvx512<false>, 8};
+  if (avx2) return {two_factors ? FusedPassAvx2<true> : FusedPassAvx2<false>, 4};
 #endif
-  return two_factors ? FusedPassPortable<true> : FusedPassPortable<false>;
+  return {two_factors ? FusedPassPortable<true> : FusedPassPortable<false>, 2};
 }
 
 }  // namespace
@@ -234,7 +378,7 @@ void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
         const size_t end = std::min<uint64_t>(begin + kSampleBlock, samples.rows());
         const ShiftedBlock block =
             ShiftBlock(ConstMatrixView(samples.row(begin).data(), end - begin, samples.cols()),
-                       point, distances.data());
+                       point, distances.data(), CpuHasAvx2());
         if (w == 0) sums.zeros(p) += block.zeros;
         double total = 0.0;
         if (block.shift == kInfinity) continue;  // No positive distance in the block.
@@ -250,23 +394,24 @@ void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
 
 void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
                   GaussianSums& sums, Isa isa) {
-  const bool avx2 = isa == Isa::kBest && CpuHasAvx2();
-  const size_t lanes = avx2 ? 4 : 2;
   const size_t m = widths.size();
-  // The factors, padded with 0 (s1) and 1 (s2) to whole vectors (padding lanes compute
-  // exp(0) and are dropped), and the totals; built once for every point of the block.
-  const size_t padded = (m + lanes - 1) / lanes * lanes;
   std::vector<ExponentScale> scales(m);
-  std::vector<double> s1(padded, 0.0);
-  std::vector<double> s2(padded, 1.0);
   bool two_factors = false;
   for (size_t w = 0; w < m; ++w) {
     scales[w] = ScaleOf(widths[w]);
-    s1[w] = scales[w].s1;
-    s2[w] = scales[w].s2;
     two_factors = two_factors || scales[w].s2 != 1.0;
   }
-  const PassFunction pass = ChoosePass(avx2, two_factors);
+  const auto [pass, lanes] = ChoosePath(isa, two_factors);
+  const bool shift_avx2 = lanes > 2;  // The wide paths run where the CPU has AVX2.
+  // The factors, padded with 0 (s1) and 1 (s2) to whole vectors (padding lanes compute
+  // exp(0) and are dropped), and the totals; built once for every point of the block.
+  const size_t padded = (m + lanes - 1) / lanes * lanes;
+  std::vector<double> s1(padded, 0.0);
+  std::vector<double> s2(padded, 1.0);
+  for (size_t w = 0; w < m; ++w) {
+    s1[w] = scales[w].s1;
+    s2[w] = scales[w].s2;
+  }
   std::vector<double> totals(padded);
   std::vector<double> distances(std::min<uint64_t>(samples.rows(), kSampleBlock));
   for (size_t p = 0; p < points.rows(); ++p) {
@@ -275,11 +420,12 @@ void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
       const size_t end = std::min<uint64_t>(begin + kSampleBlock, samples.rows());
       const ShiftedBlock block =
           ShiftBlock(ConstMatrixView(samples.row(begin).data(), end - begin, samples.cols()), point,
-                     distances.data());
+                     distances.data(), shift_avx2);
       sums.zeros(p) += block.zeros;
       if (block.shift == kInfinity) continue;  // No positive distance in the block.
       std::fill(totals.begin(), totals.end(), 0.0);
-      pass(distances.data(), block.size, block.shift, s1.data(), s2.data(), totals.data(), padded);
+      pass(distances.data(), block.size, block.shift, s1.data(), s2.data(), totals.data(), m,
+           padded);
       for (size_t w = 0; w < m; ++w) {
         sums.sum(p, w).Add(FusedExponent(block.shift, scales[w]), totals[w]);
       }

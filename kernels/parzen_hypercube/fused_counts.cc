@@ -424,7 +424,8 @@ void AddFusedCounts(ConstMatrixView samples, ConstMatrixView points,
     for (uint64_t& count : counts) count += samples.rows();
     return;
   }
-  const bool avx2 = isa == Isa::kBest && CpuHasAvx2();
+  // The hypercube has an AVX2 path and a portable one: kAvx512 takes the AVX2 path.
+  const bool avx2 = isa != Isa::kPortable && CpuHasAvx2();
   switch (samples.cols()) {
     case 1:
       return AddFusedCountsDims<1>(samples, points, widths, counts, avx2);

@@ -77,13 +77,19 @@ absl::Status PartialMerger::Close(uint64_t cell_index, const Task& task, const P
   // Every task of a cell has the same points and widths.
   const size_t widths = task.width_indices_size();
   const size_t points = task.point_end() - task.point_begin();
-  // Scratch kept across cells: a sweep of many one-width cells would otherwise allocate
-  // for each.
+  // A cell over every width in spec order (one task, or a split by samples or points) owns
+  // a contiguous run of estimates_, which the kernel fills in place; other cells go through
+  // scratch, kept across cells since a sweep of many one-width cells would otherwise
+  // allocate for each.
+  bool in_place = widths == num_widths_;
+  for (size_t w = 0; in_place && w < widths; ++w) in_place = task.width_indices(w) == w;
   std::vector<double>& cell_widths = cell_widths_;
-  std::vector<WidthResult>& cell_results = cell_results_;
   cell_widths.resize(widths);
   for (size_t w = 0; w < widths; ++w) cell_widths[w] = sweep_.spec().widths(task.width_indices(w));
-  cell_results.resize(points * widths);
+  const absl::Span<WidthResult> cell_results =
+      in_place
+          ? absl::MakeSpan(estimates_).subspan(task.point_begin() * num_widths_, points * widths)
+          : (cell_results_.resize(points * widths), absl::MakeSpan(cell_results_));
   for (size_t p = 0; p < points; ++p) {
     for (size_t w = 0; w < widths; ++w) {
       WidthResult& result = cell_results[p * widths + w];
@@ -95,14 +101,15 @@ absl::Status PartialMerger::Close(uint64_t cell_index, const Task& task, const P
   const absl::Status estimated =
       sweep_.spec().has_held_out()
           ? sweep_.kernel().EstimateHeldOut(total, sweep_.samples(), sweep_.dims(), cell_widths,
-                                            absl::MakeSpan(cell_results))
+                                            cell_results)
           : sweep_.kernel().Estimate(total, sweep_.samples(), sweep_.dims(), cell_widths,
-                                     absl::MakeSpan(cell_results));
+                                     cell_results);
   if (!estimated.ok()) {
     return absl::Status(estimated.code(), absl::StrCat("kernel '", sweep_.spec().kernel().name(),
                                                        "' failed to estimate cell ", cell_index,
                                                        ": ", estimated.message()));
   }
+  if (in_place) return absl::OkStatus();
   for (size_t p = 0; p < points; ++p) {
     for (size_t w = 0; w < widths; ++w) {
       estimates_[(task.point_begin() + p) * num_widths_ + task.width_indices(w)].Swap(

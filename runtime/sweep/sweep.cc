@@ -273,6 +273,25 @@ Sweep::Sweep(SweepSpec spec, std::unique_ptr<Kernel> kernel, Dataset data, Matri
       origin_(origin),
       warnings_(std::move(warnings)) {}
 
+const Sweep::References& Sweep::references() const {
+  absl::call_once(references_once_, [this] {
+    const std::optional<Gaussian>& source = data_.source;
+    if (!source) return;
+    const size_t widths = spec_.widths_size();
+    references_.expected.resize(points_.rows() * widths);
+    references_.truth.resize(points_.rows());
+    for (size_t p = 0; p < points_.rows(); ++p) {
+      const absl::Span<const double> point = points_.row(p);
+      references_.truth[p] = source->Density(point);
+      for (size_t w = 0; w < widths; ++w) {
+        references_.expected[p * widths + w] =
+            kernel_->ExpectedDensity(*source, point, spec_.widths(w));
+      }
+    }
+  });
+  return references_;
+}
+
 absl::StatusOr<TaskResult> Sweep::RunTask(const Task& task) const {
   const size_t num_widths = task.width_indices_size();
   if (num_widths == 0) {

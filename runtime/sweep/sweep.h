@@ -12,10 +12,12 @@
 #define PARSWEEP_RUNTIME_SWEEP_SWEEP_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
 #include "runtime/data/dataset.h"
@@ -76,6 +78,18 @@ class Sweep {
   // the task's index added.
   absl::StatusOr<TaskResult> RunTask(const Task& task) const;
 
+  // What a report compares its estimates with, where the data's source is known (empty
+  // vectors otherwise): the kernel's expected density at point p and width index w, at
+  // expected[p * widths + w] (nullopt where the kernel has none), and the source's true
+  // density at each point. Computed on first use and kept (thread-safe): every run of a
+  // sweep reports the same ones, and the expected density's quadrature costs more than a
+  // small sweep's whole estimate, so repeated runs (--compare) must not pay for it again.
+  struct References {
+    std::vector<std::optional<double>> expected;
+    std::vector<double> truth;
+  };
+  const References& references() const;
+
  private:
   // Sweep::Assemble finishes Create() and FromData() once the widths are valid.
   static absl::StatusOr<std::unique_ptr<Sweep>> Assemble(SweepSpec spec,
@@ -91,6 +105,8 @@ class Sweep {
   Matrix points_;
   DataOrigin origin_;
   std::vector<std::string> warnings_;
+  mutable absl::once_flag references_once_;
+  mutable References references_;
 };
 
 }  // namespace parsweep

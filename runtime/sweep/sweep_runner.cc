@@ -25,25 +25,26 @@ namespace {
 // the expected and true densities where the data's source is known.
 void FillResults(const Sweep& sweep, std::vector<WidthResult> estimates, Report& report) {
   const SweepSpec& spec = sweep.spec();
-  const Kernel& kernel = sweep.kernel();
   const size_t num_widths = spec.widths_size();
-  const std::optional<Gaussian>& source = sweep.data().source;
+  const Sweep::References& references = sweep.references();
+  const bool known = sweep.data().source.has_value();
 
   std::vector<size_t> by_width(num_widths);
   std::iota(by_width.begin(), by_width.end(), 0);
-  std::stable_sort(by_width.begin(), by_width.end(),
-                   [&](size_t a, size_t b) { return spec.widths(a) < spec.widths(b); });
+  if (!std::is_sorted(spec.widths().begin(), spec.widths().end())) {
+    std::stable_sort(by_width.begin(), by_width.end(),
+                     [&](size_t a, size_t b) { return spec.widths(a) < spec.widths(b); });
+  }
 
+  report.mutable_results()->Reserve(static_cast<int>(estimates.size()));
   for (size_t p = 0; p < sweep.points().rows(); ++p) {
-    const absl::Span<const double> point = sweep.points().row(p);
-    const double true_density = source ? source->Density(point) : 0.0;  // Used if source.
     const WidthResult* closest = nullptr;
     for (size_t w : by_width) {
       WidthResult& result = *report.add_results();
       result = std::move(estimates[p * num_widths + w]);
-      if (source) {
-        if (std::optional<double> expected =
-                kernel.ExpectedDensity(*source, point, result.width())) {
+      if (known) {
+        const double true_density = references.truth[p];
+        if (const std::optional<double>& expected = references.expected[p * num_widths + w]) {
           result.set_expected_density(*expected);
         }
         result.set_true_density(true_density);
