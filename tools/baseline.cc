@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "runtime/base/status_macros.h"
 #include "tools/scaling_report.h"
 
 namespace parsweep {
@@ -53,14 +54,17 @@ const char* VerdictText(Change verdict) {
 
 }  // namespace
 
+absl::Status CheckSameWorkload(const ScalingStudy& baseline, const std::string& workload) {
+  if (baseline.workload() == workload) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--baseline timed another workload, so its times cannot be compared: the baseline ran ",
+      baseline.workload(), "; this study runs ", workload));
+}
+
 absl::StatusOr<BaselineDiff> CompareWithBaseline(const ScalingStudy& baseline,
                                                  const ScalingStudy& study,
                                                  const BootstrapOptions& bootstrap) {
-  if (baseline.workload() != study.workload()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--baseline timed another workload, so its times cannot be compared: the baseline ran ",
-        baseline.workload(), "; this study runs ", study.workload()));
-  }
+  RETURN_IF_ERROR(CheckSameWorkload(baseline, study.workload()));
   const std::map<Key, const ScalingCell*> before = CellsByKey(baseline);
   const std::map<Key, const ScalingCell*> now = CellsByKey(study);
   BaselineDiff diff;

@@ -40,9 +40,13 @@ struct BaselineDiff {
   std::vector<CellKey> only_in_baseline, only_in_study;
 };
 
+// CheckSameWorkload: OK when `baseline` timed `workload` (ScalingStudy.workload), else
+// InvalidArgument naming --baseline and both workloads: times of different work cannot be
+// compared.
+absl::Status CheckSameWorkload(const ScalingStudy& baseline, const std::string& workload);
+
 // CompareWithBaseline compares every cell of `study` with the same cell of `baseline`. A
-// cell with no runs on either side counts as missing there. InvalidArgument when the two
-// timed different workloads (ScalingStudy.workload), naming both.
+// cell with no runs on either side counts as missing there. Errors as CheckSameWorkload's.
 absl::StatusOr<BaselineDiff> CompareWithBaseline(const ScalingStudy& baseline,
                                                  const ScalingStudy& study,
                                                  const BootstrapOptions& bootstrap);

@@ -9,11 +9,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/sweep/sweep.h"
+#include "tools/baseline.h"
 #include "tools/compare.h"
 #include "tools/system_info.h"
 
@@ -32,7 +35,8 @@ std::string DescribeWorkload(const Sweep& sweep) {
   if (spec.widths_size() > 0) {
     absl::StrAppend(&out, " from ", spec.widths(0), " to ", spec.widths(spec.widths_size() - 1));
   }
-  absl::StrAppend(&out, ", ", sweep.points().rows(), " points, ", sweep.dims(), "-D, ");
+  absl::StrAppend(&out, ", ", sweep.points().rows(),
+                  sweep.points().rows() == 1 ? " point, " : " points, ", sweep.dims(), "-D, ");
   if (spec.data().has_file()) {
     absl::StrAppend(&out, "the first n rows of ", spec.data().file().path());
   } else {
@@ -40,7 +44,9 @@ std::string DescribeWorkload(const Sweep& sweep) {
     absl::StrAppend(&out, "generated data (mean ", absl::StrJoin(source.mean(), " "), "; cov ",
                     absl::StrJoin(source.covariance(), " "), "; seed ", source.seed(), ")");
   }
-  absl::StrAppend(&out, ", split ", Split_Name(spec.executor().split()));
+  absl::StrAppend(
+      &out, ", split by ",
+      absl::AsciiStrToLower(absl::StripPrefix(Split_Name(spec.executor().split()), "SPLIT_")));
   if (spec.executor().chunk() != 0) absl::StrAppend(&out, ", chunk ", spec.executor().chunk());
   return out;
 }
@@ -166,7 +172,8 @@ std::string StudyExecutorName(const ExecutorSpec& spec) {
 
 absl::StatusOr<ScalingStudy> RunScalingStudy(const SweepSpec& spec, const ScalingOptions& options,
                                              int repeat, const std::string& start_method,
-                                             const ProgressFn& progress) {
+                                             const ProgressFn& progress,
+                                             const ScalingStudy* baseline) {
   ASSIGN_OR_RETURN(const SizeLadder ladder, SizeLadder::Create(spec, options.sizes));
   ASSIGN_OR_RETURN(const std::vector<ExecutorChoice> choices,
                    ParseExecutorList(CompareList(options), spec.executor(), start_method));
@@ -178,7 +185,10 @@ absl::StatusOr<ScalingStudy> RunScalingStudy(const SweepSpec& spec, const Scalin
   study.set_system(FormatSystemInfo(ReadSystemInfo()));
   for (uint64_t size : ladder.sizes()) {
     ASSIGN_OR_RETURN(const std::unique_ptr<Sweep> sweep, ladder.SweepOf(size));
-    if (size == ladder.sizes().back()) study.set_workload(DescribeWorkload(*sweep));
+    if (study.workload().empty()) {
+      study.set_workload(DescribeWorkload(*sweep));  // The same at every size.
+      if (baseline != nullptr) RETURN_IF_ERROR(CheckSameWorkload(*baseline, study.workload()));
+    }
     AddWarnings(*sweep, study);
     ASSIGN_OR_RETURN(const Comparison comparison,
                      CompareExecutors(*sweep, choices, repeat, progress));
@@ -215,14 +225,20 @@ void AnalyzeStudy(const BootstrapOptions& bootstrap, ScalingStudy& study) {
     cell.clear_efficiency();
     const auto reference = serial.find(cell.size());
     if (reference == serial.end() || cell.seconds().empty()) continue;
+    // Serial is the reference, 1 by definition: its runs are not two independent samples.
     const BootstrapEstimate speedup =
-        RatioOfMedians(Runs(*reference->second), Runs(cell), bootstrap);
+        &cell == reference->second
+            ? BootstrapEstimate{1, 1, 1}
+            : RatioOfMedians(Runs(*reference->second), Runs(cell), bootstrap);
     SetEstimate(speedup, cell.mutable_speedup());
     const double p = std::max<uint32_t>(cell.workers(), 1);
     SetEstimate({speedup.value / p, speedup.lo / p, speedup.hi / p}, cell.mutable_efficiency());
     if (cell.executor() != "serial") grid[cell.executor()][cell.size()][cell.workers()] = &cell;
   }
-  for (const auto& [executor, by_size] : grid) {
+  for (const std::string& executor : study.executors()) {
+    const auto found = grid.find(executor);
+    if (found == grid.end()) continue;
+    const auto& by_size = found->second;
     std::map<uint32_t, std::pair<std::vector<double>, std::vector<double>>> medians_by_workers;
     for (const auto& [size, by_workers] : by_size) {
       std::vector<const ScalingCell*> cells;

@@ -36,11 +36,14 @@ namespace parsweep {
 // the short forms such as max_retries; its data's n or its file's rows are replaced by each
 // size) as `options` say, `repeat` timed runs per cell; `start_method` is the default for
 // process entries. It fills the study's runs, not the derived fields (AnalyzeStudy).
-// Errors: a size beyond the rows of a --data file (InvalidArgument naming both), and those
-// of Sweep::Create and CompareExecutors, which name the executor.
+// With a `baseline`, its workload must be this study's (CheckSameWorkload), checked before
+// anything is timed. Errors: that one, a size beyond the rows of a --data file
+// (InvalidArgument naming both), and those of Sweep::Create and CompareExecutors, which
+// name the executor.
 absl::StatusOr<ScalingStudy> RunScalingStudy(const SweepSpec& spec, const ScalingOptions& options,
                                              int repeat, const std::string& start_method,
-                                             const ProgressFn& progress);
+                                             const ProgressFn& progress,
+                                             const ScalingStudy* baseline = nullptr);
 
 // AnalyzeStudy (re)computes every derived field of `study` from its cells' runs: each
 // cell's median, speedup and efficiency (when serial ran at its size), the Amdahl fit of

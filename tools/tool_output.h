@@ -29,6 +29,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "tools/charts.h"
 
 namespace parsweep {
 
@@ -52,6 +55,18 @@ struct ToolOutput {
   std::vector<ChartOutput> charts;  // Written in order, after the text.
   std::vector<FileOutput> files;    // Written in order, after the charts.
 };
+
+// ChartFile: the chart file to write at `path`, or why `chart` cannot be drawn (a value
+// beyond what it can show), which is reported when the output is delivered; `what` names
+// the chart in that message ("the density chart").
+template <typename Chart>
+ChartOutput ChartFile(const std::string& path, const Chart& chart, absl::string_view what) {
+  if (const absl::Status valid = Validate(chart); !valid.ok()) {
+    return {path, absl::Status(valid.code(), absl::StrCat("cannot draw the ", what, " for '", path,
+                                                          "': ", valid.message()))};
+  }
+  return {path, RenderSvg(chart)};
+}
 
 // The exit status when the reader of standard output has gone and nothing else failed.
 inline constexpr int kExitReaderGone = 128 + 13;
