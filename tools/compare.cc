@@ -19,16 +19,10 @@
 #include "runtime/scheduling/pool.h"
 #include "runtime/sweep/sweep_workload.h"
 #include "tools/flag_checks.h"
+#include "tools/scaling_stats.h"
 
 namespace parsweep {
 namespace {
-
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const size_t mid = values.size() / 2;
-  return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
-}
 
 absl::StatusOr<ExecutorChoice> ParseChoice(absl::string_view entry, const ExecutorSpec& base,
                                            const std::string& start_method) {

@@ -51,6 +51,8 @@
 #include "tools/flag_checks.h"
 #include "tools/progress_bar.h"
 #include "tools/report_format.h"
+#include "tools/scaling_mode.h"
+#include "tools/scaling_options.h"
 #include "tools/sweep_options.h"
 #include "tools/sweep_plots.h"
 #include "tools/system_info.h"
@@ -113,6 +115,21 @@ ABSL_FLAG(std::optional<std::string>, compare, std::nullopt,
           "--compare=serial,threads:2,process:2:spawn");
 ABSL_FLAG(std::optional<int>, repeat, std::nullopt,
           "compare mode: timed runs per executor, after one warm-up (default 5)");
+ABSL_FLAG(bool, scaling, false,
+          "turn --compare into a scaling study: serial and each executor of --compare (by name: "
+          "threads,process; default serial,threads,process) on each of --scaling_workers at "
+          "each of --scaling_sizes, with speedups, bootstrap intervals, Amdahl fits and "
+          "crossover sizes (docs/BENCHMARKS.md)");
+ABSL_FLAG(std::optional<std::string>, scaling_workers, std::nullopt,
+          "--scaling: worker counts, e.g. 1,2,4 (default 1 to the number of cores)");
+ABSL_FLAG(std::optional<std::string>, scaling_sizes, std::nullopt,
+          "--scaling: sample counts n, e.g. 1e4,1e5,1e6 (generated, or the first n rows of "
+          "--data; default n/100, n/10, n)");
+ABSL_FLAG(std::optional<std::string>, scaling_json, std::nullopt,
+          "--scaling: save the study, its runs and statistics, as JSON in this file");
+ABSL_FLAG(std::optional<std::string>, baseline, std::nullopt,
+          "--scaling: compare with a study saved by --scaling_json, cell by cell, and print "
+          "the regressions with their significance");
 ABSL_FLAG(std::string, plot, "",
           "write charts: PATH.svg or PATH.png; compare mode writes the bar chart there and "
           "the density chart to PATH_density.svg/png");
@@ -288,17 +305,6 @@ absl::StatusOr<LooOptions> LooOptionsFromFlags(const std::vector<BandwidthMethod
   return options;
 }
 
-// A chart file to write, or why the chart cannot be drawn (a value beyond what it can
-// show): reported when the output is delivered, after the report.
-template <typename Chart>
-ChartOutput ChartFile(const std::string& path, const Chart& chart, absl::string_view what) {
-  if (const absl::Status valid = Validate(chart); !valid.ok()) {
-    return {path, absl::Status(valid.code(), absl::StrCat("cannot draw the ", what, " for '", path,
-                                                          "': ", valid.message()))};
-  }
-  return {path, RenderSvg(chart)};
-}
-
 // The chart files --plot asks for: with a comparison, its bar chart at `path` and the
 // density chart beside it; otherwise the density chart at `path`.
 std::vector<std::string> ChartPaths(const std::string& path, bool comparison) {
@@ -376,6 +382,26 @@ TableNotes KernelNotes(const Sweep& sweep) {
   return notes;
 }
 
+// The --scaling study's options from its flags; nullopt without --scaling.
+absl::StatusOr<std::optional<ScalingOptions>> ScalingFromFlags(
+    const std::optional<std::string>& compare) {
+  ScalingFlags flags;
+  flags.scaling = absl::GetFlag(FLAGS_scaling);
+  flags.workers = absl::GetFlag(FLAGS_scaling_workers);
+  flags.sizes = absl::GetFlag(FLAGS_scaling_sizes);
+  const auto resolve = [](std::optional<std::string> path) {
+    if (path) *path = ResolveUserPath(*path);
+    return path;
+  };
+  flags.json = resolve(absl::GetFlag(FLAGS_scaling_json));
+  flags.baseline = resolve(absl::GetFlag(FLAGS_baseline));
+  flags.compare = compare;
+  flags.tutorial_compare = kTutorialExecutors;
+  flags.n_given = absl::GetFlag(FLAGS_n).has_value();
+  flags.repeat = absl::GetFlag(FLAGS_repeat).value_or(kDefaultRepeat);
+  return ScalingOptionsFromFlags(flags, ReadSystemInfo().cores);
+}
+
 // Run does everything but writing: it returns the tool's whole output, formatted.
 absl::StatusOr<ToolOutput> Run() {
   if (absl::GetFlag(FLAGS_list)) {
@@ -389,7 +415,9 @@ absl::StatusOr<ToolOutput> Run() {
     return absl::InvalidArgumentError(
         absl::StrCat("--format='", format, "': must be table, csv or json"));
   }
-  const std::optional<std::string> compare = absl::GetFlag(FLAGS_compare);
+  std::optional<std::string> compare = absl::GetFlag(FLAGS_compare);
+  ASSIGN_OR_RETURN(const std::optional<ScalingOptions> scaling, ScalingFromFlags(compare));
+  if (scaling && !compare) compare = kDefaultStudyExecutors;  // A study is a comparison.
   if (compare) {
     if (absl::GetFlag(FLAGS_executor) || absl::GetFlag(FLAGS_workers)) {
       return absl::InvalidArgumentError(
@@ -430,6 +458,15 @@ absl::StatusOr<ToolOutput> Run() {
 
   ASSIGN_OR_RETURN(const SweepOptions options, OptionsFromFlags(compare.has_value()));
   ASSIGN_OR_RETURN(SweepSpec spec, BuildSpec(options));
+  if (scaling) {
+    ProgressBar bar = ProgressBar::ForStderr();
+    absl::StatusOr<ToolOutput> output = RunScalingMode(
+        spec, *scaling, absl::GetFlag(FLAGS_repeat).value_or(kDefaultRepeat),
+        absl::GetFlag(FLAGS_start_method).value_or(""), plot,
+        [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); }, std::cerr);
+    bar.Finish();
+    return output;
+  }
   if (compare) {
     // Executors are named by the list; the spec's own is only the default serial.
     ASSIGN_OR_RETURN(std::unique_ptr<Sweep> sweep, Sweep::Create(spec));

@@ -76,13 +76,15 @@ LineChart DensityChart(const Report& report, uint32_t point_index) {
   return chart;
 }
 
-std::string DensityChartPath(const std::string& path) {
+std::string SiblingChartPath(const std::string& path, absl::string_view suffix) {
   const size_t slash = path.rfind('/');
   const size_t dot = path.rfind('.');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) {
-    return path + "_density";
+    return absl::StrCat(path, suffix);
   }
-  return absl::StrCat(path.substr(0, dot), "_density", path.substr(dot));
+  return absl::StrCat(path.substr(0, dot), suffix, path.substr(dot));
 }
+
+std::string DensityChartPath(const std::string& path) { return SiblingChartPath(path, "_density"); }
 
 }  // namespace parsweep

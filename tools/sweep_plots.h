@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "proto/sweep.pb.h"
 #include "tools/charts.h"
 #include "tools/compare.h"
@@ -27,6 +28,10 @@ LineChart DensityChart(const Report& report, uint32_t point_index);
 // DensityChartPath: where compare mode writes the density chart beside `path`:
 // "/tmp/sweep.svg" -> "/tmp/sweep_density.svg".
 std::string DensityChartPath(const std::string& path);
+
+// SiblingChartPath: `path` with `suffix` before its extension, for a chart written beside
+// another: ("/tmp/sweep.svg", "_time") -> "/tmp/sweep_time.svg".
+std::string SiblingChartPath(const std::string& path, absl::string_view suffix);
 
 // WorkloadSummary: "100 widths x 10,000 samples, 2-D".
 std::string WorkloadSummary(const Report& report);

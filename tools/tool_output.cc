@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/base/atomic_file.h"
 #include "runtime/base/fd_io.h"
 #include "runtime/base/resource_error.h"
 #include "tools/charts.h"
@@ -37,15 +38,23 @@ int DeliverOutput(const ToolOutput& output, int stdout_fd, std::ostream& log) {
       status = 1;
     }
   }
-  for (const ChartOutput& chart : output.charts) {
-    absl::Status written = chart.svg.status();
-    if (written.ok()) written = WriteChart(*chart.svg, chart.path);
+  const auto report = [&log, &status](const std::string& path, const absl::Status& written) {
     if (written.ok()) {
-      log << "wrote " << chart.path << "\n";
+      log << "wrote " << path << "\n";
     } else {
       log << "sweep: error: " << written.message() << "\n";
       status = 1;
     }
+  };
+  for (const ChartOutput& chart : output.charts) {
+    absl::Status written = chart.svg.status();
+    if (written.ok()) written = WriteChart(*chart.svg, chart.path);
+    report(chart.path, written);
+  }
+  for (const FileOutput& file : output.files) {
+    absl::Status written = file.contents.status();
+    if (written.ok()) written = WriteFileAtomically(file.path, *file.contents);
+    report(file.path, written);
   }
   log.flush();
   return status;

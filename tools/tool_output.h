@@ -29,6 +29,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "tools/charts.h"
 
 namespace parsweep {
 
@@ -39,18 +42,38 @@ struct ChartOutput {
   absl::StatusOr<std::string> svg;
 };
 
+// FileOutput is any other file (a scaling study's JSON): its path, and its contents or why
+// there are none. Written atomically (WriteFileAtomically), as charts are.
+struct FileOutput {
+  std::string path;
+  absl::StatusOr<std::string> contents;
+};
+
 struct ToolOutput {
   std::string text;                 // For standard output; may be empty.
   std::string what = "the report";  // Names `text` in errors.
   std::vector<ChartOutput> charts;  // Written in order, after the text.
+  std::vector<FileOutput> files;    // Written in order, after the charts.
 };
+
+// ChartFile: the chart file to write at `path`, or why `chart` cannot be drawn (a value
+// beyond what it can show), which is reported when the output is delivered; `what` names
+// the chart in that message ("the density chart").
+template <typename Chart>
+ChartOutput ChartFile(const std::string& path, const Chart& chart, absl::string_view what) {
+  if (const absl::Status valid = Validate(chart); !valid.ok()) {
+    return {path, absl::Status(valid.code(), absl::StrCat("cannot draw the ", what, " for '", path,
+                                                          "': ", valid.message()))};
+  }
+  return {path, RenderSvg(chart)};
+}
 
 // The exit status when the reader of standard output has gone and nothing else failed.
 inline constexpr int kExitReaderGone = 128 + 13;
 
-// DeliverOutput writes `output.text` to `stdout_fd`, then each chart file. It logs "wrote
-// PATH" for each chart written and "sweep: error: ..." for each failure to `log` ("cannot
-// write the report to standard output: No space left on device", a chart's error), and
+// DeliverOutput writes `output.text` to `stdout_fd`, then each chart file, then each other file. It
+// logs "wrote PATH" for each chart written and "sweep: error: ..." for each failure to `log`
+// ("cannot write the report to standard output: No space left on device", a chart's error), and
 // returns the tool's exit status: 0 when everything was written, 1 if anything failed,
 // kExitReaderGone when only standard output's reader had gone (nothing logged for it).
 int DeliverOutput(const ToolOutput& output, int stdout_fd, std::ostream& log);

@@ -106,5 +106,23 @@ TEST(DeliverOutputTest, AChartThatCannotBeDrawnOrWrittenIsAnErrorAndTheReportIsS
   EXPECT_NE(::stat(output.charts[0].path.c_str(), &st), 0);
 }
 
+TEST(DeliverOutputTest, WritesOtherFilesAfterTheChartsAndReportsTheirFailures) {
+  ToolOutput output = ReportAndChart("with_files.svg");
+  output.files.push_back({::testing::TempDir() + "/study.json", std::string("{}\n")});
+  output.files.push_back({::testing::TempDir() + "/no such dir/study.json", std::string("{}")});
+  output.files.push_back(
+      {::testing::TempDir() + "/unprintable.json", absl::InternalError("cannot print the study")});
+  Pipe out;
+  std::ostringstream log;
+  EXPECT_EQ(DeliverOutput(output, out.fds[1], log), 1);
+  EXPECT_EQ(out.ReadAll(), "the report\n");
+  EXPECT_EQ(ReadFile(output.files[0].path), "{}\n");
+  EXPECT_THAT(log.str(), HasSubstr("wrote " + output.charts[0].path + "\nwrote " +
+                                   output.files[0].path + "\n"));
+  EXPECT_THAT(log.str(), HasSubstr("no such dir/study.json': cannot create a temporary file"));
+  EXPECT_THAT(log.str(), HasSubstr("no such dir': No such file or directory\n"));
+  EXPECT_THAT(log.str(), HasSubstr("sweep: error: cannot print the study\n"));
+}
+
 }  // namespace
 }  // namespace parsweep
