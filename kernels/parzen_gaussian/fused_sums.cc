@@ -204,17 +204,26 @@ ShiftedBlock ShiftBlock(ConstMatrixView samples, const double* x, double* distan
 }
 
 #if PARSWEEP_X86_64_TARGETS
-// The fused multiply-add instructions, as ExpNonPositive's policy (vector_exp.h). Not
+// The fused multiply-add and maximum instructions, as ExpNonPositive's policy
+// (vector_exp.h). Not
 // always_inline: GCC would have to inline them into ExpNonPositive's own body, which has no
 // target; the passes below are `flatten`, which inlines everything into them, where the
 // target matches.
-struct FmaAvx2 {
+struct OpsAvx2 {
+  __attribute__((target("avx2,fma"))) static V4d Max(V4d a, V4d b) {
+    return reinterpret_cast<V4d>(
+        _mm256_max_pd(reinterpret_cast<__m256d>(a), reinterpret_cast<__m256d>(b)));
+  }
   __attribute__((target("avx2,fma"))) static V4d Fused(V4d a, V4d b, V4d c) {
     return reinterpret_cast<V4d>(_mm256_fmadd_pd(
         reinterpret_cast<__m256d>(a), reinterpret_cast<__m256d>(b), reinterpret_cast<__m256d>(c)));
   }
 };
-struct FmaAvx512 {
+struct OpsAvx512 {
+  __attribute__((target("avx512f"))) static V8d Max(V8d a, V8d b) {
+    return reinterpret_cast<V8d>(
+        _mm512_max_pd(reinterpret_cast<__m512d>(a), reinterpret_cast<__m512d>(b)));
+  }
   __attribute__((target("avx512f"))) static V8d Fused(V8d a, V8d b, V8d c) {
     return reinterpret_cast<V8d>(_mm512_fmadd_pd(
         reinterpret_cast<__m512d>(a), reinterpret_cast<__m512d>(b), reinterpret_cast<__m512d>(c)));
@@ -224,9 +233,9 @@ struct FmaAvx512 {
 
 // WidePass adds exp((d_i s1[w]) s2[w]), d_i = r2[i] - shift, to totals[w] for every i and
 // w < `padded` (a multiple of the lanes of V), one vector V (V2d; V4d or V8d inside an AVX2
-// or AVX-512 function) of widths at a time, with ExpNonPositive<Fma>. kTwoFactors false:
+// or AVX-512 function) of widths at a time, with ExpNonPositive<Ops>. kTwoFactors false:
 // every s2 is 1 and is not multiplied (multiplying by 1 is exact, so the bits are the same).
-template <typename V, typename Fma, bool kTwoFactors>
+template <typename V, typename Ops, bool kTwoFactors>
 __attribute__((always_inline)) inline void WidePass(const double* r2, size_t size, double shift,
                                                     const double* s1, const double* s2,
                                                     double* totals, size_t padded) {
@@ -247,15 +256,15 @@ __attribute__((always_inline)) inline void WidePass(const double* r2, size_t siz
     const V first = Splat<V>(r2[i] - shift);
     const V second = Splat<V>(r2[i + 1] - shift);
     for (size_t w = 0; w < padded; w += kLanes) {
-      const V term_first = ExpNonPositive<Fma>(exponent(first, w));
-      const V term_second = ExpNonPositive<Fma>(exponent(second, w));
+      const V term_first = ExpNonPositive<Ops>(exponent(first, w));
+      const V term_second = ExpNonPositive<Ops>(exponent(second, w));
       StoreV(totals + w, (LoadV<V>(totals + w) + term_first) + term_second);
     }
   }
   if (i < size) {
     const V rr = Splat<V>(r2[i] - shift);
     for (size_t w = 0; w < padded; w += kLanes) {
-      StoreV(totals + w, LoadV<V>(totals + w) + ExpNonPositive<Fma>(exponent(rr, w)));
+      StoreV(totals + w, LoadV<V>(totals + w) + ExpNonPositive<Ops>(exponent(rr, w)));
     }
   }
 }
@@ -265,7 +274,7 @@ __attribute__((always_inline)) inline void WidePass(const double* r2, size_t siz
 // grid swept over one or two widths does not spend most lanes on padding. Every lane
 // computes what WidePass's lane for that sample and width computes, and each total still
 // receives its terms in sample order: the same bits.
-template <typename V, typename Fma, bool kTwoFactors, size_t kGroup>
+template <typename V, typename Ops, bool kTwoFactors, size_t kGroup>
 __attribute__((always_inline)) inline void PackedPass(const double* r2, size_t size, double shift,
                                                       const double* s1, const double* s2,
                                                       double* totals) {
@@ -282,9 +291,9 @@ __attribute__((always_inline)) inline void PackedPass(const double* r2, size_t s
   const auto terms = [&](V d) {
     const V product = d * f1;
     if constexpr (kTwoFactors) {
-      return ExpNonPositive<Fma>(product * f2);
+      return ExpNonPositive<Ops>(product * f2);
     } else {
-      return ExpNonPositive<Fma>(product);
+      return ExpNonPositive<Ops>(product);
     }
   };
   size_t i = 0;
@@ -305,19 +314,19 @@ __attribute__((always_inline)) inline void PackedPass(const double* r2, size_t s
 
 // FusedPass is the pass over one block for `widths` widths (padded to `padded`, a multiple
 // of the lanes of V): PackedPass where the widths fill at most half a vector, else WidePass.
-template <typename V, typename Fma, bool kTwoFactors>
+template <typename V, typename Ops, bool kTwoFactors>
 __attribute__((always_inline)) inline void FusedPass(const double* r2, size_t size, double shift,
                                                      const double* s1, const double* s2,
                                                      double* totals, size_t widths, size_t padded) {
   constexpr size_t kLanes = sizeof(V) / sizeof(double);
   if constexpr (kLanes >= 4) {
-    if (widths == 1) return PackedPass<V, Fma, kTwoFactors, 1>(r2, size, shift, s1, s2, totals);
-    if (widths == 2) return PackedPass<V, Fma, kTwoFactors, 2>(r2, size, shift, s1, s2, totals);
+    if (widths == 1) return PackedPass<V, Ops, kTwoFactors, 1>(r2, size, shift, s1, s2, totals);
+    if (widths == 2) return PackedPass<V, Ops, kTwoFactors, 2>(r2, size, shift, s1, s2, totals);
   }
   if constexpr (kLanes >= 8) {
-    if (widths <= 4) return PackedPass<V, Fma, kTwoFactors, 4>(r2, size, shift, s1, s2, totals);
+    if (widths <= 4) return PackedPass<V, Ops, kTwoFactors, 4>(r2, size, shift, s1, s2, totals);
   }
-  WidePass<V, Fma, kTwoFactors>(r2, size, shift, s1, s2, totals, padded);
+  WidePass<V, Ops, kTwoFactors>(r2, size, shift, s1, s2, totals, padded);
 }
 
 using PassFunction = void (*)(const double*, size_t, double, const double*, const double*, double*,
@@ -326,7 +335,7 @@ using PassFunction = void (*)(const double*, size_t, double, const double*, cons
 template <bool kTwoFactors>
 void FusedPassPortable(const double* r2, size_t size, double shift, const double* s1,
                        const double* s2, double* totals, size_t widths, size_t padded) {
-  FusedPass<V2d, FmaPortable, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
+  FusedPass<V2d, OpsPortable, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
 }
 
 #if PARSWEEP_X86_64_TARGETS
@@ -336,14 +345,14 @@ __attribute__((target("avx2,fma"), flatten)) void FusedPassAvx2(const double* r2
                                                                 double shift, const double* s1,
                                                                 const double* s2, double* totals,
                                                                 size_t widths, size_t padded) {
-  FusedPass<V4d, FmaAvx2, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
+  FusedPass<V4d, OpsAvx2, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
 }
 template <bool kTwoFactors>
 __attribute__((target("avx512f"), flatten)) void FusedPassAvx512(const double* r2, size_t size,
                                                                  double shift, const double* s1,
                                                                  const double* s2, double* totals,
                                                                  size_t widths, size_t padded) {
-  FusedPass<V8d, FmaAvx512, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
+  FusedPass<V8d, OpsAvx512, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
 }
 #endif
 

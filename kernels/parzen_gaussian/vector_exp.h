@@ -24,9 +24,9 @@
 // (e^r * 2^(k + 54)) * 2^-54, so the scaling is exact for normal results and rounds once
 // for subnormal ones.
 //
-// Every a * b + c is a fused multiply-add (one rounding), through the policy `Fused`: the
-// instruction on AVX2 + FMA and AVX-512 (FmaAvx2 and FmaAvx512 in fused_sums.cc), std::fma
-// lane by lane elsewhere (FmaPortable: the instruction where the CPU has one, an exact
+// Every a * b + c is a fused multiply-add (one rounding), through the policy `Ops`: the
+// instruction on AVX2 + FMA and AVX-512 (OpsAvx2 and OpsAvx512 in fused_sums.cc), std::fma
+// lane by lane elsewhere (OpsPortable: the instruction where the CPU has one, an exact
 // software fma where not). Same operations in every lane and every policy: the same bits
 // on every CPU and vector width. FMA halves the floating-point instructions of the
 // polynomial, which is what bounds a loop of exps.
@@ -79,8 +79,14 @@ struct ExpTraits<V8d> {
   __attribute__((always_inline)) static V8d Splat(double v) { return V8d{v, v, v, v, v, v, v, v}; }
 };
 
-// FmaPortable: Fused for any T above, a * b + c rounded once, lane by lane.
-struct FmaPortable {
+// OpsPortable: for any T above, Fused(a, b, c) = a * b + c rounded once, lane by lane, and
+// Max(a, b) = (a > b ? a : b), which is what the maxpd instruction computes (b where either
+// is NaN).
+struct OpsPortable {
+  template <typename T>
+  __attribute__((always_inline)) static T Max(T a, T b) {
+    return a > b ? a : b;
+  }
   __attribute__((always_inline)) static double Fused(double a, double b, double c) {
     return std::fma(a, b, c);
   }
@@ -102,36 +108,36 @@ inline To BitCast(From from) {
 }
 
 // ExpNonPositive is e^x for x <= 0 (see the header comment for its accuracy). T is double,
-// V2d or V4d (or wider inside a function compiled for it); `Fma` supplies Fused(a, b, c),
-// a * b + c with one rounding. Every lane is computed by the same operations, so a lane's
+// V2d or V4d (or wider inside a function compiled for it); `Ops` supplies Fused(a, b, c),
+// a * b + c with one rounding, and Max. Every lane is computed by the same operations, so a lane's
 // result depends neither on T nor on the policy: nothing else is contracted or fused.
-template <typename Fma = FmaPortable, typename T>
+template <typename Ops = OpsPortable, typename T>
 __attribute__((always_inline)) inline T ExpNonPositive(T x) {
   using S = ExpTraits<T>;
   using Bits = typename S::Bits;
   // Below -746, e^x < 2^-1076 rounds to 0 either way; clamping keeps k + 1077 >= 1 below,
   // and turns -infinity into 0. (x < c ? c : x) keeps a NaN x.
   const T lowest = S::Splat(-746.0);
-  x = lowest > x ? lowest : x;  // One maxpd, which returns x when x is NaN.
+  x = Ops::Max(lowest, x);  // maxpd returns its second operand, x, when x is NaN.
   // k = round(x log2(e)): adding 1.5 * 2^52 leaves k in the low mantissa bits.
   const T shift = S::Splat(0x1.8p52);
-  const T shifted = Fma::Fused(x, S::Splat(0x1.71547652b82fep0), shift);
+  const T shifted = Ops::Fused(x, S::Splat(0x1.71547652b82fep0), shift);
   const T k = shifted - shift;
   // r = x - k ln2, with ln2 = ln2_hi + ln2_lo and k * ln2_hi exact (|k| < 2^11).
-  T r = Fma::Fused(k, S::Splat(-0x1.62e42fee00000p-1), x);
-  r = Fma::Fused(k, S::Splat(-0x1.a39ef35793c76p-33), r);
+  T r = Ops::Fused(k, S::Splat(-0x1.62e42fee00000p-1), x);
+  r = Ops::Fused(k, S::Splat(-0x1.a39ef35793c76p-33), r);
   // e^r = 1 + r + r^2 q(r), q = c2 + c3 r + ... + c11 r^9 by Estrin's scheme: half the
   // dependency chain of Horner's, which is what limits a loop of independent exps.
   const T r2 = r * r;
   const T r4 = r2 * r2;
-  const T c23 = Fma::Fused(r, S::Splat(0x1.5555555555556p-3), S::Splat(0x1.0000000000001p-1));
-  const T c45 = Fma::Fused(r, S::Splat(0x1.11111111109b3p-7), S::Splat(0x1.5555555553d63p-5));
-  const T c67 = Fma::Fused(r, S::Splat(0x1.a01a01a7c41d5p-13), S::Splat(0x1.6c16c1788bd90p-10));
-  const T c89 = Fma::Fused(r, S::Splat(0x1.71de0dae63bb3p-19), S::Splat(0x1.a019b90d2ae7ap-16));
-  const T c1011 = Fma::Fused(r, S::Splat(0x1.af38a9b0ec855p-26), S::Splat(0x1.289185613a3d6p-22));
+  const T c23 = Ops::Fused(r, S::Splat(0x1.5555555555556p-3), S::Splat(0x1.0000000000001p-1));
+  const T c45 = Ops::Fused(r, S::Splat(0x1.11111111109b3p-7), S::Splat(0x1.5555555553d63p-5));
+  const T c67 = Ops::Fused(r, S::Splat(0x1.a01a01a7c41d5p-13), S::Splat(0x1.6c16c1788bd90p-10));
+  const T c89 = Ops::Fused(r, S::Splat(0x1.71de0dae63bb3p-19), S::Splat(0x1.a019b90d2ae7ap-16));
+  const T c1011 = Ops::Fused(r, S::Splat(0x1.af38a9b0ec855p-26), S::Splat(0x1.289185613a3d6p-22));
   const T q =
-      Fma::Fused(r4, Fma::Fused(r4, c1011, Fma::Fused(c89, r2, c67)), Fma::Fused(c45, r2, c23));
-  const T p = Fma::Fused(r2, q, r) + 1.0;
+      Ops::Fused(r4, Ops::Fused(r4, c1011, Ops::Fused(c89, r2, c67)), Ops::Fused(c45, r2, c23));
+  const T p = Ops::Fused(r2, q, r) + 1.0;
   // 2^(k + 54) from the bits of `shifted` (its low bits hold k, offset by the bits of
   // `shift`): normal for k >= -1076. Then * 2^-54 is exact unless the result is subnormal.
   constexpr uint64_t kShiftBits = 0x4338000000000000;  // The bits of 0x1.8p52.
