@@ -25,11 +25,13 @@
 // EPYC, as --compare's header names it, shared with other builds at the time), with
 //   sweep --n=1000 --widths=0.1:1.2:100 --split=widths --chunk=1 --repeat=20
 //         --compare=serial,threads:2,process:2
-// whose overhead/task column gave 16 to 20 us per task on threads and on processes alike,
-// and a run of one task 100 us more than serial on either (waking a worker): at the
-// issue's 14.8 GB/s single-thread read, about 250 kB of streaming per task, split below
-// between caller and worker. Threads and processes cost the same within the noise, so the
-// model has one figure for both, and a plan does not depend on the executor.
+// whose overhead/task column gave 16 to 20 us per task on threads and on processes alike
+// in one run, 7.5 us (threads) and 13 us (processes) in another, and a run of one task 7 to
+// 100 us more than serial: at the 14.8 GB/s single-thread read, 100 to 300 kB of
+// streaming per task; the model takes 250 kB, split below between caller and worker.
+// Threads and processes differ by less than the machine's noise here, so the model has one
+// figure for both, and a plan never depends on the executor: a checkpoint begun on threads
+// resumes on processes (sweep_checkpoint.h).
 //
 // Example:
 //   PlanShape shape = ...;  // From the sweep and the executor's parallelism.
