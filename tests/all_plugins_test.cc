@@ -1,7 +1,7 @@
-// Every built-in kernel on every built-in executor, split by widths and by samples, must
-// give the serial executor's answers. This binary links //kernels:all and //executors:all
-// exactly as the sweep tool does, so a plugin the linker dropped, or a backend that drifts,
-// fails here.
+// Every built-in kernel on every built-in executor, split by widths, by samples and as the
+// planner chooses (auto), must give the serial executor's answers. This binary links //kernels:all
+// and //executors:all exactly as the sweep tool does, so a plugin the linker dropped, or a backend
+// that drifts, fails here.
 #include <cfloat>
 #include <cmath>
 #include <memory>
@@ -26,7 +26,7 @@ using ::testing::Contains;
 constexpr uint64_t kSamples = 3 * 4096 + 500;
 
 SweepSpec MakeSpec(const std::string& kernel, const ExecutorSpec& executor, Split split,
-                   uint64_t chunk) {
+                   uint64_t chunk, uint32_t points_per_axis = 3) {
   SweepSpec spec;
   spec.mutable_kernel()->set_name(kernel);
   for (int i = 1; i <= 12; ++i) spec.add_widths(i / 10.0);
@@ -38,11 +38,11 @@ SweepSpec MakeSpec(const std::string& kernel, const ExecutorSpec& executor, Spli
   *spec.mutable_executor() = executor;
   spec.mutable_executor()->set_split(split);
   spec.mutable_executor()->set_chunk(chunk);
-  // Nine evaluation points, so tasks are cut across points as well.
+  // Nine evaluation points by default, so tasks are cut across points as well.
   GridAxis& axis = *spec.add_grid();
   axis.set_lo(-1);
   axis.set_hi(1);
-  axis.set_count(3);
+  axis.set_count(points_per_axis);
   return spec;
 }
 
@@ -107,7 +107,7 @@ TEST(AllPluginsTest, EveryExecutorGivesSerialsBitsForEveryKernelSplitAndChunk) {
     const Report reference = RunSpec(MakeSpec(kernel, serial, SPLIT_WIDTHS, 0));
     ASSERT_EQ(reference.results_size(), 9 * 12) << kernel;
     for (const ExecutorSpec& executor : ExecutorVariants()) {
-      for (Split split : {SPLIT_WIDTHS, SPLIT_SAMPLES}) {
+      for (Split split : {SPLIT_WIDTHS, SPLIT_SAMPLES, SPLIT_AUTO}) {
         for (uint64_t chunk : {0, 1, 3, 5000}) {
           const Report report = RunSpec(MakeSpec(kernel, executor, split, chunk));
           ASSERT_EQ(report.results_size(), reference.results_size());
@@ -119,6 +119,33 @@ TEST(AllPluginsTest, EveryExecutorGivesSerialsBitsForEveryKernelSplitAndChunk) {
                       reference.results(i).SerializeAsString());
           }
         }
+      }
+    }
+  }
+}
+
+// At one point the planner's own choice for two workers may cut the samples, which on the
+// grid above it never does: serial's bits all the same.
+TEST(AllPluginsTest, TheAutomaticPlanAtOnePointGivesSerialsBits) {
+  ExecutorSpec serial;
+  serial.set_name("serial");
+  for (const std::string& kernel : Registry<Kernel>::Global().Names()) {
+    const Report reference = RunSpec(MakeSpec(kernel, serial, SPLIT_WIDTHS, 0, 1));
+    ASSERT_EQ(reference.results_size(), 12) << kernel;
+    for (const ExecutorSpec& executor : ExecutorVariants()) {
+      SCOPED_TRACE(kernel + " on " + executor.ShortDebugString());
+      const Report report = RunSpec(MakeSpec(kernel, executor, SPLIT_AUTO, 0, 1));
+      EXPECT_TRUE(report.plan().automatic());
+      // The hypercube's fused pass reads the samples once by samples, by widths once per task.
+      // (The Gaussian's exps outweigh that: its tasks are cut to be even, widths here.)
+      if (executor.workers() > 1 && kernel == "parzen_hypercube") {
+        EXPECT_EQ(report.plan().split(), SPLIT_SAMPLES);
+        EXPECT_GT(report.tasks(), 1);
+      }
+      ASSERT_EQ(report.results_size(), reference.results_size());
+      for (int i = 0; i < report.results_size(); ++i) {
+        EXPECT_EQ(report.results(i).SerializeAsString(), reference.results(i).SerializeAsString())
+            << "result " << i;
       }
     }
   }

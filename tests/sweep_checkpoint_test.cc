@@ -175,9 +175,10 @@ TEST(SweepCheckpointToolTest, RefusesOtherFlagsAndOtherFilesAndLeavesThemAsTheyA
   EXPECT_EQ(outcome.err,
             absl::StrCat("sweep: error: --checkpoint=", checkpoint,
                          " was written for another sweep: the checkpoint is for 100 tasks of 1 "
-                         "width; this run plans 8 tasks of 13 widths: use the --split, --chunk "
+                         "width; this run plans 2 tasks of 5000 samples: use the --split, --chunk "
                          "and --workers of the run that wrote it (with --chunk=0 the tasks "
-                         "follow the workers), or a new checkpoint file; this one is left as it "
+                         "follow the workers, and --split=auto, the default, chooses widths or "
+                         "samples by them), or a new checkpoint file; this one is left as it "
                          "is\n"));
   outcome = RunSweepTool(With(args, {"--seed=7"}));
   EXPECT_TRUE(ExitedWith(outcome, 1)) << Describe(outcome);

@@ -159,6 +159,29 @@ TEST(SweepToolTest, JsonFormatHasOneResultPerWidth) {
   EXPECT_EQ(CountOccurrences(body, "\"density\":"), 12);
 }
 
+// --split=auto is the default: the plan it chose is in the table's header and in JSON;
+// --split given keeps its meaning, and the header says it was asked for.
+TEST(SweepToolTest, ThePlanIsChosenAndPrinted) {
+  const Outcome json = RunSweep({"--executor=threads", "--workers=2", "--n=1000000",
+                                 "--widths=0.1:1.2:100", "--format=json"});
+  ASSERT_TRUE(ExitedWith(json, 0)) << Describe(json);
+  EXPECT_THAT(json.out, HasSubstr("\"plan\": {\n  \"split\": \"SPLIT_SAMPLES\""));
+  EXPECT_THAT(json.out, HasSubstr("\"automatic\": true"));
+  EXPECT_THAT(json.out, HasSubstr("\"streamed_bytes\": 16000000"));
+
+  const Outcome table =
+      RunSweep({"--executor=threads", "--workers=2", "--n=1000000", "--widths=0.1:1.2:100"});
+  ASSERT_TRUE(ExitedWith(table, 0)) << Describe(table);
+  EXPECT_THAT(table.out, HasSubstr("\nplan: split by samples, 8 tasks of 125,000 samples (auto: "
+                                   "16 MB of samples read, 6.4 kB of results; 8 tasks by "
+                                   "widths: 128 MB of samples read, 800 bytes of results)\n"));
+
+  const Outcome asked = RunSweep({"--executor=threads", "--workers=2", "--split=widths"});
+  ASSERT_TRUE(ExitedWith(asked, 0)) << Describe(asked);
+  EXPECT_THAT(asked.out, HasSubstr("\nplan: split by widths, 6 tasks of 2 widths (as --split "
+                                   "and --chunk ask)\n"));
+}
+
 TEST(SweepToolTest, CsvFormatHasAHeaderAndOneFullRowPerWidth) {
   const Outcome outcome = RunSweep({"--format=csv"});
   ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
@@ -256,7 +279,7 @@ TEST(SweepToolTest, RejectsUnknownNamesAndModes) {
   ExpectCleanFailure({"--executor=nope"},
                      "unknown executor 'nope'; known executors: mpi, process, serial, threads");
   ExpectCleanFailure({"--format=xml"}, "--format='xml': must be table, csv or json");
-  ExpectCleanFailure({"--split=rows"}, "--split='rows': must be widths or samples");
+  ExpectCleanFailure({"--split=rows"}, "--split='rows': must be auto, widths or samples");
 }
 
 TEST(SweepToolTest, RejectsUnusableDataFiles) {
@@ -395,7 +418,8 @@ TEST(SweepToolTableTest, TheReadmesTableIsUnchanged) {
   ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
   for (const char* line :
        {"parsweep: kernel parzen_hypercube, executor serial, 12 widths, 1 task\n"
-        "data: 10000 samples of N(mean 0, cov I) in 2-D, seed 123\n\n"
+        "data: 10000 samples of N(mean 0, cov I) in 2-D, seed 123\n"
+        "plan: 1 task (auto: one worker)\n\n"
         "point (0, 0), true density 0.159154943\n"
         "     width    count k       density      expected          true  tutorial k/(n*h)\n"
         "       0.1         16   0.160000000   0.159022391   0.159154943       0.016000000\n"

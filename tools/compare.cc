@@ -19,6 +19,7 @@
 #include "runtime/scheduling/pool.h"
 #include "runtime/sweep/sweep_workload.h"
 #include "tools/flag_checks.h"
+#include "tools/report_format.h"
 #include "tools/scaling_stats.h"
 
 namespace parsweep {
@@ -190,6 +191,7 @@ absl::StatusOr<Comparison> CompareExecutors(const Sweep& sweep,
       last = *std::move(report);
     }
     timing.tasks = last.tasks();
+    timing.plan = last.plan();
     if (comparison.timings.empty()) {
       comparison.serial_report = last;
       timing.agreement = "reference";
@@ -220,6 +222,11 @@ std::string FormatComparison(const Comparison& comparison) {
                           t.median() * 1e3, t.max() * 1e3, speedup,
                           100.0 * speedup / std::max(1, t.workers), overhead * 1e6, t.agreement);
     all_agree = all_agree && t.agrees;
+  }
+  absl::StrAppend(&out, "\nplans:\n");
+  for (const ExecutorTiming& t : comparison.timings) {
+    absl::StrAppendFormat(&out, "%-18s %s\n", t.choice.label,
+                          FormatPlan(t.plan, comparison.serial_report));
   }
   absl::StrAppendFormat(
       &out,

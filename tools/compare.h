@@ -59,6 +59,7 @@ struct ExecutorTiming {
   double startup_seconds = 0;
   std::vector<double> seconds;  // One per timed run, in run order.
   uint64_t tasks = 0;
+  TaskPlanSummary plan;   // How the sweep was cut for this executor.
   std::string agreement;  // "identical", or how the results differ from serial's.
   bool agrees = false;
 

@@ -159,6 +159,7 @@ TEST(CompareExecutorsTest, TimesEveryExecutorAndChecksItsResults) {
   g.set_seed(3);
   g.add_mean(0);
   g.add_covariance(1);
+  spec.mutable_executor()->set_split(SPLIT_AUTO);
   absl::StatusOr<std::unique_ptr<Sweep>> sweep = Sweep::Create(spec);
   ASSERT_TRUE(sweep.ok());
   absl::StatusOr<std::vector<ExecutorChoice>> choices =
@@ -177,6 +178,10 @@ TEST(CompareExecutorsTest, TimesEveryExecutorAndChecksItsResults) {
   const std::string table = FormatComparison(*comparison);
   EXPECT_THAT(table, HasSubstr("threads:2"));
   EXPECT_THAT(table, HasSubstr("Every executor gave serial's results."));
+  // Each executor's own plan: 2,000 samples are too few to share out, even on two threads.
+  for (const ExecutorTiming& t : comparison->timings) EXPECT_TRUE(t.plan.automatic());
+  EXPECT_THAT(table, HasSubstr("\nplans:\nserial             1 task (auto: one worker)\n"
+                               "threads:2          1 task (auto: a small sweep"));
 }
 
 TEST(CompareExecutorsTest, NamesTheExecutorThatFailed) {

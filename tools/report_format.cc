@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/charts.h"
 
 namespace parsweep {
 namespace {
@@ -224,13 +225,42 @@ void KeepMeaningfulSelections(Report& report) {
 
 uint64_t FormattedBytesPerResult(absl::string_view format) { return format == "json" ? 3100 : 100; }
 
+std::string FormatPlan(const TaskPlanSummary& plan, const Report& report) {
+  const uint64_t widths = static_cast<uint64_t>(report.spec().widths_size());
+  const uint64_t points = widths == 0 ? 0 : report.results_size() / widths;
+  const bool by_samples = plan.split() == SPLIT_SAMPLES;
+  const char* item = by_samples ? "sample" : "width";
+  const bool cut_items = plan.chunk() < (by_samples ? report.samples() : widths);
+  const bool cut_points = plan.points_per_task() < points;
+  const auto count = [](uint64_t n, absl::string_view noun) {
+    return absl::StrCat(GroupThousands(absl::StrCat(n)), " ", noun, n == 1 ? "" : "s");
+  };
+  std::string out;
+  if (cut_points && cut_items) {
+    out = absl::StrCat("split by points and ", item, "s, ", count(plan.tasks(), "task"), " of ",
+                       count(plan.points_per_task(), "point"), " and ", count(plan.chunk(), item));
+  } else if (cut_points) {
+    out = absl::StrCat("split by points, ", count(plan.tasks(), "task"), " of ",
+                       count(plan.points_per_task(), "point"));
+  } else if (cut_items) {
+    out = absl::StrCat("split by ", item, "s, ", count(plan.tasks(), "task"), " of ",
+                       count(plan.chunk(), item));
+  } else {
+    out = count(plan.tasks(), "task");
+  }
+  absl::StrAppend(&out, plan.automatic() ? absl::StrCat(" (auto: ", plan.reason(), ")")
+                                         : " (as --split and --chunk ask)");
+  return out;
+}
+
 std::string FormatTable(const Report& report, const TableNotes& notes) {
   const SweepSpec& spec = report.spec();
   std::string out = absl::StrFormat(
       "parsweep: kernel %s, executor %s, %d widths, %s\n"
-      "data: %s\n",
+      "data: %s\n"
+      "plan: %s\n",
       spec.kernel().name(), spec.executor().name(), spec.widths_size(),
-      Plural(report.tasks(), "task"), DescribeData(report));
+      Plural(report.tasks(), "task"), DescribeData(report), FormatPlan(report.plan(), report));
 
   bool any_count = false, any_tutorial = false, any_expected = false, any_from_log = false;
   for (const WidthResult& r : report.results()) {

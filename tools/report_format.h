@@ -71,6 +71,11 @@ struct TableNotes {
   std::string expected_density;
 };
 
+// FormatPlan says how `plan` cut the sweep of `report` (for its sizes) and why: "split by
+// samples, 8 tasks of 1,250,000 samples (auto: 160 MB of samples read, ...)". The table's
+// header shows the report's own plan; compare mode each executor's.
+std::string FormatPlan(const TaskPlanSummary& plan, const Report& report);
+
 std::string FormatTable(const Report& report, const TableNotes& notes);
 std::string FormatCsv(const Report& report);
 absl::StatusOr<std::string> FormatJson(const Report& report);

@@ -48,6 +48,12 @@ Report OriginReport() {
   report.set_samples(10000);
   report.set_dims(2);
   report.set_tasks(1);
+  TaskPlanSummary& plan = *report.mutable_plan();
+  plan.set_split(SPLIT_WIDTHS);
+  plan.set_tasks(1);
+  plan.set_points_per_task(1);
+  plan.set_automatic(true);
+  plan.set_reason("one worker");
   return report;
 }
 
@@ -84,21 +90,21 @@ TEST(FormatTableTest, TheTutorialsRowsAreFixedPointAsInTheReadme) {
                                         {1.2, 2113, 0.146736111, 0.141560152, 0.159154943}});
   const std::string table = FormatTable(report, kHypercubeNotes);
   const std::vector<std::string> lines = Lines(table);
-  ASSERT_GE(lines.size(), 10u) << table;
-  EXPECT_EQ(lines[3], "point (0, 0), true density 0.159154943");
-  EXPECT_EQ(lines[4],
+  ASSERT_GE(lines.size(), 11u) << table;
+  EXPECT_EQ(lines[4], "point (0, 0), true density 0.159154943");
+  EXPECT_EQ(lines[5],
             "     width    count k       density      expected          true  tutorial "
             "k/(n*h)");
-  EXPECT_EQ(lines[5],
+  EXPECT_EQ(lines[6],
             "       0.1         16   0.160000000   0.159022391   0.159154943       "
             "0.016000000");
-  EXPECT_EQ(lines[6],
+  EXPECT_EQ(lines[7],
             "       0.2         59   0.147500000   0.158625662   0.159154943       "
             "0.029500000");
-  EXPECT_EQ(lines[8],
+  EXPECT_EQ(lines[9],
             "       1.2       2113   0.146736111   0.141560152   0.159154943       "
             "0.176083333");
-  EXPECT_EQ(lines[9],
+  EXPECT_EQ(lines[10],
             "closest to the true density: h = 0.7 (density 0.159795918, error +6.41e-04)");
 }
 
@@ -109,29 +115,29 @@ TEST(FormatTableTest, HugeAndTinyValuesAreScientificAndStayInTheirColumns) {
                                       {2e-100, 4802, 1.2005e199, 1.1651e199, 1.5915e199}});
   const std::string table = FormatTable(huge, kHypercubeNotes);
   const std::vector<std::string> lines = Lines(table);
-  EXPECT_EQ(lines[3], "point (0, 0), true density 1.591500e+199");
-  EXPECT_EQ(lines[5],
+  EXPECT_EQ(lines[4], "point (0, 0), true density 1.591500e+199");
+  EXPECT_EQ(lines[6],
             "    1e-100       1521 1.521000e+199 1.466300e+199 1.591500e+199      "
             "1.521000e+99");
-  EXPECT_EQ(lines[5].size(), lines[4].size());
-  EXPECT_EQ(lines[6].size(), lines[4].size());
-  EXPECT_EQ(lines[7],
+  EXPECT_EQ(lines[6].size(), lines[5].size());
+  EXPECT_EQ(lines[7].size(), lines[5].size());
+  EXPECT_EQ(lines[8],
             "closest to the true density: h = 1e-100 (density 1.521000e+199, error "
             "-7.05e+197)");
 
   const Report tiny = CountingReport({{1e150, 1521, 1.521e-301, 1.4663e-301, 1.5915e-301},
                                       {2e150, 4802, 1.2005e-301, 1.1651e-301, 1.5915e-301}});
   const std::vector<std::string> tiny_lines = Lines(FormatTable(tiny, kHypercubeNotes));
-  EXPECT_EQ(tiny_lines[5],
+  EXPECT_EQ(tiny_lines[6],
             "    1e+150       1521 1.521000e-301 1.466300e-301 1.591500e-301     "
             "1.521000e-151");
   // The edges: 1e-3 and 999.9 stay fixed; 0 too.
   const std::vector<std::string> edges = Lines(FormatTable(
       CountingReport({{0.5, 0, 0, 1e-3, 999.9}, {1, 1, 1e-4, 1000, 999.9}}), kHypercubeNotes));
-  EXPECT_EQ(edges[5],
+  EXPECT_EQ(edges[6],
             "       0.5          0   0.000000000   0.001000000 999.900000000       "
             "0.000000000");
-  EXPECT_EQ(edges[6],
+  EXPECT_EQ(edges[7],
             "       1.0          1  1.000000e-04  1.000000e+03 999.900000000      "
             "1.000000e-04");
 }
@@ -277,15 +283,15 @@ TEST(FormatTableLogTest, ADensityBeyondADoubleIsPrintedFromItsLog) {
   const std::string table = FormatTable(report, kGaussianNotes);
   const std::vector<std::string> lines = Lines(table);
   ASSERT_GE(lines.size(), 12u) << table;
-  EXPECT_EQ(lines[4], "     width       density      expected          true") << table;
-  EXPECT_EQ(lines[5], "      0.01 1.234567e-400   0.000000000   0.159155000");
-  EXPECT_EQ(lines[6], "      0.02 1.000000e-400   0.000000000   0.159155000");
-  EXPECT_EQ(lines[7], "      0.03 3.297e-434295   0.000000000   0.159155000");
-  EXPECT_EQ(lines[8], "      0.04 10^-4.34294e+299   0.000000000   0.159155000");
-  EXPECT_EQ(lines[9], "      0.05   0.000000000   0.000000000   0.159155000");
-  EXPECT_EQ(lines[10], "      0.06 1.970071e+434   0.000000000   0.159155000");
-  EXPECT_EQ(lines[11], "       0.5   0.127000000   0.127324000   0.159155000");
-  for (int i : {5, 6, 7, 9, 10, 11}) EXPECT_EQ(lines[i].size(), lines[4].size()) << lines[i];
+  EXPECT_EQ(lines[5], "     width       density      expected          true") << table;
+  EXPECT_EQ(lines[6], "      0.01 1.234567e-400   0.000000000   0.159155000");
+  EXPECT_EQ(lines[7], "      0.02 1.000000e-400   0.000000000   0.159155000");
+  EXPECT_EQ(lines[8], "      0.03 3.297e-434295   0.000000000   0.159155000");
+  EXPECT_EQ(lines[9], "      0.04 10^-4.34294e+299   0.000000000   0.159155000");
+  EXPECT_EQ(lines[10], "      0.05   0.000000000   0.000000000   0.159155000");
+  EXPECT_EQ(lines[11], "      0.06 1.970071e+434   0.000000000   0.159155000");
+  EXPECT_EQ(lines[12], "       0.5   0.127000000   0.127324000   0.159155000");
+  for (int i : {6, 7, 8, 10, 11, 12}) EXPECT_EQ(lines[i].size(), lines[5].size()) << lines[i];
   EXPECT_THAT(table, HasSubstr("\nA density beyond a double's normal range (under 2.2e-308, over "
                                "1.8e+308) is printed from log_density.\n"));
 
@@ -389,6 +395,58 @@ TEST(FormatTableTest, OneBlankLineBeforeTheFooter) {
   Report report = CountingReport({{0.1, 1, 0.1, 0, 0.2}, {0.2, 2, 0.25, 0, 0.2}});
   report.add_selections()->set_method("closest_to_true");
   EXPECT_THAT(FormatTable(report, kHypercubeNotes), Not(HasSubstr("\n\n\n")));
+}
+
+// The header says how the sweep was cut and, when the planner chose, why.
+TEST(FormatPlanTest, SaysWhatWasCutAndWhy) {
+  Report report = CountingReport({{0.1, 16, 0.16, 0.159, 0.159}, {0.2, 59, 0.15, 0.158, 0.159}});
+  report.mutable_plan()->set_chunk(2);
+  EXPECT_THAT(FormatTable(report, kHypercubeNotes),
+              HasSubstr("\ndata: 10000 samples of N(mean 0, cov I) in 2-D, seed 123\n"
+                        "plan: 1 task (auto: one worker)\n\n"));
+
+  TaskPlanSummary plan;
+  plan.set_split(SPLIT_SAMPLES);
+  plan.set_tasks(8);
+  plan.set_chunk(1250);
+  plan.set_points_per_task(1);
+  plan.set_automatic(true);
+  plan.set_reason("160 kB of samples read");
+  EXPECT_EQ(FormatPlan(plan, report),
+            "split by samples, 8 tasks of 1,250 samples (auto: 160 kB of samples read)");
+  plan.set_split(SPLIT_WIDTHS);
+  plan.set_tasks(2);
+  plan.set_chunk(1);
+  plan.set_automatic(false);
+  EXPECT_EQ(FormatPlan(plan, report),
+            "split by widths, 2 tasks of 1 width (as --split and --chunk ask)");
+
+  // Nine points, cut into groups of four (the last of one); alone, then with samples.
+  Report grid = report;
+  for (int p = 1; p < 9; ++p) {
+    for (const WidthResult& r : report.results()) *grid.add_results() = r;
+  }
+  plan.set_tasks(3);
+  plan.set_chunk(2);
+  plan.set_points_per_task(4);
+  EXPECT_EQ(FormatPlan(plan, grid),
+            "split by points, 3 tasks of 4 points (as --split and --chunk ask)");
+  plan.set_split(SPLIT_SAMPLES);
+  plan.set_tasks(6);
+  plan.set_chunk(5000);
+  EXPECT_EQ(FormatPlan(plan, grid),
+            "split by points and samples, 6 tasks of 4 points and 5,000 samples (as --split and "
+            "--chunk ask)");
+}
+
+// JSON carries the plan as the Report message's `plan` field.
+TEST(FormatJsonTest, HasThePlan) {
+  const absl::StatusOr<std::string> json =
+      FormatJson(CountingReport({{0.1, 16, 0.16, 0.159, 0.159}}));
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_THAT(*json, HasSubstr("\"plan\": {\n  \"split\": \"SPLIT_WIDTHS\",\n  \"tasks\": \"1\""));
+  EXPECT_THAT(*json, HasSubstr("\"automatic\": true"));
+  EXPECT_THAT(*json, HasSubstr("\"reason\": \"one worker\""));
 }
 
 }  // namespace

@@ -92,8 +92,11 @@ ABSL_FLAG(std::string, data, "",
           "samples from a file instead of generated data: .npy (float64/float32, n x d), "
           "else CSV, one sample per row; relative paths are taken from the directory bazel "
           "run was started in");
-ABSL_FLAG(std::string, split, "widths", "cut the sweep into tasks by widths or samples");
-ABSL_FLAG(uint64_t, chunk, 0, "widths or samples per task; 0 = chosen automatically");
+ABSL_FLAG(std::string, split, "auto",
+          "cut the sweep into tasks by widths or samples, or auto: the planner's cost model "
+          "chooses (the plan is printed)");
+ABSL_FLAG(uint64_t, chunk, 0,
+          "widths or samples per task (widths with --split=auto); 0 = chosen automatically");
 ABSL_FLAG(std::optional<std::string>, start_method, std::nullopt,
           "process executor: fork (workers inherit the data) or spawn (fresh processes "
           "that map it); default fork");
@@ -313,6 +316,14 @@ std::vector<std::string> ChartPaths(const std::string& path, bool comparison) {
   return {path};
 }
 
+// How --split asked to cut the sweep, for compare mode's first line; each executor's plan
+// follows the table.
+const char* RequestedSplit(Split split) {
+  return split == SPLIT_AUTO      ? "auto (each executor's plan is under the table)"
+         : split == SPLIT_SAMPLES ? "by samples"
+                                  : "by widths";
+}
+
 absl::StatusOr<ToolOutput> RunComparison(const Sweep& sweep, const std::string& list,
                                          const std::string& plot) {
   const std::string start_method = absl::GetFlag(FLAGS_start_method).value_or("");
@@ -329,8 +340,8 @@ absl::StatusOr<ToolOutput> RunComparison(const Sweep& sweep, const std::string& 
   output.what = "the comparison";
   output.text = absl::StrCat(
       "parsweep compare: kernel ", report.spec().kernel().name(), ", ", WorkloadSummary(report),
-      ", split by ", report.spec().executor().split() == SPLIT_SAMPLES ? "samples" : "widths",
-      "\n\n", FormatSystemInfo(ReadSystemInfo()), "\n", FormatComparison(comparison));
+      ", split ", RequestedSplit(report.spec().executor().split()), "\n\n",
+      FormatSystemInfo(ReadSystemInfo()), "\n", FormatComparison(comparison));
   if (!plot.empty()) {
     output.charts.push_back(ChartFile(plot, ComparisonChart(comparison), "comparison chart"));
     output.charts.push_back(

@@ -152,9 +152,11 @@ absl::StatusOr<SweepSpec> BuildSpec(const SweepOptions& options) {
     executor.set_split(SPLIT_WIDTHS);
   } else if (options.split == "samples") {
     executor.set_split(SPLIT_SAMPLES);
+  } else if (options.split == "auto") {
+    executor.set_split(SPLIT_AUTO);  // With a --chunk, the planner cuts widths (executor.proto).
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat("--split='", options.split, "': must be widths or samples"));
+        absl::StrCat("--split='", options.split, "': must be auto, widths or samples"));
   }
   executor.set_chunk(options.chunk);
   for (const auto& [key, value] : options.executor_params) {

@@ -47,7 +47,7 @@ struct SweepOptions {
   std::string points_file;          // A CSV file of points, one per row (absolute path).
   std::string grid;                 // "lo:hi:k" for every dimension, or one per dimension.
   std::string data;                 // A CSV file of samples, already an absolute path.
-  std::string split = "widths";     // "widths" or "samples".
+  std::string split = "auto";       // "auto", "widths" or "samples".
   uint64_t chunk = 0;
   std::map<std::string, std::string> executor_params;  // Executor-specific, e.g. start_method.
   std::map<std::string, std::string> kernel_params;    // Kernel-specific, e.g. algorithm.

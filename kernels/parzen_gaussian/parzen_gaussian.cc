@@ -87,6 +87,17 @@ class ParzenGaussian : public Kernel {
 
   uint64_t SampleBlock() const override { return kSampleBlock; }
 
+  // For --split=auto: an exp per evaluation, about 1.6 ns (6.3e8 a second at one point), the
+  // time of streaming 23 bytes at 14.8 GB/s; 16 as the vector exp gets faster. A partial
+  // holds a LongAccumulator of 48 bytes per result.
+  KernelCost Cost() const override {
+    KernelCost cost;
+    cost.one_pass_for_all_widths = algorithm_ == KernelAlgorithm::kFused;
+    cost.evaluation_bytes = 16;
+    cost.partial_bytes_per_result = 48;
+    return cost;
+  }
+
   absl::Status Accumulate(ConstMatrixView samples, ConstMatrixView points,
                           absl::Span<const double> widths, Partial& partial) const override {
     auto& sums = static_cast<GaussianSums&>(partial);

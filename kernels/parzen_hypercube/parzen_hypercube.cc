@@ -63,6 +63,15 @@ class ParzenHypercube : public SlotKernel<uint64_t> {
     return absl::OkStatus();
   }
 
+  // For --split=auto: a comparison and a count per evaluation cost nothing beside reading
+  // the sample (the fused pass's per-width work is a prefix sum per point).
+  KernelCost Cost() const override {
+    KernelCost cost;
+    cost.one_pass_for_all_widths = algorithm_ == KernelAlgorithm::kFused;
+    cost.evaluation_bytes = 0;
+    return cost;
+  }
+
   // Besides the count and the density, the tutorial's normalisation k / (n h), which
   // divides by h instead of h^d, so a reader can match the tutorial's table.
   void Describe(uint64_t total, uint64_t n, size_t dims, double width,

@@ -60,6 +60,29 @@ class Partial {
   virtual absl::Status Parse(absl::string_view bytes) = 0;
 };
 
+// KernelCost: how a kernel's Accumulate spends its time, as far as the planner's cost model
+// needs to know it to cut a sweep well (runtime/sweep/plan_cost_model.h). Times are in the
+// model's unit, the time one core takes to stream one byte of samples from memory, so that
+// a figure holds on faster and slower machines alike.
+//
+// Example (a kernel that loops over the samples once per width):
+//   KernelCost Cost() const override {
+//     KernelCost cost;
+//     cost.one_pass_for_all_widths = false;
+//     return cost;
+//   }
+struct KernelCost {
+  // Whether one pass over a task's samples serves every width of the task (a fused pass;
+  // cutting widths across tasks then reads the samples again for each task), or each width
+  // reads the samples again (a per-width loop, which cutting by widths costs nothing).
+  bool one_pass_for_all_widths = true;
+  // The work of one (point, sample, width) evaluation beyond reading the sample: 0 for a
+  // comparison and a count, about 16 for an exp.
+  double evaluation_bytes = 1;
+  // Bytes of a serialized partial per (point, width): 8 for a count.
+  double partial_bytes_per_result = 8;
+};
+
 class Kernel {
  public:
   using Config = KernelSpec;
@@ -115,6 +138,11 @@ class Kernel {
   // samples (and at n). A kernel whose floating-point partials add up in fixed blocks of
   // samples declares its block here, so that every plan gives the same bits. 1: anywhere.
   virtual uint64_t SampleBlock() const { return 1; }
+
+  // Kernel::Cost: how Accumulate spends its time (KernelCost), for --split=auto. The
+  // default is a single pass for all widths, a few operations per evaluation and a count per
+  // result.
+  virtual KernelCost Cost() const { return {}; }
 
   // Kernel::ExpectedDensityNote says in one sentence what the expected column is for this
   // kernel (how ExpectedDensity computes it), for the report's footer; empty if none.

@@ -87,7 +87,8 @@ std::string Difference(const CheckpointHeader& found, const CheckpointHeader& wa
     return absl::StrCat("the checkpoint is for ", DescribePlan(found), "; this run plans ",
                         DescribePlan(wanted),
                         ": use the --split, --chunk and --workers of the run that wrote it "
-                        "(with --chunk=0 the tasks follow the workers), or a new checkpoint file");
+                        "(with --chunk=0 the tasks follow the workers, and --split=auto, the "
+                        "default, chooses widths or samples by them), or a new checkpoint file");
   } else {
     return "";
   }
@@ -114,7 +115,7 @@ CheckpointHeader CheckpointHeaderFor(const Sweep& sweep, const TaskPlan& plan) {
   header.set_samples_fingerprint(
       FingerprintDoubles(samples.data(), samples.rows() * samples.cols()));
   CheckpointPlan& cut = *header.mutable_plan();
-  const bool by_samples = spec.executor().split() == SPLIT_SAMPLES;
+  const bool by_samples = plan.by_samples();  // As planned: auto has chosen by now.
   cut.set_split(by_samples ? SPLIT_SAMPLES : SPLIT_WIDTHS);
   cut.set_tasks(plan.size());
   if (plan.size() > 0) {

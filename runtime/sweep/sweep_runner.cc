@@ -130,6 +130,7 @@ absl::StatusOr<Report> RunPlan(const Sweep& sweep, const TaskPlan& plan, const P
   report.set_samples(sweep.samples());
   report.set_dims(sweep.dims());
   report.set_tasks(plan.size());
+  *report.mutable_plan() = plan.Summary();
   FillResults(sweep, std::move(estimates), report);
   report.set_wall_seconds(absl::ToDoubleSeconds(absl::Now() - start));
   return report;
