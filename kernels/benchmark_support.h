@@ -67,11 +67,14 @@ void KernelSizes(benchmark::internal::Benchmark* benchmark);
 // StreamingReadSizes gives BM_StreamingRead the same n as KernelSizes. For Benchmark::Apply.
 void StreamingReadSizes(benchmark::internal::Benchmark* benchmark);
 
+// Below this many samples the 2-thread read is mostly the start of its thread, and no floor.
+inline constexpr size_t kMinSamplesForTwoThreadFloor = 1000000;
+
 // ReportKernelCounters sets the items (sample x width evaluations) and bytes (the samples
 // read once) of an iteration over n samples and m widths, and x_floor / x_floor2: the
 // iteration's time as a multiple of StreamingFloorSeconds(BenchmarkSamples(n), 1 or 2)
 // (an inverted rate, which Google Benchmark prints with an "s": x_floor=1.92s is 1.92 times
-// the floor).
+// the floor); x_floor2 only from kMinSamplesForTwoThreadFloor samples.
 void ReportKernelCounters(benchmark::State& state, size_t n, size_t m);
 
 template <typename T>
