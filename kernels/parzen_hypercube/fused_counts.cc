@@ -38,8 +38,10 @@ namespace parsweep {
 namespace parzen_hypercube_internal {
 namespace {
 
-// Bytes per cache line, for software prefetching.
+// Bytes per cache line, for software prefetching, and the samples' size from which the
+// fused pass prefetches (beyond any core's L2).
 constexpr size_t kCacheLine = 64;
+constexpr size_t kPrefetchMinBytes = size_t{4} << 20;
 // Samples classified per step of the fused pass.
 constexpr size_t kBlock = 512;
 // Most band entries searched at once (see AddFusedCountsDims).
@@ -208,6 +210,19 @@ __attribute__((target("avx2"))) size_t ClassifyBlock2Avx2(const double* s, size_
 }
 #endif  // PARSWEEP_X86_64_TARGETS
 
+// NextUp is std::nextafter(h, +infinity) for a finite h > 0 (inline: the library call is
+// most of a small table's cost), and the library's answer otherwise.
+inline double NextUp(double h) {
+  if (!(h > 0.0 && h < std::numeric_limits<double>::max())) {
+    return std::nextafter(h, std::numeric_limits<double>::infinity());
+  }
+  uint64_t bits;
+  std::memcpy(&bits, &h, sizeof(bits));
+  ++bits;
+  std::memcpy(&h, &bits, sizeof(h));
+  return h;
+}
+
 // SortedHalves holds the half-widths sorted ascending, each with the slot it came from, and
 // finds k(c) = the first sorted index with half-width >= c for c in the band
 // lo() < c <= hi() through a table of buckets over the band.
@@ -228,7 +243,8 @@ class SortedHalves {
     const size_t m = widths.size();
     std::vector<std::pair<double, uint32_t>> pairs(m);
     for (size_t w = 0; w < m; ++w) pairs[w] = {0.5 * widths[w], static_cast<uint32_t>(w)};
-    std::sort(pairs.begin(), pairs.end());
+    // Sweeps list their widths in order, most often: then the pairs are sorted already.
+    if (!std::is_sorted(pairs.begin(), pairs.end())) std::sort(pairs.begin(), pairs.end());
     halves_.resize(m);
     slots_.resize(m);
     size_t distinct = 0;
@@ -255,7 +271,7 @@ class SortedHalves {
       while (halves_[end] == h) ++end;  // Stops at hi_ > h.
       const size_t bucket = BucketOf(h);
       below[bucket + 1] += static_cast<uint32_t>(end - i);
-      if (bucket == BucketOf(std::nextafter(h, std::numeric_limits<double>::infinity()))) {
+      if (bucket == BucketOf(NextUp(h))) {
         Bucket& entry = table_[bucket];
         entry.step = entry.step == 0 ? static_cast<uint32_t>(end - i) : kSearch;
       }
@@ -363,15 +379,20 @@ void FusedPass(ConstMatrixView samples, const double* point, const SortedHalves&
 #endif
     if (in_band >= batch || begin + block == rows) {
       // While the band is searched no sample is loaded, and the hardware prefetcher, which
-      // follows loads, stops: ask for the lines that come next, one per two entries
-      // searched, so that memory keeps streaming under the search.
-      const char* data = reinterpret_cast<const char*>(samples.data());
-      const size_t next = (begin + block) * d * sizeof(double);
+      // follows loads, stops: where the samples come from memory, ask for the lines that
+      // come next, one per two entries searched, so that memory keeps streaming under the
+      // search. (From cache there is nothing to gain, and the prefetches cost instructions.)
       const size_t size = rows * d * sizeof(double);
-      for (size_t i = 0; i < in_band; ++i) {
-        const size_t line = next + (i / 2) * kCacheLine;
-        if ((i & 1) == 0 && line < size) __builtin_prefetch(data + line);
-        ++hist[halves.Find(band[i])];
+      if (size >= kPrefetchMinBytes) {
+        const char* data = reinterpret_cast<const char*>(samples.data());
+        const size_t next = (begin + block) * d * sizeof(double);
+        for (size_t i = 0; i < in_band; ++i) {
+          const size_t line = next + (i / 2) * kCacheLine;
+          if ((i & 1) == 0 && line < size) __builtin_prefetch(data + line);
+          ++hist[halves.Find(band[i])];
+        }
+      } else {
+        for (size_t i = 0; i < in_band; ++i) ++hist[halves.Find(band[i])];
       }
       in_band = 0;
     }
