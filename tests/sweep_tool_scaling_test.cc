@@ -10,7 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/sweep_tool_process.h"
-#include "tools/scaling_json.h"
+#include "tools/scaling/json.h"
 
 namespace parsweep {
 namespace {

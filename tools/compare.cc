@@ -20,7 +20,7 @@
 #include "runtime/sweep/sweep_workload.h"
 #include "tools/flag_checks.h"
 #include "tools/report_format.h"
-#include "tools/scaling_stats.h"
+#include "tools/scaling/stats.h"
 
 namespace parsweep {
 namespace {

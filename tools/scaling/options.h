@@ -1,4 +1,4 @@
-// ScalingOptions: what a scaling study (`sweep --scaling`, tools/scaling_study.h) runs, from
+// ScalingOptions: what a scaling study (`sweep --scaling`, tools/scaling/study.h) runs, from
 // its flags, with every contradiction refused before any work:
 //
 //   --scaling                  turns --compare into a study (alone: serial,threads,process)
@@ -6,7 +6,7 @@
 //                              (process:spawn); serial always runs, as the reference
 //   --scaling_workers=1,2,4    worker counts (default 1 to the number of cores)
 //   --scaling_sizes=1e4,1e5    sample counts n (default n/100, n/10, n of --n or --data)
-//   --scaling_json=FILE        the study, saved as JSON (tools/scaling_study.proto)
+//   --scaling_json=FILE        the study, saved as JSON (tools/scaling/study.proto)
 //   --baseline=FILE            a saved study to compare with
 //
 // Example:

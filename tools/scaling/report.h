@@ -1,4 +1,4 @@
-// FormatScalingStudy: a scaling study (tools/scaling_study.h) as the tool prints it: the
+// FormatScalingStudy: a scaling study (tools/scaling/study.h) as the tool prints it: the
 // workload and system, one row per cell (median time, speedup and efficiency with their
 // bootstrap intervals, start-up, agreement with serial), the Amdahl fits, the crossovers,
 // and a closing line saying whether every cell gave serial's results.
@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "tools/scaling_study.pb.h"
+#include "tools/scaling/study.pb.h"
 
 namespace parsweep {
 

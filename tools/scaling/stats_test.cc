@@ -1,4 +1,4 @@
-#include "tools/scaling_stats.h"
+#include "tools/scaling/stats.h"
 
 #include <algorithm>
 #include <cmath>

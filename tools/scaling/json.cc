@@ -1,4 +1,4 @@
-#include "tools/scaling_json.h"
+#include "tools/scaling/json.h"
 
 #include <memory>
 #include <vector>

@@ -2,9 +2,9 @@
 // workers, at each size of a ladder of sample counts, and what follows from the runs:
 // speedup and efficiency over serial with bootstrap confidence intervals, Amdahl's serial
 // fraction per executor and size, and the crossover size from which each executor beats
-// serial. It is `sweep --scaling` (flags in tools/scaling_options.h); the data is the
-// ScalingStudy message of tools/scaling_study.proto, saved as JSON and read back as a
-// baseline (tools/baseline.h).
+// serial. It is `sweep --scaling` (flags in tools/scaling/options.h); the data is the
+// ScalingStudy message of tools/scaling/study.proto, saved as JSON and read back as a
+// baseline (tools/scaling/baseline.h).
 //
 // At each size serial runs first, as the reference, then every executor on every worker
 // count, each as compare mode runs it (tools/compare.h: workers started once, one warm-up,
@@ -26,9 +26,9 @@
 #include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
 #include "runtime/sweep/sweep_runner.h"
-#include "tools/scaling_options.h"
-#include "tools/scaling_stats.h"
-#include "tools/scaling_study.pb.h"
+#include "tools/scaling/options.h"
+#include "tools/scaling/stats.h"
+#include "tools/scaling/study.pb.h"
 
 namespace parsweep {
 

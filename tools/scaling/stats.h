@@ -1,4 +1,4 @@
-// The statistics of a scaling study (tools/scaling_study.h): medians and percentiles, the
+// The statistics of a scaling study (tools/scaling/study.h): medians and percentiles, the
 // bootstrap confidence interval of a statistic of medians (such as a ratio of medians), the
 // least-squares Amdahl fit of the serial fraction, and the crossover size from which an
 // executor beats serial. Pure functions of their inputs: the bootstrap draws from its own

@@ -1,11 +1,11 @@
-#include "tools/scaling_plots.h"
+#include "tools/scaling/plots.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "tools/scaling_report.h"
+#include "tools/scaling/report.h"
 #include "tools/sweep_plots.h"
 
 namespace parsweep {

@@ -1,6 +1,6 @@
 // RunScalingMode: the whole of `sweep --scaling` but the writing: checks the output paths
 // and reads the --baseline before anything is timed, runs and analyses the study
-// (tools/scaling_study.h), and returns the table (with the comparison with the baseline),
+// (tools/scaling/study.h), and returns the table (with the comparison with the baseline),
 // the two charts of --plot (the speedup chart at PATH, time against size at PATH_time) and
 // the --scaling_json file, for DeliverOutput to write.
 //
@@ -17,7 +17,7 @@
 #include "absl/status/statusor.h"
 #include "proto/sweep.pb.h"
 #include "runtime/sweep/sweep_runner.h"
-#include "tools/scaling_options.h"
+#include "tools/scaling/options.h"
 #include "tools/tool_output.h"
 
 namespace parsweep {

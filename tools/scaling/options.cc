@@ -1,4 +1,4 @@
-#include "tools/scaling_options.h"
+#include "tools/scaling/options.h"
 
 #include <algorithm>
 #include <cmath>

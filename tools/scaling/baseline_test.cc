@@ -1,4 +1,4 @@
-#include "tools/baseline.h"
+#include "tools/scaling/baseline.h"
 
 #include <fstream>
 #include <string>
@@ -7,8 +7,8 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "tools/scaling_json.h"
-#include "tools/scaling_study_testing.h"
+#include "tools/scaling/json.h"
+#include "tools/scaling/study_testing.h"
 
 namespace parsweep {
 namespace {

@@ -1,4 +1,4 @@
-// A scaling study (tools/scaling_study.proto) as JSON: written by `--scaling_json=FILE`, read
+// A scaling study (tools/scaling/study.proto) as JSON: written by `--scaling_json=FILE`, read
 // back by `--baseline=FILE`. The format is protobuf's JSON mapping with the proto's field
 // names; doubles are printed so that they read back to the same bits, so a study survives
 // a round trip exactly (64-bit integers such as `size` are strings, as in the tool's other
@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "tools/scaling_study.pb.h"
+#include "tools/scaling/study.pb.h"
 
 namespace parsweep {
 

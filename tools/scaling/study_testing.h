@@ -1,4 +1,4 @@
-// Test-only: building scaling studies by hand (tools/scaling_study.proto), for the tests of
+// Test-only: building scaling studies by hand (tools/scaling/study.proto), for the tests of
 // the study's analysis, reports and baseline comparison.
 //
 // Example:
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "tools/scaling_study.pb.h"
+#include "tools/scaling/study.pb.h"
 
 namespace parsweep {
 

@@ -1,4 +1,4 @@
-#include "tools/scaling_mode.h"
+#include "tools/scaling/mode.h"
 
 #include <optional>
 #include <vector>
@@ -7,12 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/base/atomic_file.h"
 #include "runtime/base/status_macros.h"
-#include "tools/baseline.h"
 #include "tools/charts.h"
-#include "tools/scaling_json.h"
-#include "tools/scaling_plots.h"
-#include "tools/scaling_report.h"
-#include "tools/scaling_study.h"
+#include "tools/scaling/baseline.h"
+#include "tools/scaling/json.h"
+#include "tools/scaling/plots.h"
+#include "tools/scaling/report.h"
+#include "tools/scaling/study.h"
 
 namespace parsweep {
 namespace {

@@ -1,4 +1,4 @@
-#include "tools/scaling_study.h"
+#include "tools/scaling/study.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,8 +16,8 @@
 #include "absl/strings/strip.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/sweep/sweep.h"
-#include "tools/baseline.h"
 #include "tools/compare.h"
+#include "tools/scaling/baseline.h"
 #include "tools/system_info.h"
 
 namespace parsweep {

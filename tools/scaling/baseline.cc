@@ -1,4 +1,4 @@
-#include "tools/baseline.h"
+#include "tools/scaling/baseline.h"
 
 #include <map>
 #include <tuple>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "runtime/base/status_macros.h"
-#include "tools/scaling_report.h"
+#include "tools/scaling/report.h"
 
 namespace parsweep {
 namespace {

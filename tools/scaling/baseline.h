@@ -8,15 +8,15 @@
 //   ASSIGN_OR_RETURN(ScalingStudy baseline, ReadStudyFile(path));
 //   ASSIGN_OR_RETURN(BaselineDiff diff, CompareWithBaseline(baseline, study, BootstrapOptions()));
 //   std::cout << FormatBaselineDiff(diff, path);
-#ifndef PARSWEEP_TOOLS_BASELINE_H_
-#define PARSWEEP_TOOLS_BASELINE_H_
+#ifndef PARSWEEP_TOOLS_SCALING_BASELINE_H_
+#define PARSWEEP_TOOLS_SCALING_BASELINE_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tools/scaling_stats.h"
-#include "tools/scaling_study.pb.h"
+#include "tools/scaling/stats.h"
+#include "tools/scaling/study.pb.h"
 
 namespace parsweep {
 
@@ -58,4 +58,4 @@ std::string FormatBaselineDiff(const BaselineDiff& diff, const std::string& path
 
 }  // namespace parsweep
 
-#endif  // PARSWEEP_TOOLS_BASELINE_H_
+#endif  // PARSWEEP_TOOLS_SCALING_BASELINE_H_

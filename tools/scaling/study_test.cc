@@ -1,13 +1,13 @@
-#include "tools/scaling_study.h"
+#include "tools/scaling/study.h"
 
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tools/scaling_plots.h"
-#include "tools/scaling_report.h"
-#include "tools/scaling_study_testing.h"
+#include "tools/scaling/plots.h"
+#include "tools/scaling/report.h"
+#include "tools/scaling/study_testing.h"
 #include "tools/sweep_options.h"
 
 namespace parsweep {

@@ -1,4 +1,4 @@
-// The charts of a scaling study (tools/scaling_study.h), drawn as the tool's other line
+// The charts of a scaling study (tools/scaling/study.h), drawn as the tool's other line
 // charts (tools/charts.h): speedup over serial against workers at the largest size, with
 // the ideal speedup = workers as a dashed line; and median time against size for each
 // executor, on log10 axes since the sizes and times span decades.
@@ -12,7 +12,7 @@
 #include <string>
 
 #include "tools/charts.h"
-#include "tools/scaling_study.pb.h"
+#include "tools/scaling/study.pb.h"
 
 namespace parsweep {
 

@@ -1,4 +1,4 @@
-#include "tools/scaling_report.h"
+#include "tools/scaling/report.h"
 
 #include <string>
 
