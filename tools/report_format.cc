@@ -375,18 +375,23 @@ std::string FormatCsv(const Report& report) {
   return out;
 }
 
-absl::StatusOr<std::string> FormatJson(const Report& report) {
+absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& message,
+                                          absl::string_view what) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
   options.always_print_primitive_fields = true;
   std::string json;
-  const auto status = google::protobuf::util::MessageToJsonString(report, &json, options);
+  const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) {
     return absl::InternalError(
-        absl::StrCat("cannot print the report as JSON: ", status.ToString()));
+        absl::StrCat("cannot print the ", what, " as JSON: ", status.ToString()));
   }
   return json;
+}
+
+absl::StatusOr<std::string> FormatJson(const Report& report) {
+  return MessageToJson(report, "report");
 }
 
 }  // namespace parsweep

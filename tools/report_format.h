@@ -34,6 +34,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 #include "proto/sweep.pb.h"
 
 namespace parsweep {
@@ -79,6 +80,11 @@ std::string FormatPlan(const TaskPlanSummary& plan, const Report& report);
 std::string FormatTable(const Report& report, const TableNotes& notes);
 std::string FormatCsv(const Report& report);
 absl::StatusOr<std::string> FormatJson(const Report& report);
+
+// MessageToJson prints any message the way FormatJson prints a report (indented, the .proto
+// field names, every field even at its default); Internal naming `what` if protobuf refuses.
+absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& message,
+                                          absl::string_view what);
 
 }  // namespace parsweep
 

@@ -8,20 +8,12 @@
 #include "google/protobuf/util/json_util.h"
 #include "runtime/base/status_macros.h"
 #include "runtime/data/data_file.h"
+#include "tools/report_format.h"
 
 namespace parsweep {
 
 absl::StatusOr<std::string> StudyToJson(const ScalingStudy& study) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  const auto status = google::protobuf::util::MessageToJsonString(study, &json, options);
-  if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("cannot print the study as JSON: ", status.ToString()));
-  }
-  return json;
+  return MessageToJson(study, "study");
 }
 
 absl::StatusOr<ScalingStudy> StudyFromJson(absl::string_view json, absl::string_view name) {
