@@ -125,6 +125,31 @@ TEST(ParzenHypercubeTest, DensityDividesByWidthToTheDimension) {
   EXPECT_DOUBLE_EQ(Density(*kernel, 40, 1000, 3, 0.5), 40.0 / (1000 * 0.125));
 }
 
+// The density is k / (n h^d) with h^d correctly rounded in 1-D and 2-D (h, and h * h: never
+// farther from the exact square than std::pow's result, by the fused multiply-add residuals
+// h * h - v computed exactly) and std::pow's above, over widths across 14 orders of magnitude.
+TEST(ParzenHypercubeTest, DensityIsCountOverNTimesTheCorrectlyRoundedVolume) {
+  const std::unique_ptr<Kernel> kernel = MakeKernel();
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> log_width(-16.0, 16.0);
+  int pow_differs = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double h = std::exp(log_width(rng));
+    const size_t d = 1 + i % 4;
+    const uint64_t n = 1000 + i;
+    const double pow_volume = std::pow(h, static_cast<double>(d));
+    const double volume = d == 1 ? h : d == 2 ? h * h : pow_volume;
+    if (d == 2 && volume != pow_volume) {
+      ++pow_differs;
+      ASSERT_LE(std::fabs(std::fma(h, h, -volume)), std::fabs(std::fma(h, h, -pow_volume)))
+          << "h = " << h;
+    }
+    ASSERT_EQ(Density(*kernel, 777, n, d, h), 777.0 / (static_cast<double>(n) * volume))
+        << "h = " << h << ", d = " << d;
+  }
+  std::cout << "std::pow(h, 2) differed from h * h for " << pow_differs << " of 50000 widths\n";
+}
+
 // (144 (2 sqrt(pi))^d)^(1/(d+4)): the box's AMISE-optimal side over the Gaussian's
 // bandwidth in d dimensions (values from Python's math module).
 TEST(ParzenHypercubeTest, GaussianEquivalentWidthIsTheCanonicalBandwidthRatioInDDimensions) {

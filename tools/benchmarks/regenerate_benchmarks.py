@@ -10,7 +10,7 @@ repeated runs throughout; ratios only between numbers of this run.
 
 Run from the repository (it builds what it needs with `bazel build -c opt`):
 
-  /usr/bin/python3 tools/benchmarks/regenerate_benchmarks.py            # about 6 minutes
+  /usr/bin/python3 tools/benchmarks/regenerate_benchmarks.py            # about 4 minutes
   /usr/bin/python3 tools/benchmarks/regenerate_benchmarks.py --dry-run  # print, don't write
 
 Needs python3-numpy and python3-scipy (tools/install_deps.sh installs them) and GNU time
@@ -82,14 +82,23 @@ class Bench:
                 rows[fields[0]] = (float(fields[4]), float(fields[6][:-1]))
         return rows
 
-    def peak_rss_mib(self, flags):
-        args = ["/usr/bin/time", "-v", self.path("//tools:sweep")] + flags
+    def peak_memory_mib(self, flags):
+        """Peak memory of a run: (the largest process's RSS by /usr/bin/time -v, the summed
+        Pss of its process tree, the shared memory it created), in MiB."""
+        sweep = self.path("//tools:sweep")
+        args = ["/usr/bin/time", "-v", sweep] + flags
         self.commands.append(" ".join(["/usr/bin/time -v bazel-bin/tools/sweep"] + flags))
         done = subprocess.run(args, capture_output=True, text=True)
         if done.returncode != 0:
             sys.exit(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
-        kib = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
-        return kib / 1024
+        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
+        script = os.path.join(self.root, "executors", "process", "measure_peak_memory.py")
+        self.commands.append(" ".join(["/usr/bin/python3 executors/process/measure_peak_memory.py",
+                                       "bazel-bin/tools/sweep"] + flags))
+        out = run([sys.executable, script, sweep] + flags)
+        pss = float(re.search(r"peak summed Pss ([0-9.]+) MiB", out).group(1))
+        shmem = float(re.search(r"new Shmem ([0-9.]+) MiB", out).group(1))
+        return rss / 1024, pss, shmem
 
 
 def median_seconds(fn, repeat):
@@ -131,7 +140,7 @@ def ratio(a, b):
 
 
 def measure(bench, quick):
-    reps = 3 if quick else 5
+    reps = 3 if quick else 9
     f = {}
     # 1-2. The floor and the fused hypercube, same binary, same run.
     hyper = bench.gbench("//kernels/parzen_hypercube:parzen_hypercube_benchmark",
@@ -146,11 +155,11 @@ def measure(bench, quick):
     # threads:2 and process:2 with the default plan, n = 10^7.
     for m in (100, 1000):
         rows = bench.compare(["--n=10000000", f"--widths=0.1:1.2:{m}",
-                              "--compare=serial,threads:2,process:2"], 5 if quick else 9)
+                              "--compare=serial,threads:2,process:2"], 5 if quick else 15)
         f[f"mem{m}"] = rows
     # 3. The Gaussian: one point and the grid, against scipy on the same grid.
     gauss = bench.gbench("//kernels/parzen_gaussian:parzen_gaussian_benchmark",
-                         "BM_Fused/n:1000000/widths:100/|BM_FusedGrid", 3)
+                         "BM_Fused/n:1000000/widths:100/|BM_FusedGrid", reps)
     f["gauss_point_rate"] = gauss["BM_Fused/n:1000000/widths:100/real_time"]["items_per_second"]
     f["gauss_grid_rate"] = gauss["BM_FusedGrid/side:30/n:100000/widths:2/real_time"][
         "items_per_second"]
@@ -181,7 +190,7 @@ def measure(bench, quick):
             flags.append(f"--workers={workers}")
             if method:
                 flags.append(f"--start_method={method}")
-        f["rss"][executor] = bench.peak_rss_mib(flags)
+        f["rss"][executor] = bench.peak_memory_mib(flags)
     return f
 
 
@@ -236,14 +245,17 @@ def render(f, bench):
         f"{serial_us - f['hyper_kernel_1e4_us']:.1f} us | kernel alone "
         f"{f['hyper_kernel_1e4_us']:.1f} us | | < 3 us |")
     add("")
-    add("Peak resident memory at n = 10^7 (the samples are 153 MiB), default widths, "
-        "`/usr/bin/time -v`:")
+    add("Peak memory at n = 10^7 (the samples are 152.6 MiB), default widths: the largest "
+        "process's resident set (`/usr/bin/time -v`), and the process tree's summed Pss (a "
+        "shared page divided among the processes that map it) plus the shared memory the run "
+        "created (`executors/process/measure_peak_memory.py`). The bound: 1.2x the samples plus "
+        "a few MiB (183 MiB), and one copy more for processes (336 MiB).")
     add("")
-    add("| executor | peak RSS | over the samples |")
-    add("| --- | --- | --- |")
-    samples_mib = 160e6 / 2**20
-    for executor, mib in f["rss"].items():
-        add(f"| {executor} | {mib:.0f} MiB | {mib / samples_mib:.2f}x |")
+    add("| executor | time -v: max RSS | summed Pss | new shared memory | bound |")
+    add("| --- | --- | --- | --- | --- |")
+    for executor, (rss, pss, shmem) in f["rss"].items():
+        bound = "336 MiB + a few" if executor.startswith("process") else "183 MiB + a few"
+        add(f"| {executor} | {rss:.0f} MiB | {pss:.0f} MiB | {shmem:.0f} MiB | {bound} |")
     add("")
     add("Commands (as run by the script, binaries built with `-c opt`):")
     add("")
