@@ -221,12 +221,36 @@ struct OpsAvx2 {
 };
 struct OpsAvx512 {
   __attribute__((target("avx512f"))) static V8d Max(V8d a, V8d b) {
-    return reinterpret_cast<V8d>(
-        _mm512_max_pd(reinterpret_cast<__m512d>(a), reinterpret_cast<__m512d>(b)));
+    // _mm512_max_pd with every lane selected: the unmasked form starts from an undefined
+    // register, which GCC 12 warns may be used uninitialized.
+    const __m512d x = reinterpret_cast<__m512d>(a);
+    return reinterpret_cast<V8d>(_mm512_mask_max_pd(x, 0xFF, x, reinterpret_cast<__m512d>(b)));
   }
   __attribute__((target("avx512f"))) static V8d Fused(V8d a, V8d b, V8d c) {
     return reinterpret_cast<V8d>(_mm512_fmadd_pd(
         reinterpret_cast<__m512d>(a), reinterpret_cast<__m512d>(b), reinterpret_cast<__m512d>(c)));
+  }
+};
+// OpsAvx512's operations done as two AVX2 halves: the eight-lane passes (the AVX-512 path's
+// code) on CPUs without AVX-512, so that its logic is tested on any AVX2 machine; only the
+// instructions differ, lane by lane the same operations.
+struct OpsAvx2Pairs {
+  __attribute__((target("avx2,fma"))) static V8d Max(V8d a, V8d b) {
+    __m256d x[2], y[2];
+    std::memcpy(x, &a, sizeof(a));
+    std::memcpy(y, &b, sizeof(b));
+    for (int half = 0; half < 2; ++half) x[half] = _mm256_max_pd(x[half], y[half]);
+    std::memcpy(&a, x, sizeof(a));
+    return a;
+  }
+  __attribute__((target("avx2,fma"))) static V8d Fused(V8d a, V8d b, V8d c) {
+    __m256d x[2], y[2], z[2];
+    std::memcpy(x, &a, sizeof(a));
+    std::memcpy(y, &b, sizeof(b));
+    std::memcpy(z, &c, sizeof(c));
+    for (int half = 0; half < 2; ++half) x[half] = _mm256_fmadd_pd(x[half], y[half], z[half]);
+    std::memcpy(&a, x, sizeof(a));
+    return a;
   }
 };
 #endif
@@ -354,6 +378,14 @@ __attribute__((target("avx512f"), flatten)) void FusedPassAvx512(const double* r
                                                                  size_t widths, size_t padded) {
   FusedPass<V8d, OpsAvx512, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
 }
+template <bool kTwoFactors>
+__attribute__((target("avx2,fma"), flatten)) void FusedPassAvx2Pairs(const double* r2, size_t size,
+                                                                     double shift, const double* s1,
+                                                                     const double* s2,
+                                                                     double* totals, size_t widths,
+                                                                     size_t padded) {
+  FusedPass<V8d, OpsAvx2Pairs, kTwoFactors>(r2, size, shift, s1, s2, totals, widths, padded);
+}
 #endif
 
 // Path: the pass an Isa resolves to on this CPU, and its vector's lanes.
@@ -368,6 +400,9 @@ Path ChoosePath(Isa isa, bool two_factors) {
   const bool avx2 =
       (isa == Isa::kBest || isa == Isa::kAvx2 || isa == Isa::kAvx512) && IsaRuns(Isa::kAvx2);
   if (avx512) return {two_factors ? FusedPassAvx512<true> : FusedPassAvx512<false>, 8};
+  if (avx2 && isa == Isa::kAvx512) {  // The eight-lane code on AVX2 (see OpsAvx2Pairs).
+    return {two_factors ? FusedPassAvx2Pairs<true> : FusedPassAvx2Pairs<false>, 8};
+  }
   if (avx2) return {two_factors ? FusedPassAvx2<true> : FusedPassAvx2<false>, 4};
 #endif
   return {two_factors ? FusedPassPortable<true> : FusedPassPortable<false>, 2};

@@ -39,7 +39,9 @@ void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
 // r^2 once per sample, then ExpNonPositive(((r^2 - m) s1_w) s2_w) a vector of widths at a
 // time. It differs from AddNaiveSums only by the exp and the rounding of its argument (see
 // parzen_gaussian_test.cc for the bound). Same requirements; thread-safe; allocates
-// O(widths.size() + kSampleBlock). Both `isa` paths (cpu_features.h) give the same bits.
+// O(widths.size() + kSampleBlock). Every `isa` path (cpu_features.h) gives the same bits;
+// Isa::kAvx512 on a CPU with AVX2 but not AVX-512 runs the AVX-512 path's eight-lane code on
+// AVX2 instructions, so that tests check its logic on any AVX2 machine.
 void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
                   GaussianSums& sums, Isa isa = Isa::kBest);
 
