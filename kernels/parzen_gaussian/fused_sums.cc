@@ -92,47 +92,57 @@ __attribute__((always_inline)) inline V Splat(double value) {
   return v;
 }
 
+// LaneShift keeps, kLanes r^2 at a time (V: vectors of doubles, U: their bits), each positive
+// r^2 and +infinity for the others, and counts the zeros and takes the smallest kept one per
+// lane; Into folds the lanes into a block (a minimum is exact, so the lanes' order does not
+// matter). KeepOne is the same for one r^2, for the samples after the last whole vector.
+template <typename V, typename U>
+struct LaneShift {
+  V shift = Splat<V>(kInfinity);
+  U zeros{};
+
+  __attribute__((always_inline)) void Keep(V r2, double* out) {
+    const V kept = r2 > Splat<V>(0.0) ? r2 : Splat<V>(kInfinity);  // All ones where r2 > 0.
+    zeros -= BitCast<U>(r2 == Splat<V>(0.0));                      // All ones is -1.
+    shift = kept < shift ? kept : shift;
+    StoreV(out, kept);
+  }
+  __attribute__((always_inline)) void Into(ShiftedBlock& block) const {
+    for (size_t lane = 0; lane < sizeof(V) / sizeof(double); ++lane) {
+      block.shift = std::min(block.shift, shift[lane]);
+      block.zeros += zeros[lane];
+    }
+  }
+};
+
+inline void KeepOne(double r2, double* out, ShiftedBlock& block) {
+  block.zeros += r2 == 0.0;
+  *out = r2 > 0.0 ? r2 : kInfinity;
+  block.shift = std::min(block.shift, *out);
+}
+
 // ShiftBlockOf fills `distances` (at least samples.rows() long) for the block `samples`: r^2
 // first (a loop of its own, unrolled for small kDims: 0 reads the dimension from
-// `samples`), then the shift and the zeros.
+// `samples`), then the shift and the zeros, two samples at a time on SSE2 vectors.
 template <size_t kDims>
 ShiftedBlock ShiftBlockOf(ConstMatrixView samples, const double* x, double* distances) {
   const size_t d = kDims > 0 ? kDims : samples.cols();
   const size_t rows = samples.rows();
   const double* row = samples.data();
   for (size_t i = 0; i < rows; ++i, row += d) distances[i] = SquaredDistance(row, x, d);
-  // Then the shift and the zeros, two samples at a time on SSE2 vectors (the same
-  // comparisons and minimum as one at a time: a minimum is exact).
-  V2d shift = {kInfinity, kInfinity};
-  V2u zeros = {0, 0};
-  const V2d infinity = {kInfinity, kInfinity};
-  const V2d zero = {0.0, 0.0};
+  LaneShift<V2d, V2u> lanes;
   size_t i = 0;
-  for (; i + 2 <= rows; i += 2) {
-    V2d r2;
-    std::memcpy(&r2, distances + i, sizeof(r2));
-    const V2d kept = r2 > zero ? r2 : infinity;  // Lanes: all ones where r2 > 0.
-    zeros -= BitCast<V2u>(r2 == zero);           // All ones is -1: one more zero.
-    shift = kept < shift ? kept : shift;
-    std::memcpy(distances + i, &kept, sizeof(kept));
-  }
+  for (; i + 2 <= rows; i += 2) lanes.Keep(LoadV<V2d>(distances + i), distances + i);
   ShiftedBlock block;
   block.size = rows;
-  block.shift = std::min(shift[0], shift[1]);
-  block.zeros = zeros[0] + zeros[1];
-  for (; i < rows; ++i) {
-    const double r2 = distances[i];
-    block.zeros += r2 == 0.0;
-    distances[i] = r2 > 0.0 ? r2 : kInfinity;
-    block.shift = std::min(block.shift, distances[i]);
-  }
+  lanes.Into(block);
+  for (; i < rows; ++i) KeepOne(distances[i], distances + i, block);
   return block;
 }
 
 // ShiftBlock2 is ShiftBlockOf<2> in one pass, kLanes samples per step on vectors V of
 // doubles (U: their bits): (x_0 - s_0)^2 + (x_1 - s_1)^2 with the operations of
-// SquaredDistance (0 + a == a exactly), the same comparisons and an exact minimum, so the
-// same bits for any V.
+// SquaredDistance (0 + a == a exactly), then LaneShift, so the same bits for any V.
 template <typename V, typename U>
 __attribute__((always_inline)) inline ShiftedBlock ShiftBlock2(ConstMatrixView samples,
                                                                const double* x, double* distances) {
@@ -147,35 +157,19 @@ __attribute__((always_inline)) inline ShiftedBlock ShiftBlock2(ConstMatrixView s
     even[lane] = 2 * lane;
     odd[lane] = 2 * lane + 1;
   }
-  const V infinity = Splat<V>(kInfinity);
-  const V zero = Splat<V>(0.0);
-  V shift = infinity;
-  U zeros{};
+  LaneShift<V, U> lanes;
   size_t i = 0;
   for (; i + kLanes <= rows; i += kLanes, row += 2 * kLanes) {
     const V da = point - LoadV<V>(row);
     const V db = point - LoadV<V>(row + kLanes);
     const V sa = da * da;
     const V sb = db * db;
-    const V r2 = __builtin_shuffle(sa, sb, even) + __builtin_shuffle(sa, sb, odd);
-    const V kept = r2 > zero ? r2 : infinity;  // Lanes: all ones where r2 > 0.
-    zeros -= BitCast<U>(r2 == zero);           // All ones is -1: one more zero.
-    shift = kept < shift ? kept : shift;
-    StoreV(distances + i, kept);
+    lanes.Keep(__builtin_shuffle(sa, sb, even) + __builtin_shuffle(sa, sb, odd), distances + i);
   }
   ShiftedBlock block;
   block.size = rows;
-  block.shift = kInfinity;
-  for (size_t lane = 0; lane < kLanes; ++lane) {
-    block.shift = std::min(block.shift, shift[lane]);
-    block.zeros += zeros[lane];
-  }
-  for (; i < rows; ++i, row += 2) {
-    const double r2 = SquaredDistance(row, x, 2);
-    block.zeros += r2 == 0.0;
-    distances[i] = r2 > 0.0 ? r2 : kInfinity;
-    block.shift = std::min(block.shift, distances[i]);
-  }
+  lanes.Into(block);
+  for (; i < rows; ++i, row += 2) KeepOne(SquaredDistance(row, x, 2), distances + i, block);
   return block;
 }
 
@@ -205,10 +199,9 @@ ShiftedBlock ShiftBlock(ConstMatrixView samples, const double* x, double* distan
 
 #if PARSWEEP_X86_64_TARGETS
 // The fused multiply-add and maximum instructions, as ExpNonPositive's policy
-// (vector_exp.h). Not
-// always_inline: GCC would have to inline them into ExpNonPositive's own body, which has no
-// target; the passes below are `flatten`, which inlines everything into them, where the
-// target matches.
+// (vector_exp.h). Not always_inline: GCC would have to inline them into ExpNonPositive's
+// own body, which has no target; the passes below are `flatten`, which inlines everything
+// into them, where the target matches.
 struct OpsAvx2 {
   __attribute__((target("avx2,fma"))) static V4d Max(V4d a, V4d b) {
     return reinterpret_cast<V4d>(
@@ -412,6 +405,7 @@ Path ChoosePath(Isa isa, bool two_factors) {
 
 void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
                   GaussianSums& sums) {
+  const bool avx2 = CpuHasAvx2();
   const size_t m = widths.size();
   std::vector<double> distances(std::min<uint64_t>(samples.rows(), kSampleBlock));
   for (size_t p = 0; p < points.rows(); ++p) {
@@ -422,7 +416,7 @@ void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
         const size_t end = std::min<uint64_t>(begin + kSampleBlock, samples.rows());
         const ShiftedBlock block =
             ShiftBlock(ConstMatrixView(samples.row(begin).data(), end - begin, samples.cols()),
-                       point, distances.data(), CpuHasAvx2());
+                       point, distances.data(), avx2);
         if (w == 0) sums.zeros(p) += block.zeros;
         double total = 0.0;
         if (block.shift == kInfinity) continue;  // No positive distance in the block.

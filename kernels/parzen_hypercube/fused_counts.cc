@@ -363,6 +363,12 @@ void FusedPass(ConstMatrixView samples, const double* point, const SortedHalves&
   // enough that the batch itself stays there (measured: 100 widths want a batch per block,
   // 1000 widths one per ~4 blocks).
   const size_t batch = std::min(kMaxBatch, 2 * m);
+  // While the band is searched no sample is loaded, and the hardware prefetcher, which
+  // follows loads, stops: where the samples come from memory, the search asks for the lines
+  // that come next, one per two entries searched, so that memory keeps streaming under it.
+  // (From cache there is nothing to gain, and the prefetches cost instructions.)
+  const size_t size = rows * d * sizeof(double);
+  const bool prefetch = size >= kPrefetchMinBytes;
   size_t in_band = 0;
   for (size_t begin = 0; begin < rows; begin += kBlock) {
     const size_t block = std::min(kBlock, rows - begin);
@@ -378,12 +384,7 @@ void FusedPass(ConstMatrixView samples, const double* point, const SortedHalves&
     in_band += ClassifyBlock<D>(s, block, point, d, lo, hi, end, &inside_all);
 #endif
     if (in_band >= batch || begin + block == rows) {
-      // While the band is searched no sample is loaded, and the hardware prefetcher, which
-      // follows loads, stops: where the samples come from memory, ask for the lines that
-      // come next, one per two entries searched, so that memory keeps streaming under the
-      // search. (From cache there is nothing to gain, and the prefetches cost instructions.)
-      const size_t size = rows * d * sizeof(double);
-      if (size >= kPrefetchMinBytes) {
+      if (prefetch) {
         const char* data = reinterpret_cast<const char*>(samples.data());
         const size_t next = (begin + block) * d * sizeof(double);
         for (size_t i = 0; i < in_band; ++i) {

@@ -27,7 +27,7 @@ void FillResults(const Sweep& sweep, std::vector<WidthResult> estimates, Report&
   const SweepSpec& spec = sweep.spec();
   const size_t num_widths = spec.widths_size();
   const Sweep::References& references = sweep.references();
-  const bool known = sweep.data().source.has_value();
+  const bool known = !references.truth.empty();  // The data's source is known.
 
   std::vector<size_t> by_width(num_widths);
   std::iota(by_width.begin(), by_width.end(), 0);
