@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <thread>
 #include <utility>
 
 #include "absl/status/statusor.h"
@@ -101,13 +100,8 @@ void BM_StreamingRead(benchmark::State& state) {
 void BM_StreamingRead2Threads(benchmark::State& state) {
   const Matrix& samples = BenchmarkSamples(static_cast<size_t>(state.range(0)));
   const size_t count = samples.rows() * samples.cols();
-  const size_t half = count / 2;
   for (auto _ : state) {
-    double second = 0.0;
-    std::thread helper([&] { second = StreamingSum(samples.data() + half, count - half); });
-    const double first = StreamingSum(samples.data(), half);
-    helper.join();
-    benchmark::DoNotOptimize(first + second);
+    benchmark::DoNotOptimize(ParallelStreamingSum(samples.data(), count, 2));
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * count * sizeof(double)));
   state.SetLabel(StreamingIsaName());

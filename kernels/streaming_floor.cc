@@ -61,24 +61,6 @@ StreamingIsa Resolve(StreamingIsa isa) {
   return isa;
 }
 
-// ParallelSum reads `threads` equal parts at once (the calling thread takes the first).
-double ParallelSum(const double* data, size_t count, int threads) {
-  std::vector<double> parts(threads, 0.0);
-  std::vector<std::thread> helpers;
-  const size_t chunk = (count + threads - 1) / threads;
-  for (int t = 1; t < threads; ++t) {
-    const size_t begin = std::min(count, t * chunk);
-    const size_t end = std::min(count, begin + chunk);
-    helpers.emplace_back(
-        [&parts, t, data, begin, end] { parts[t] = StreamingSum(data + begin, end - begin); });
-  }
-  parts[0] = StreamingSum(data, std::min(count, chunk));
-  for (std::thread& helper : helpers) helper.join();
-  double sum = 0.0;
-  for (double part : parts) sum += part;
-  return sum;
-}
-
 }  // namespace
 
 double StreamingSum(const double* data, size_t count, StreamingIsa isa) {
@@ -105,16 +87,33 @@ const char* StreamingIsaName() {
   }
 }
 
+double ParallelStreamingSum(const double* data, size_t count, int threads) {
+  std::vector<double> parts(threads, 0.0);
+  std::vector<std::thread> helpers;
+  const size_t chunk = (count + threads - 1) / threads;
+  for (int t = 1; t < threads; ++t) {
+    const size_t begin = std::min(count, t * chunk);
+    const size_t end = std::min(count, begin + chunk);
+    helpers.emplace_back(
+        [&parts, t, data, begin, end] { parts[t] = StreamingSum(data + begin, end - begin); });
+  }
+  parts[0] = StreamingSum(data, std::min(count, chunk));
+  for (std::thread& helper : helpers) helper.join();
+  double sum = 0.0;
+  for (double part : parts) sum += part;
+  return sum;
+}
+
 double StreamingFloorSeconds(const Matrix& samples, int threads) {
   static auto* const cache = new std::map<std::pair<const double*, int>, double>();
   const auto key = std::make_pair(samples.data(), threads);
   if (auto it = cache->find(key); it != cache->end()) return it->second;
   const size_t count = samples.rows() * samples.cols();
-  volatile double sink = ParallelSum(samples.data(), count, threads);  // Touch every page.
+  volatile double sink = ParallelStreamingSum(samples.data(), count, threads);  // Touch every page.
   std::vector<double> seconds;
   for (int pass = 0; pass < 9; ++pass) {
     const auto start = std::chrono::steady_clock::now();
-    sink = ParallelSum(samples.data(), count, threads);
+    sink = ParallelStreamingSum(samples.data(), count, threads);
     seconds.push_back(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }

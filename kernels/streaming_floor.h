@@ -24,6 +24,10 @@ enum class StreamingIsa { kBest, kAvx512, kAvx2, kSse2 };
 // additions depends on the path; the value is only there so the reads cannot be dropped.
 double StreamingSum(const double* data, size_t count, StreamingIsa isa = StreamingIsa::kBest);
 
+// ParallelStreamingSum is StreamingSum over `threads` equal parts of data[0, count) read at
+// once, each on a thread of its own (the calling thread takes the first).
+double ParallelStreamingSum(const double* data, size_t count, int threads);
+
 // StreamingFloorSeconds is the median over 9 timed passes (after one untimed pass that
 // touches every page) of StreamingSum over all of `samples`, split in `threads` equal parts
 // read at once. Computed once per (samples, threads) and kept: kernel benchmarks of one run
