@@ -121,8 +121,7 @@ class SlotKernel : public Kernel {
   }
 
   absl::Status Estimate(const Partial& total, uint64_t n, size_t dims,
-                        absl::Span<const double> widths,
-                        absl::Span<WidthResult> results) const final {
+                        absl::Span<const double> widths, WidthResults results) const final {
     const auto* slots = dynamic_cast<const Slots*>(&total);
     if (slots == nullptr || slots->values().size() != results.size() ||
         slots->widths() != widths.size()) {
@@ -138,7 +137,7 @@ class SlotKernel : public Kernel {
   // before normalising over n - 1 samples, where a count stays exact.
   absl::Status EstimateHeldOut(const Partial& total, uint64_t n, size_t dims,
                                absl::Span<const double> widths,
-                               absl::Span<WidthResult> results) const override {
+                               WidthResults results) const override {
     RETURN_IF_ERROR(Estimate(total, n, dims, widths, results));
     for (WidthResult& result : results) {
       const double others = (std::is_integral_v<T> ? result.count() : result.sum()) - 1;

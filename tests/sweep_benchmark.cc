@@ -10,6 +10,9 @@
 //   BM_MemoryBoundFused/<executor>   the same with the fused kernel, split by samples.
 //   BM_EmptyTasks/<executor>         1,000 tasks of an empty kernel, one width each: the
 //                                    dispatch cost per task of a whole sweep.
+//   BM_TutorialSweep/<kernel>        the tutorial's sweep (n = 1e4, 100 widths, default
+//                                    kernel and plan, serial) with the hypercube (0) and with
+//                                    the empty kernel (1): the per-sweep overhead.
 //   BM_StreamingRead/<threads>       sum of the 1e7 x 2 samples on 1 and 2 threads: what
 //                                    memory bandwidth allows a memory-bound sweep.
 //
@@ -73,13 +76,15 @@ const Matrix& Samples(uint64_t n) {
   return it->second;
 }
 
-// Runs a sweep of `kernel` over `num_widths` widths in [0.01, 3] on `n` samples.
+// Runs a sweep of `kernel` over `num_widths` widths in [min_width, max_width] on `n` samples.
 void RunSweepBenchmark(benchmark::State& state, int executor, uint64_t n, int num_widths,
-                       Split split, uint64_t chunk, const KernelSpec& kernel) {
+                       Split split, uint64_t chunk, const KernelSpec& kernel,
+                       double min_width = 0.01, double max_width = 3.0) {
   SweepSpec spec;
   *spec.mutable_kernel() = kernel;
   for (int i = 0; i < num_widths; ++i) {
-    spec.add_widths(num_widths == 1 ? 1.0 : 0.01 + (3.0 - 0.01) * i / (num_widths - 1));
+    spec.add_widths(num_widths == 1 ? 1.0
+                                    : min_width + (max_width - min_width) * i / (num_widths - 1));
   }
   FileSource& source = *spec.mutable_data()->mutable_file();  // Samples come from memory.
   source.set_path("(generated in memory)");
@@ -103,15 +108,15 @@ void RunSweepBenchmark(benchmark::State& state, int executor, uint64_t n, int nu
     state.SkipWithError(std::string(pool.status().message()).c_str());
     return;
   }
-  uint64_t tasks = 0;
+  Report report;  // Reused, as --compare's runs reuse theirs.
   for (auto _ : state) {
-    absl::StatusOr<Report> report = RunSweepOnPool(**sweep, **pool);
-    if (!report.ok()) {
-      state.SkipWithError(std::string(report.status().message()).c_str());
+    const absl::Status ran = RunSweepOnPool(**sweep, **pool, report);
+    if (!ran.ok()) {
+      state.SkipWithError(std::string(ran.message()).c_str());
       break;
     }
-    tasks = report->tasks();
   }
+  const uint64_t tasks = report.tasks();
   pool->reset();
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n) * num_widths);
   state.counters["tasks"] = static_cast<double>(tasks);
@@ -172,6 +177,18 @@ void BM_EmptyTasks(benchmark::State& state) {
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_EmptyTasks)->DenseRange(0, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The tutorial's sweep as `sweep --compare=serial` runs it (n = 1e4, 100 widths, the
+// default kernel and plan, serial), and the same sweep with a kernel that does nothing:
+// the second is the per-sweep overhead (planning, the task and its result as messages,
+// merging, the report), the first minus the second is the kernel.
+void BM_TutorialSweep(benchmark::State& state) {
+  KernelSpec kernel;
+  kernel.set_name(state.range(0) == 0 ? "parzen_hypercube" : "empty_for_benchmark");
+  RunSweepBenchmark(state, 0, 10000, 100, SPLIT_AUTO, 0, kernel, 0.1, 1.2);
+  state.SetLabel(state.range(0) == 0 ? "parzen_hypercube" : "empty kernel (overhead)");
+}
+BENCHMARK(BM_TutorialSweep)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 void BM_StreamingRead(benchmark::State& state) {
   const Matrix& samples = Samples(10000000);

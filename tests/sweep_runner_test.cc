@@ -128,7 +128,7 @@ TEST(TaskPlannerTest, CoversEveryWidthOnceAndKeepsWorkersBusy) {
     EXPECT_EQ(task.index(), i);
     EXPECT_EQ(task.sample_begin(), 0u);
     EXPECT_EQ(task.sample_end(), 5000u);
-    for (uint32_t w : task.width_indices()) ++seen[w];
+    for (uint32_t w = task.width_begin(); w < task.width_end(); ++w) ++seen[w];
   }
   EXPECT_THAT(seen, testing::Each(1));
 }
@@ -143,7 +143,7 @@ TEST(TaskPlannerTest, SplitsSamplesIntoContiguousRangesCoveringAll) {
   for (uint64_t i = 0; i < plan.size(); ++i) {
     const Task task = plan.task(i);
     EXPECT_EQ(task.sample_begin(), next);
-    EXPECT_EQ(task.width_indices_size(), 12);
+    EXPECT_EQ(task.width_end() - task.width_begin(), 12u);
     next = task.sample_end();
   }
   EXPECT_EQ(next, 5000u);
@@ -165,7 +165,7 @@ TEST(TaskPlannerTest, ManyPointsAreCutIntoGroupsCoveringEachPointAndWidthOnce) {
   for (uint64_t i = 0; i < plan.size(); ++i) {
     const Task task = plan.task(i);
     for (uint32_t p = task.point_begin(); p < task.point_end(); ++p) {
-      for (uint32_t w : task.width_indices()) ++seen[p * 12 + w];
+      for (uint32_t w = task.width_begin(); w < task.width_end(); ++w) ++seen[p * 12 + w];
     }
   }
   EXPECT_THAT(seen, testing::Each(1));
@@ -198,11 +198,11 @@ TEST(TaskPlannerTest, NoTaskHoldsMoreThanTheWorkCap) {
       const Task task = plan.task(i);
       EXPECT_LE((task.point_end() - task.point_begin()) *
                     (task.sample_end() - task.sample_begin()) *
-                    static_cast<uint64_t>(task.width_indices_size()),
+                    static_cast<uint64_t>(task.width_end() - task.width_begin()),
                 kMaxTaskWork);
       EXPECT_EQ(task.sample_end() - task.sample_begin(), 1'000'000u);
       for (uint32_t p = task.point_begin(); p < task.point_end(); ++p) {
-        for (uint32_t w : task.width_indices()) ++seen[p * 1000 + w];
+        for (uint32_t w = task.width_begin(); w < task.width_end(); ++w) ++seen[p * 1000 + w];
       }
     }
     EXPECT_THAT(seen, testing::Each(1)) << parallelism;
@@ -259,12 +259,16 @@ TEST(SweepTest, RunTaskRejectsTasksOutsideTheSweep) {
   ASSERT_TRUE(sweep.ok());
   Task task;
   task.set_index(3);
-  task.add_width_indices(12);
+  task.set_width_begin(12);
+  task.set_width_end(13);
   task.set_sample_end(10);
   task.set_point_end(1);
   EXPECT_THAT((*sweep)->RunTask(task).status().message(),
-              HasSubstr("task 3: width index 12 is out of range"));
-  task.set_width_indices(0, 0);
+              HasSubstr("task 3: width range [12, 13) is empty or beyond the sweep's 12 widths"));
+  task.set_width_begin(1);
+  task.set_width_end(1);
+  EXPECT_THAT((*sweep)->RunTask(task).status().message(), HasSubstr("width range [1, 1) is empty"));
+  task.set_width_begin(0);
   task.set_sample_end(5001);
   EXPECT_THAT((*sweep)->RunTask(task).status().message(), HasSubstr("sample range"));
   task.set_sample_end(10);

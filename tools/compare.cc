@@ -181,14 +181,13 @@ absl::StatusOr<Comparison> CompareExecutors(const Sweep& sweep,
     if (!pool.ok()) return annotate(pool.status());
     timing.startup_seconds = absl::ToDoubleSeconds(absl::Now() - started);
 
-    Report last;
+    Report last;  // Each run reuses its memory, as a program running a sweep again would.
     for (int run = 0; run <= repeat; ++run) {  // Run 0 warms up and is not timed.
       const absl::Time start = absl::Now();
-      absl::StatusOr<Report> report = RunSweepOnPool(sweep, **pool, progress);
+      const absl::Status ran = RunSweepOnPool(sweep, **pool, last, progress);
       const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-      if (!report.ok()) return annotate(report.status());
+      if (!ran.ok()) return annotate(ran);
       if (run > 0) timing.seconds.push_back(seconds);
-      last = *std::move(report);
     }
     timing.tasks = last.tasks();
     timing.plan = last.plan();

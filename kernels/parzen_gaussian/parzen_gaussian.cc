@@ -110,15 +110,14 @@ class ParzenGaussian : public Kernel {
   }
 
   absl::Status Estimate(const Partial& total, uint64_t n, size_t dims,
-                        absl::Span<const double> widths,
-                        absl::Span<WidthResult> results) const override {
+                        absl::Span<const double> widths, WidthResults results) const override {
     return Describe(total, n, dims, widths, /*leave_out=*/0, results);
   }
 
   // The point's own sample is one of its zero-distance samples: leave one of those out.
   absl::Status EstimateHeldOut(const Partial& total, uint64_t n, size_t dims,
                                absl::Span<const double> widths,
-                               absl::Span<WidthResult> results) const override {
+                               WidthResults results) const override {
     return Describe(total, n, dims, widths, /*leave_out=*/1, results);
   }
 
@@ -145,7 +144,7 @@ class ParzenGaussian : public Kernel {
  private:
   absl::Status Describe(const Partial& total, uint64_t n, size_t dims,
                         absl::Span<const double> widths, uint64_t leave_out,
-                        absl::Span<WidthResult> results) const {
+                        WidthResults results) const {
     const auto* sums = dynamic_cast<const GaussianSums*>(&total);
     if (sums == nullptr || sums->points() * widths.size() != results.size() ||
         sums->widths() != widths.size()) {

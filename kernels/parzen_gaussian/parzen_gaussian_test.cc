@@ -47,11 +47,11 @@ std::vector<WidthResult> Results(const Kernel& kernel, ConstMatrixView samples,
           .ok());
   std::vector<WidthResult> results(widths.size());
   for (size_t w = 0; w < widths.size(); ++w) results[w].set_width(widths[w]);
-  const absl::Status status = held_out
-                                  ? kernel.EstimateHeldOut(*partial, samples.rows(), samples.cols(),
-                                                           widths, absl::MakeSpan(results))
-                                  : kernel.Estimate(*partial, samples.rows(), samples.cols(),
-                                                    widths, absl::MakeSpan(results));
+  std::vector<WidthResult*> pointers;
+  const WidthResults view = WidthResults::Of(results, pointers);
+  const absl::Status status =
+      held_out ? kernel.EstimateHeldOut(*partial, samples.rows(), samples.cols(), widths, view)
+               : kernel.Estimate(*partial, samples.rows(), samples.cols(), widths, view);
   EXPECT_TRUE(status.ok()) << status;
   return results;
 }

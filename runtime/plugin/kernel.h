@@ -39,6 +39,7 @@
 #include "runtime/data/matrix.h"
 #include "runtime/plugin/plugin_options.h"
 #include "runtime/plugin/registry.h"
+#include "runtime/plugin/width_results.h"
 
 namespace parsweep {
 
@@ -112,11 +113,11 @@ class Kernel {
 
   // Kernel::Estimate turns `total`, a cell's partial merged over all `n` samples of
   // dimension `dims`, into `results`: one per (point, width), point-major, with point_index
-  // and width already set. It sets `density` and whatever of its own the kernel reports
+  // and width already set and nothing else. It sets `density` and whatever of its own the kernel
+  // reports
   // (`count`, `sum`, ...); the runtime adds the expected and true densities.
   virtual absl::Status Estimate(const Partial& total, uint64_t n, size_t dims,
-                                absl::Span<const double> widths,
-                                absl::Span<WidthResult> results) const = 0;
+                                absl::Span<const double> widths, WidthResults results) const = 0;
 
   // Kernel::EstimateHeldOut is Estimate for a held-out sweep (SweepSpec.held_out): each
   // point is one of the n samples, and its estimates are from the other n - 1, leaving out
@@ -125,7 +126,7 @@ class Kernel {
   // exact where the density underflows. Unimplemented where the kernel has no such form.
   virtual absl::Status EstimateHeldOut(const Partial& total, uint64_t n, size_t dims,
                                        absl::Span<const double> widths,
-                                       absl::Span<WidthResult> results) const {
+                                       WidthResults results) const {
     return absl::UnimplementedError("this kernel has no leave-one-out estimate");
   }
 

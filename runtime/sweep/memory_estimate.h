@@ -3,8 +3,8 @@
 // being killed by the kernel's OOM killer (or dying of std::bad_alloc) minutes in.
 //
 // The estimate counts the samples (n x d doubles), the evaluation points, the widths, and per
-// (point, width) result what the runtime keeps (the merger's estimate, the report's row,
-// each a WidthResult message) plus what the caller's output format adds per row (its text).
+// (point, width) result what the runtime keeps (the report's row, a WidthResult message,
+// and the merger's pointer to it) plus what the caller's output format adds per row (its text).
 // It is measured, not derived: see kRuntimeBytesPerResult. Memory the kernels use per task
 // is bounded by the task (the planner cuts widths and points) and is not counted.
 //
@@ -24,10 +24,12 @@
 
 namespace parsweep {
 
-// What the runtime holds per (point, width) result (the merger's WidthResult, the report's
-// row): measured as the growth of peak RSS between 10^5 and 10^6 widths of the fused
-// hypercube, 320 to 330 bytes a row with the table or CSV text, of which about 80 to 100 are
-// the text.
+// What the runtime holds per (point, width) result (the report's row, which the merger
+// fills in place): measured as the growth of peak RSS between 10^5 and 10^6 widths of the
+// fused hypercube, 320 to 360 bytes a row with the table or CSV text, of which about 80 to
+// 100 are the text. (Until the merger wrote into the report, it held a second WidthResult
+// per row; the peak then measured about 18 bytes a row more, since the two were not both
+// alive while the text was built.)
 inline constexpr uint64_t kRuntimeBytesPerResult = 240;
 
 struct SweepSize {

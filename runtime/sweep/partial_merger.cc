@@ -8,12 +8,13 @@
 
 namespace parsweep {
 
-PartialMerger::PartialMerger(const Sweep& sweep, const TaskPlan& plan)
+PartialMerger::PartialMerger(const Sweep& sweep, const TaskPlan& plan,
+                             absl::Span<WidthResult* const> slots)
     : sweep_(sweep),
       plan_(plan),
       num_widths_(sweep.spec().widths_size()),
       received_(plan.size(), false),
-      estimates_(sweep.points().rows() * num_widths_) {}
+      slots_(slots) {}
 
 absl::Status PartialMerger::Add(uint64_t index, const TaskResult& result) {
   if (index >= plan_.size() || result.task_index() != index) {
@@ -26,8 +27,8 @@ absl::Status PartialMerger::Add(uint64_t index, const TaskResult& result) {
         absl::StrCat("executor returned the result of task ", index, " twice"));
   }
   const Task task = plan_.task(index);
-  std::unique_ptr<Partial> partial =
-      sweep_.kernel().NewPartial(task.point_end() - task.point_begin(), task.width_indices_size());
+  std::unique_ptr<Partial> partial = sweep_.kernel().NewPartial(
+      task.point_end() - task.point_begin(), task.width_end() - task.width_begin());
   if (const absl::Status parsed = partial->Parse(result.partial()); !parsed.ok()) {
     return absl::Status(parsed.code(), absl::StrCat("task ", index, " returned a partial that ",
                                                     "does not fit its task: ", parsed.message()));
@@ -75,29 +76,21 @@ absl::Status PartialMerger::MergeInto(OpenCell& cell, uint64_t task_index,
 
 absl::Status PartialMerger::Close(uint64_t cell_index, const Task& task, const Partial& total) {
   // Every task of a cell has the same points and widths.
-  const size_t widths = task.width_indices_size();
+  const size_t widths = task.width_end() - task.width_begin();
   const size_t points = task.point_end() - task.point_begin();
-  // A cell over every width in spec order (one task, or a split by samples or points) owns
-  // a contiguous run of estimates_, which the kernel fills in place; other cells go through
-  // scratch, kept across cells since a sweep of many one-width cells would otherwise
-  // allocate for each.
-  bool in_place = widths == num_widths_;
-  for (size_t w = 0; in_place && w < widths; ++w) in_place = task.width_indices(w) == w;
-  std::vector<double>& cell_widths = cell_widths_;
-  cell_widths.resize(widths);
-  for (size_t w = 0; w < widths; ++w) cell_widths[w] = sweep_.spec().widths(task.width_indices(w));
-  const absl::Span<WidthResult> cell_results =
-      in_place
-          ? absl::MakeSpan(estimates_).subspan(task.point_begin() * num_widths_, points * widths)
-          : (cell_results_.resize(points * widths), absl::MakeSpan(cell_results_));
+  const absl::Span<const double> cell_widths =
+      absl::MakeConstSpan(sweep_.spec().widths()).subspan(task.width_begin(), widths);
+  cell_slots_.resize(points * widths);
   for (size_t p = 0; p < points; ++p) {
     for (size_t w = 0; w < widths; ++w) {
-      WidthResult& result = cell_results[p * widths + w];
-      result.Clear();
+      WidthResult& result =
+          *slots_[(task.point_begin() + p) * num_widths_ + task.width_begin() + w];
       result.set_point_index(static_cast<uint32_t>(task.point_begin() + p));
       result.set_width(cell_widths[w]);
+      cell_slots_[p * widths + w] = &result;
     }
   }
+  const WidthResults cell_results(cell_slots_);
   const absl::Status estimated =
       sweep_.spec().has_held_out()
           ? sweep_.kernel().EstimateHeldOut(total, sweep_.samples(), sweep_.dims(), cell_widths,
@@ -109,22 +102,15 @@ absl::Status PartialMerger::Close(uint64_t cell_index, const Task& task, const P
                                                        "' failed to estimate cell ", cell_index,
                                                        ": ", estimated.message()));
   }
-  if (in_place) return absl::OkStatus();
-  for (size_t p = 0; p < points; ++p) {
-    for (size_t w = 0; w < widths; ++w) {
-      estimates_[(task.point_begin() + p) * num_widths_ + task.width_indices(w)].Swap(
-          &cell_results[p * widths + w]);
-    }
-  }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<WidthResult>> PartialMerger::Finish() {
+absl::Status PartialMerger::Finish() {
   if (num_received_ != plan_.size() || !open_.empty()) {
     return absl::InternalError(absl::StrCat("executor finished with ", num_received_, " of ",
                                             plan_.size(), " task results"));
   }
-  return std::move(estimates_);
+  return absl::OkStatus();
 }
 
 }  // namespace parsweep

@@ -1,7 +1,8 @@
 // PartialMerger: gathers the partial results of a sweep's tasks as they arrive, in any
 // order, merges those of each cell (the tasks over the same points and widths, see
-// TaskPlan), and has the kernel turn each complete cell into estimates. It never looks
-// inside a partial: parsing, merging and estimating are the kernel's (runtime/plugin/kernel.h).
+// TaskPlan), and has the kernel turn each complete cell into estimates, written straight
+// into the messages it was given (the report's). It never looks inside a partial: parsing,
+// merging and estimating are the kernel's (runtime/plugin/kernel.h).
 //
 // Merge order. A kernel whose partials merge exactly in any order (counts) has them merged
 // as they come. Otherwise (floating-point sums) a cell's partials merge in task order, the
@@ -12,9 +13,9 @@
 // DataLoss error rather than a wrong number. Not thread-safe.
 //
 // Example:
-//   PartialMerger merger(sweep, plan);
+//   PartialMerger merger(sweep, plan, slots);
 //   RETURN_IF_ERROR(merger.Add(index, result));  // For every task.
-//   ASSIGN_OR_RETURN(std::vector<WidthResult> estimates, merger.Finish());
+//   RETURN_IF_ERROR(merger.Finish());            // Every *slots[i] now holds its estimate.
 #ifndef PARSWEEP_RUNTIME_SWEEP_PARTIAL_MERGER_H_
 #define PARSWEEP_RUNTIME_SWEEP_PARTIAL_MERGER_H_
 
@@ -26,6 +27,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "proto/sweep.pb.h"
 #include "runtime/plugin/kernel.h"
 #include "runtime/sweep/sweep.h"
@@ -35,15 +37,16 @@ namespace parsweep {
 
 class PartialMerger {
  public:
-  // Both must outlive the merger.
-  PartialMerger(const Sweep& sweep, const TaskPlan& plan);
+  // `slots` says where each estimate goes: *slots[point * widths + width], width in spec
+  // order, each a cleared message. All three must outlive the merger.
+  PartialMerger(const Sweep& sweep, const TaskPlan& plan, absl::Span<WidthResult* const> slots);
 
   // PartialMerger::Add takes the result of task `index` as the executor delivered it.
   absl::Status Add(uint64_t index, const TaskResult& result);
 
-  // PartialMerger::Finish returns the estimates, one per (point, width) in spec order:
-  // entry [point * widths + width]. Internal if some task's result never came.
-  absl::StatusOr<std::vector<WidthResult>> Finish();
+  // PartialMerger::Finish checks that every estimate is in its slot: Internal if some
+  // task's result never came.
+  absl::Status Finish();
 
  private:
   // A cell whose tasks have not all been merged.
@@ -63,9 +66,8 @@ class PartialMerger {
   std::vector<bool> received_;
   uint64_t num_received_ = 0;
   absl::flat_hash_map<uint64_t, OpenCell> open_;
-  std::vector<WidthResult> estimates_;
-  std::vector<double> cell_widths_;        // Close()'s scratch.
-  std::vector<WidthResult> cell_results_;  // Close()'s scratch.
+  const absl::Span<WidthResult* const> slots_;
+  std::vector<WidthResult*> cell_slots_;  // Close()'s scratch.
 };
 
 }  // namespace parsweep

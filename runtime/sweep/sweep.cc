@@ -293,20 +293,15 @@ const Sweep::References& Sweep::references() const {
 }
 
 absl::StatusOr<TaskResult> Sweep::RunTask(const Task& task) const {
-  const size_t num_widths = task.width_indices_size();
-  if (num_widths == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("task ", task.index(), " has no widths"));
+  if (task.width_begin() >= task.width_end() ||
+      task.width_end() > static_cast<uint32_t>(spec_.widths_size())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "task ", task.index(), ": width range [", task.width_begin(), ", ", task.width_end(),
+        ") is empty or beyond the sweep's ", spec_.widths_size(), " widths"));
   }
-  std::vector<double> widths(num_widths);
-  for (size_t i = 0; i < num_widths; ++i) {
-    const uint32_t w = task.width_indices(i);
-    if (w >= static_cast<uint32_t>(spec_.widths_size())) {
-      return absl::InvalidArgumentError(absl::StrCat("task ", task.index(), ": width index ", w,
-                                                     " is out of range (the sweep has ",
-                                                     spec_.widths_size(), " widths)"));
-    }
-    widths[i] = spec_.widths(w);
-  }
+  const size_t num_widths = task.width_end() - task.width_begin();
+  const absl::Span<const double> widths =
+      absl::MakeConstSpan(spec_.widths()).subspan(task.width_begin(), num_widths);
   if (task.sample_begin() >= task.sample_end() || task.sample_end() > samples()) {
     return absl::InvalidArgumentError(
         absl::StrCat("task ", task.index(), ": sample range [", task.sample_begin(), ", ",

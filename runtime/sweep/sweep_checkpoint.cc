@@ -122,7 +122,7 @@ CheckpointHeader CheckpointHeaderFor(const Sweep& sweep, const TaskPlan& plan) {
     // The first task is a full one: its size is the plan's chunk.
     const Task first = plan.task(0);
     cut.set_chunk(by_samples ? first.sample_end() - first.sample_begin()
-                             : first.width_indices_size());
+                             : first.width_end() - first.width_begin());
     cut.set_points_per_task(first.point_end() - first.point_begin());
   }
   return header;

@@ -21,38 +21,60 @@
 namespace parsweep {
 namespace {
 
-// FillResults puts the estimates in the report by point, then by increasing width, with
-// the expected and true densities where the data's source is known.
-void FillResults(const Sweep& sweep, std::vector<WidthResult> estimates, Report& report) {
-  const SweepSpec& spec = sweep.spec();
-  const size_t num_widths = spec.widths_size();
-  const Sweep::References& references = sweep.references();
-  const bool known = !references.truth.empty();  // The data's source is known.
-
-  std::vector<size_t> by_width(num_widths);
+// ResultOrder is the sweep's widths' indices by increasing width (ties in spec order): the
+// order of a point's results in the report.
+std::vector<size_t> ResultOrder(const SweepSpec& spec) {
+  std::vector<size_t> by_width(spec.widths_size());
   std::iota(by_width.begin(), by_width.end(), 0);
   if (!std::is_sorted(spec.widths().begin(), spec.widths().end())) {
     std::stable_sort(by_width.begin(), by_width.end(),
                      [&](size_t a, size_t b) { return spec.widths(a) < spec.widths(b); });
   }
+  return by_width;
+}
 
-  report.mutable_results()->Reserve(static_cast<int>(estimates.size()));
+// StartReport empties `report` for `sweep`, keeping its messages' memory for reuse (what
+// protobuf's Clear() keeps), adds a cleared result per (point, width) in report order, and
+// returns where each estimate goes: slots[point * widths + width], width in spec order.
+std::vector<WidthResult*> StartReport(const Sweep& sweep, const std::vector<size_t>& by_width,
+                                      Report& report) {
+  // The spec is kept aside so that copying it again reuses its memory too.
+  std::unique_ptr<SweepSpec> spec(report.release_spec());
+  report.Clear();
+  if (spec == nullptr) spec = std::make_unique<SweepSpec>();
+  *spec = sweep.spec();
+  report.set_allocated_spec(spec.release());
+
+  const size_t num_widths = by_width.size();
+  const size_t num_results = sweep.points().rows() * num_widths;
+  std::vector<WidthResult*> slots(num_results);
+  report.mutable_results()->Reserve(static_cast<int>(num_results));
   for (size_t p = 0; p < sweep.points().rows(); ++p) {
+    for (size_t w : by_width) slots[p * num_widths + w] = report.add_results();
+  }
+  return slots;
+}
+
+// FinishResults adds to the report's estimates the expected and true densities where the
+// data's source is known, and for each point the width closest to the truth.
+void FinishResults(const Sweep& sweep, const std::vector<size_t>& by_width, Report& report) {
+  const Sweep::References& references = sweep.references();
+  if (references.truth.empty()) return;  // The data's source is not known.
+  const size_t num_widths = by_width.size();
+  for (size_t p = 0; p < sweep.points().rows(); ++p) {
+    const double true_density = references.truth[p];
     const WidthResult* closest = nullptr;
-    for (size_t w : by_width) {
-      WidthResult& result = *report.add_results();
-      result = std::move(estimates[p * num_widths + w]);
-      if (known) {
-        const double true_density = references.truth[p];
-        if (const std::optional<double>& expected = references.expected[p * num_widths + w]) {
-          result.set_expected_density(*expected);
-        }
-        result.set_true_density(true_density);
-        const double error = std::abs(result.density() - true_density);
-        if (std::isfinite(error) &&
-            (closest == nullptr || error < std::abs(closest->density() - true_density))) {
-          closest = &result;
-        }
+    for (size_t k = 0; k < num_widths; ++k) {
+      WidthResult& result = *report.mutable_results(static_cast<int>(p * num_widths + k));
+      if (const std::optional<double>& expected =
+              references.expected[p * num_widths + by_width[k]]) {
+        result.set_expected_density(*expected);
+      }
+      result.set_true_density(true_density);
+      const double error = std::abs(result.density() - true_density);
+      if (std::isfinite(error) &&
+          (closest == nullptr || error < std::abs(closest->density() - true_density))) {
+        closest = &result;
       }
     }
     if (closest != nullptr) {
@@ -75,11 +97,13 @@ absl::Status CheckpointError(const SweepCheckpoint& checkpoint, const absl::Stat
 
 // RunPlan runs the tasks of `plan` that `checkpoint` (if any) does not hold on the pool that
 // `get_pool` gives (asked only if some task is left), merges them with those it holds, and
-// reports.
-absl::StatusOr<Report> RunPlan(const Sweep& sweep, const TaskPlan& plan, const PoolFn& get_pool,
-                               const ProgressFn& progress, SweepCheckpoint* checkpoint) {
+// reports in `report`.
+absl::Status RunPlan(const Sweep& sweep, const TaskPlan& plan, const PoolFn& get_pool,
+                     const ProgressFn& progress, SweepCheckpoint* checkpoint, Report& report) {
   const absl::Time start = absl::Now();
-  PartialMerger merger(sweep, plan);
+  const std::vector<size_t> by_width = ResultOrder(sweep.spec());
+  const std::vector<WidthResult*> slots = StartReport(sweep, by_width, report);
+  PartialMerger merger(sweep, plan, slots);
   uint64_t done = 0;
   std::vector<uint64_t> missing;  // With a checkpoint: the tasks to run, by request index.
   if (checkpoint != nullptr) {
@@ -123,26 +147,31 @@ absl::StatusOr<Report> RunPlan(const Sweep& sweep, const TaskPlan& plan, const P
     }
   }
   if (checkpoint != nullptr) RETURN_IF_ERROR(checkpoint->Sync());
-  ASSIGN_OR_RETURN(std::vector<WidthResult> estimates, merger.Finish());
+  RETURN_IF_ERROR(merger.Finish());
 
-  Report report;
-  *report.mutable_spec() = sweep.spec();
   report.set_samples(sweep.samples());
   report.set_dims(sweep.dims());
   report.set_tasks(plan.size());
   *report.mutable_plan() = plan.Summary();
-  FillResults(sweep, std::move(estimates), report);
+  FinishResults(sweep, by_width, report);
   report.set_wall_seconds(absl::ToDoubleSeconds(absl::Now() - start));
-  return report;
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool, const ProgressFn& progress,
-                                      SweepCheckpoint* checkpoint) {
+absl::Status RunSweepOnPool(const Sweep& sweep, Pool& pool, Report& report,
+                            const ProgressFn& progress, SweepCheckpoint* checkpoint) {
   return RunPlan(
       sweep, TaskPlan(sweep, pool.parallelism()),
-      [&pool]() -> absl::StatusOr<Pool*> { return &pool; }, progress, checkpoint);
+      [&pool]() -> absl::StatusOr<Pool*> { return &pool; }, progress, checkpoint, report);
+}
+
+absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool, const ProgressFn& progress,
+                                      SweepCheckpoint* checkpoint) {
+  Report report;
+  RETURN_IF_ERROR(RunSweepOnPool(sweep, pool, report, progress, checkpoint));
+  return report;
 }
 
 absl::StatusOr<Report> RunSweep(const Sweep& sweep, Executor& executor, const PoolOptions& options,
@@ -158,7 +187,10 @@ absl::StatusOr<Report> RunSweep(const Sweep& sweep, Executor& executor, const Po
   // Without a checkpoint every task runs: start the workers before the clock, as always.
   if (checkpoint == nullptr) RETURN_IF_ERROR(get_pool().status());
   // The pool plans with the executor's parallelism too (Pool::parallelism).
-  return RunPlan(sweep, TaskPlan(sweep, executor.parallelism()), get_pool, progress, checkpoint);
+  Report report;
+  RETURN_IF_ERROR(RunPlan(sweep, TaskPlan(sweep, executor.parallelism()), get_pool, progress,
+                          checkpoint, report));
+  return report;
 }
 
 }  // namespace parsweep

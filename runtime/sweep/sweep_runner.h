@@ -48,6 +48,14 @@ absl::StatusOr<Report> RunSweepOnPool(const Sweep& sweep, Pool& pool,
                                       const ProgressFn& progress = nullptr,
                                       SweepCheckpoint* checkpoint = nullptr);
 
+// RunSweepOnPool into `report`, replacing what it held. A report used again keeps its
+// result messages' memory (protobuf's Clear() does), so a sweep run many times, as
+// benchmarks and --repeat do, does not allocate one message per result each time. On
+// error, `report` holds nothing useful.
+absl::Status RunSweepOnPool(const Sweep& sweep, Pool& pool, Report& report,
+                            const ProgressFn& progress = nullptr,
+                            SweepCheckpoint* checkpoint = nullptr);
+
 }  // namespace parsweep
 
 #endif  // PARSWEEP_RUNTIME_SWEEP_SWEEP_RUNNER_H_

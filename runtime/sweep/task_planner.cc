@@ -57,9 +57,8 @@ Task TaskPlan::task(uint64_t index) const {
   task.set_index(index);
   const uint64_t width_begin = cut_.by_samples ? 0 : begin;
   const uint64_t width_end = cut_.by_samples ? shape_.widths : end;
-  for (uint64_t w = width_begin; w < width_end; ++w) {
-    task.add_width_indices(static_cast<uint32_t>(w));
-  }
+  task.set_width_begin(static_cast<uint32_t>(width_begin));
+  task.set_width_end(static_cast<uint32_t>(width_end));
   task.set_sample_begin(cut_.by_samples ? begin : 0);
   task.set_sample_end(cut_.by_samples ? end : shape_.samples);
   const uint64_t point_begin = point_group * cut_.point_chunk;

@@ -41,7 +41,7 @@ void ExpectTasksCoverTheSweepOnce(const TaskPlan& plan, uint64_t n, int widths, 
   for (uint64_t i = 0; i < plan.size(); ++i) {
     const Task task = plan.task(i);
     for (uint32_t p = task.point_begin(); p < task.point_end(); ++p) {
-      for (uint32_t w : task.width_indices()) {
+      for (uint32_t w = task.width_begin(); w < task.width_end(); ++w) {
         covered[p * widths + w] += task.sample_end() - task.sample_begin();
       }
     }

@@ -137,8 +137,7 @@ class KnnExample : public Kernel {
   }
 
   absl::Status Estimate(const Partial& total, uint64_t n, size_t dims,
-                        absl::Span<const double> widths,
-                        absl::Span<WidthResult> results) const override {
+                        absl::Span<const double> widths, WidthResults results) const override {
     const auto& nearest = static_cast<const NearestDistances&>(total);
     const double d = static_cast<double>(dims);
     const double unit_ball = std::pow(kPi, d / 2) / std::tgamma(d / 2 + 1);
