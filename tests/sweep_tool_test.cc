@@ -218,8 +218,12 @@ TEST(SweepToolTest, ListShowsRegisteredKernelsAndExecutors) {
   ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
   EXPECT_EQ(outcome.err, "");
   // Each plugin with its summary, and under it each option it declares.
-  EXPECT_THAT(outcome.out, ContainsRegex("kernels:\n  parzen_gaussian: [^\n]+\n      algorithm="
+  EXPECT_THAT(outcome.out, ContainsRegex("kernels:\n  cosine: [^\n]+\n      algorithm="));
+  EXPECT_THAT(outcome.out, ContainsRegex("\n  parzen_gaussian: [^\n]+\n      algorithm="
                                          "fused\\|naive \\(default fused\\): "));
+  for (const char* radial : {"epanechnikov", "exponential", "linear", "tophat"}) {
+    EXPECT_THAT(outcome.out, HasSubstr(absl::StrCat("\n  ", radial, ": "))) << radial;
+  }
   EXPECT_THAT(outcome.out, ContainsRegex("\n  parzen_hypercube: [^\n]+\n      algorithm="));
   EXPECT_THAT(outcome.out, ContainsRegex("executors:\n  mpi: "));
   EXPECT_THAT(outcome.out, ContainsRegex("\n  process: [^\n]+\n      start_method=fork\\|spawn "
@@ -275,7 +279,8 @@ TEST(SweepToolTest, RejectsBadGeneratedDataFlags) {
 
 TEST(SweepToolTest, RejectsUnknownNamesAndModes) {
   ExpectCleanFailure({"--kernel=nope"},
-                     "unknown kernel 'nope'; known kernels: parzen_gaussian, parzen_hypercube");
+                     "unknown kernel 'nope'; known kernels: cosine, epanechnikov, exponential, "
+                     "linear, parzen_gaussian, parzen_hypercube, tophat");
   ExpectCleanFailure({"--executor=nope"},
                      "unknown executor 'nope'; known executors: mpi, process, serial, threads");
   ExpectCleanFailure({"--format=xml"}, "--format='xml': must be table, csv or json");

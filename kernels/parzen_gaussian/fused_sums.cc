@@ -1,5 +1,5 @@
 // The naive and fused sums of the Gaussian kernel; fused_sums.h says what they compute,
-// and gaussian_sums.h how the blocks make them independent of the plan.
+// and block_sums.h how the blocks make them independent of the plan.
 #include "kernels/parzen_gaussian/fused_sums.h"
 
 #include <algorithm>
@@ -404,7 +404,7 @@ Path ChoosePath(Isa isa, bool two_factors) {
 }  // namespace
 
 void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
-                  GaussianSums& sums) {
+                  BlockSums& sums) {
   const bool avx2 = CpuHasAvx2();
   const size_t m = widths.size();
   std::vector<double> distances(std::min<uint64_t>(samples.rows(), kSampleBlock));
@@ -431,7 +431,7 @@ void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
 }
 
 void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
-                  GaussianSums& sums, Isa isa) {
+                  BlockSums& sums, Isa isa) {
   const size_t m = widths.size();
   std::vector<ExponentScale> scales(m);
   bool two_factors = false;

@@ -1,5 +1,5 @@
 // The Gaussian kernel's two ways to add up sum_i exp(-|x - s_i|^2 / (2 h^2)) for every
-// width into a GaussianSums (gaussian_sums.h): one pass over the samples per width with
+// width into a BlockSums (block_sums.h): one pass over the samples per width with
 // std::exp (naive), or one pass for all widths with a vector exp (fused). Both cut the
 // samples into fixed blocks of kSampleBlock from the first row given, and in each block
 // shift by its smallest positive r^2 (m) before the exp, so a term never underflows unless
@@ -16,24 +16,29 @@
 // with the same two-factor form where 2 h^2 is not normal.
 //
 // Example:
-//   GaussianSums sums(points.rows(), widths.size());
+//   BlockSums sums(points.rows(), widths.size());
 //   AddFusedSums(samples.View(), points.View(), widths, sums);
 #ifndef PARSWEEP_KERNELS_PARZEN_GAUSSIAN_FUSED_SUMS_H_
 #define PARSWEEP_KERNELS_PARZEN_GAUSSIAN_FUSED_SUMS_H_
 
 #include "absl/types/span.h"
 #include "kernels/cpu_features.h"
-#include "kernels/parzen_gaussian/gaussian_sums.h"
+#include "kernels/exact_sums/block_sums.h"
 #include "runtime/data/matrix.h"
 
 namespace parsweep {
 namespace parzen_gaussian_internal {
 
+// The partial and its exact sums are shared with the radial kernels (kernels/exact_sums/).
+using exact_sums::BlockSums;
+using exact_sums::kSampleBlock;
+using exact_sums::LongAccumulator;
+
 // AddNaiveSums adds to `sums` (points.rows() x widths.size()) the terms of every row of
 // `samples` at every row of `points`, one pass over the samples per width. Requires
 // points.cols() == samples.cols(). Thread-safe.
 void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
-                  GaussianSums& sums);
+                  BlockSums& sums);
 
 // AddFusedSums adds the same terms in one pass over each block of samples for all widths:
 // r^2 once per sample, then ExpNonPositive(((r^2 - m) s1_w) s2_w) a vector of widths at a
@@ -43,7 +48,7 @@ void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
 // Isa::kAvx512 on a CPU with AVX2 but not AVX-512 runs the AVX-512 path's eight-lane code on
 // AVX2 instructions, so that tests check its logic on any AVX2 machine.
 void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
-                  GaussianSums& sums, Isa isa = Isa::kBest);
+                  BlockSums& sums, Isa isa = Isa::kBest);
 
 }  // namespace parzen_gaussian_internal
 }  // namespace parsweep

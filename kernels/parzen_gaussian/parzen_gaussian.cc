@@ -5,7 +5,7 @@
 // Its expectation for samples from N(mu, Sigma) is the convolution of two Gaussians,
 // N(x; mu, Sigma + h^2 I).
 //
-// The partial (GaussianSums, gaussian_sums.h) holds, per point, the samples at distance
+// The partial (BlockSums, block_sums.h) holds, per point, the samples at distance
 // zero and, per point and width, an exact accumulator of the other terms
 // exp(-|x - s_i|^2 / (2 h^2)), added in fixed blocks of samples shifted by the block's
 // nearest sample: the sum never underflows where the density is representable, its log is
@@ -35,9 +35,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "kernels/exact_sums/block_sums.h"
+#include "kernels/exact_sums/long_accumulator.h"
 #include "kernels/parzen_gaussian/fused_sums.h"
-#include "kernels/parzen_gaussian/gaussian_sums.h"
-#include "kernels/parzen_gaussian/long_accumulator.h"
 #include "runtime/base/math_constants.h"
 #include "runtime/plugin/kernel.h"
 
@@ -46,7 +46,7 @@ namespace {
 
 using parzen_gaussian_internal::AddFusedSums;
 using parzen_gaussian_internal::AddNaiveSums;
-using parzen_gaussian_internal::GaussianSums;
+using parzen_gaussian_internal::BlockSums;
 using parzen_gaussian_internal::kSampleBlock;
 using parzen_gaussian_internal::LongAccumulator;
 
@@ -79,7 +79,7 @@ class ParzenGaussian : public Kernel {
   explicit ParzenGaussian(KernelAlgorithm algorithm) : algorithm_(algorithm) {}
 
   std::unique_ptr<Partial> NewPartial(size_t points, size_t widths) const override {
-    return std::make_unique<GaussianSums>(points, widths);
+    return std::make_unique<BlockSums>(points, widths);
   }
 
   // Exact sums: any order of merging gives the same bits.
@@ -100,7 +100,7 @@ class ParzenGaussian : public Kernel {
 
   absl::Status Accumulate(ConstMatrixView samples, ConstMatrixView points,
                           absl::Span<const double> widths, Partial& partial) const override {
-    auto& sums = static_cast<GaussianSums&>(partial);
+    auto& sums = static_cast<BlockSums&>(partial);
     if (algorithm_ == KernelAlgorithm::kNaive) {
       AddNaiveSums(samples, points, widths, sums);
     } else {
@@ -145,7 +145,7 @@ class ParzenGaussian : public Kernel {
   absl::Status Describe(const Partial& total, uint64_t n, size_t dims,
                         absl::Span<const double> widths, uint64_t leave_out,
                         WidthResults results) const {
-    const auto* sums = dynamic_cast<const GaussianSums*>(&total);
+    const auto* sums = dynamic_cast<const BlockSums*>(&total);
     if (sums == nullptr || sums->points() * widths.size() != results.size() ||
         sums->widths() != widths.size()) {
       return absl::InternalError("estimating from a partial of another kind or shape");

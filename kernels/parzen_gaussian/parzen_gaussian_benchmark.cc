@@ -18,8 +18,8 @@
 //        --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include "benchmark/benchmark.h"
 #include "kernels/benchmark_support.h"
+#include "kernels/exact_sums/block_sums.h"
 #include "kernels/parzen_gaussian/fused_sums.h"
-#include "kernels/parzen_gaussian/gaussian_sums.h"
 #include "runtime/data/matrix.h"
 
 namespace parsweep {
@@ -35,7 +35,7 @@ void BM_FusedPortable(benchmark::State& state) {
   const std::vector<double> widths = BenchmarkWidths(m);
   const std::vector<double> point(kBenchmarkDims, 0.0);
   for (auto _ : state) {
-    parzen_gaussian_internal::GaussianSums sums(1, m);
+    parzen_gaussian_internal::BlockSums sums(1, m);
     parzen_gaussian_internal::AddFusedSums(samples.View(),
                                            ConstMatrixView(point.data(), 1, point.size()), widths,
                                            sums, Isa::kPortable);
@@ -62,7 +62,7 @@ void BM_FusedGrid(benchmark::State& state) {
     }
   }
   for (auto _ : state) {
-    parzen_gaussian_internal::GaussianSums sums(grid.rows(), m);
+    parzen_gaussian_internal::BlockSums sums(grid.rows(), m);
     parzen_gaussian_internal::AddFusedSums(samples.View(), grid.View(), widths, sums);
     benchmark::DoNotOptimize(&sums);
   }

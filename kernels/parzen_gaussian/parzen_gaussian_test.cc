@@ -22,7 +22,7 @@ namespace {
 
 using parzen_gaussian_internal::AddFusedSums;
 using parzen_gaussian_internal::AddNaiveSums;
-using parzen_gaussian_internal::GaussianSums;
+using parzen_gaussian_internal::BlockSums;
 using parzen_gaussian_internal::kSampleBlock;
 
 constexpr double kUnitRoundoff = DBL_EPSILON / 2;  // u = 2^-53.
@@ -66,8 +66,8 @@ std::vector<double> Sums(const Kernel& kernel, ConstMatrixView samples,
   return sums;
 }
 
-// Totals reads the sums of a GaussianSums at point 0 as doubles.
-std::vector<double> Totals(const GaussianSums& sums) {
+// Totals reads the sums of a BlockSums at point 0 as doubles.
+std::vector<double> Totals(const BlockSums& sums) {
   std::vector<double> totals;
   for (size_t w = 0; w < sums.widths(); ++w) {
     totals.push_back(sums.Total(0, w, 0).Split().Value());
@@ -265,9 +265,9 @@ TEST(ParzenGaussianTest, FusedIsWithinTheDerivedBoundOfNaive) {
                  ", n = " + std::to_string(n));
     const SumsAndBounds want = NaiveWithBound(samples.View(), point, widths);
     const ConstMatrixView at(point.data(), 1, d);
-    GaussianSums naive(1, m);
-    GaussianSums best(1, m);
-    GaussianSums portable(1, m);
+    BlockSums naive(1, m);
+    BlockSums best(1, m);
+    BlockSums portable(1, m);
     AddNaiveSums(samples.View(), at, widths, naive);
     AddFusedSums(samples.View(), at, widths, best, Isa::kBest);
     AddFusedSums(samples.View(), at, widths, portable, Isa::kPortable);
@@ -276,7 +276,7 @@ TEST(ParzenGaussianTest, FusedIsWithinTheDerivedBoundOfNaive) {
     // two widths among them) gives the portable path's bits.
     for (const Isa isa : {Isa::kAvx2, Isa::kAvx512}) {
       if (!IsaRuns(isa) && !IsaRuns(Isa::kAvx2)) continue;  // kAvx512 runs on AVX2 too.
-      GaussianSums path(1, m);
+      BlockSums path(1, m);
       AddFusedSums(samples.View(), at, widths, path, isa);
       ASSERT_EQ(path.Serialize(), portable.Serialize()) << IsaName(isa);
     }

@@ -1,12 +1,12 @@
 // The binned sum; long_accumulator.h says what it keeps and why that is order-independent.
-#include "kernels/parzen_gaussian/long_accumulator.h"
+#include "kernels/exact_sums/long_accumulator.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 
 namespace parsweep {
-namespace parzen_gaussian_internal {
+namespace exact_sums {
 namespace {
 
 constexpr int kBins = 4;
@@ -129,5 +129,5 @@ double LongAccumulator::Log(const Parts& parts) const {
                                  0.693147180559945309417232121458176568L);
 }
 
-}  // namespace parzen_gaussian_internal
+}  // namespace exact_sums
 }  // namespace parsweep

@@ -1,4 +1,4 @@
-#include "kernels/parzen_gaussian/gaussian_sums.h"
+#include "kernels/exact_sums/block_sums.h"
 
 #include <cmath>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 
 namespace parsweep {
-namespace parzen_gaussian_internal {
+namespace exact_sums {
 namespace {
 
 // A slot's bytes: the head, the four bins, the far log.
@@ -30,14 +30,14 @@ T Take(const char*& in) {
 
 }  // namespace
 
-LongAccumulator GaussianSums::Total(size_t p, size_t w, uint64_t leave_out) const {
+LongAccumulator BlockSums::Total(size_t p, size_t w, uint64_t leave_out) const {
   LongAccumulator total = sum(p, w);
   total.Add(0.0, static_cast<double>(zeros_[p] - leave_out));
   return total;
 }
 
-absl::Status GaussianSums::Merge(const Partial& other) {
-  const auto* same = dynamic_cast<const GaussianSums*>(&other);
+absl::Status BlockSums::Merge(const Partial& other) {
+  const auto* same = dynamic_cast<const BlockSums*>(&other);
   if (same == nullptr || same->widths_ != widths_ || same->zeros_.size() != zeros_.size()) {
     return absl::InvalidArgumentError("merging partials of different kinds or shapes");
   }
@@ -48,7 +48,7 @@ absl::Status GaussianSums::Merge(const Partial& other) {
 
 // Bytes in this machine's byte order: workers run this same binary on the same kind of
 // machine (as SlotPartial's).
-std::string GaussianSums::Serialize() const {
+std::string BlockSums::Serialize() const {
   std::string out;
   out.reserve(zeros_.size() * sizeof(uint64_t) + sums_.size() * kSlotBytes);
   for (uint64_t zeros : zeros_) Put(out, zeros);
@@ -60,7 +60,7 @@ std::string GaussianSums::Serialize() const {
   return out;
 }
 
-absl::Status GaussianSums::Parse(absl::string_view bytes) {
+absl::Status BlockSums::Parse(absl::string_view bytes) {
   const size_t expected = zeros_.size() * sizeof(uint64_t) + sums_.size() * kSlotBytes;
   if (bytes.size() != expected) {
     return absl::DataLossError(
@@ -82,5 +82,5 @@ absl::Status GaussianSums::Parse(absl::string_view bytes) {
   return absl::OkStatus();
 }
 
-}  // namespace parzen_gaussian_internal
+}  // namespace exact_sums
 }  // namespace parsweep

@@ -29,14 +29,14 @@
 //   sum.Add(-800.0, 1.5);           // 1.5 e^-800, below the double range
 //   sum.Add(-801.0, 2.0);
 //   double log_sum = sum.Log();     // log(1.5 e^-800 + 2 e^-801), exact to ~1e-16
-#ifndef PARSWEEP_KERNELS_PARZEN_GAUSSIAN_LONG_ACCUMULATOR_H_
-#define PARSWEEP_KERNELS_PARZEN_GAUSSIAN_LONG_ACCUMULATOR_H_
+#ifndef PARSWEEP_KERNELS_EXACT_SUMS_LONG_ACCUMULATOR_H_
+#define PARSWEEP_KERNELS_EXACT_SUMS_LONG_ACCUMULATOR_H_
 
 #include <cstdint>
 #include <limits>
 
 namespace parsweep {
-namespace parzen_gaussian_internal {
+namespace exact_sums {
 
 class LongAccumulator {
  public:
@@ -79,7 +79,7 @@ class LongAccumulator {
   void RaiseHead(int64_t new_head);
 };
 
-}  // namespace parzen_gaussian_internal
+}  // namespace exact_sums
 }  // namespace parsweep
 
-#endif  // PARSWEEP_KERNELS_PARZEN_GAUSSIAN_LONG_ACCUMULATOR_H_
+#endif  // PARSWEEP_KERNELS_EXACT_SUMS_LONG_ACCUMULATOR_H_

@@ -1,4 +1,4 @@
-#include "kernels/parzen_gaussian/long_accumulator.h"
+#include "kernels/exact_sums/long_accumulator.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "kernels/parzen_gaussian/gaussian_sums.h"
+#include "kernels/exact_sums/block_sums.h"
 
 namespace parsweep {
-namespace parzen_gaussian_internal {
+namespace exact_sums {
 namespace {
 
 constexpr double kUnitRoundoff = DBL_EPSILON / 2;
@@ -124,16 +124,16 @@ TEST(LongAccumulatorTest, FarTermsKeepTheirLargestLog) {
 // A partial's bytes come from a worker; damaged ones are DataLoss, never arithmetic on
 // garbage. Random bytes of the right size either parse into something the estimate can
 // read (no crash, no NaN) or are refused.
-TEST(GaussianSumsTest, DamagedBytesAreRefusedOrHarmless) {
-  GaussianSums sums(2, 3);
+TEST(BlockSumsTest, DamagedBytesAreRefusedOrHarmless) {
+  BlockSums sums(2, 3);
   sums.zeros(1) = 1;
   sums.sum(0, 2).Add(-10.0, 3.0);
   const std::string good = sums.Serialize();
-  GaussianSums parsed(2, 3);
+  BlockSums parsed(2, 3);
   ASSERT_TRUE(parsed.Parse(good).ok());
   EXPECT_EQ(parsed.Serialize(), good);
   EXPECT_EQ(parsed.Parse(good.substr(1)).code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(GaussianSums(3, 3).Parse(good).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(BlockSums(3, 3).Parse(good).code(), absl::StatusCode::kDataLoss);
   std::string bad_head = good;
   const int64_t absurd = std::numeric_limits<int64_t>::max() - 1;
   std::memcpy(&bad_head[2 * sizeof(uint64_t)], &absurd, sizeof(absurd));  // Slot (0, 0).
@@ -144,7 +144,7 @@ TEST(GaussianSumsTest, DamagedBytesAreRefusedOrHarmless) {
     for (char& byte : noise) {
       if (rng() % 8 == 0) byte = static_cast<char>(rng());
     }
-    GaussianSums target(2, 3);
+    BlockSums target(2, 3);
     if (!target.Parse(noise).ok()) continue;
     ASSERT_TRUE(target.Merge(sums).ok());
     for (size_t p = 0; p < 2; ++p) {
@@ -156,5 +156,5 @@ TEST(GaussianSumsTest, DamagedBytesAreRefusedOrHarmless) {
 }
 
 }  // namespace
-}  // namespace parzen_gaussian_internal
+}  // namespace exact_sums
 }  // namespace parsweep

@@ -1,0 +1,280 @@
+// RadialKernel<Profile>: the whole kernel for a radial profile (radial_profile.h): its
+// partial (BlockSums, kernels/exact_sums/: exact sums in fixed blocks of samples, so every
+// plan gives the same bits), a naive pass per width and a fused pass for all widths, the
+// density and its log, the held-out estimate and the Gaussian-equivalent width. A radial
+// kernel's folder holds its Profile and one registration line:
+//
+// Example:
+//   PARSWEEP_REGISTER_KERNEL(epanechnikov, "...", radial::CreateRadialKernel<Epanechnikov>,
+//                            KernelAlgorithmOption());
+//
+// The passes. Both compute each sample's distance r = |x - s| once per point and block and
+// add each width's terms in sample order, so they give the same bits:
+//   fused (default)  one pass over each block for every width. A compact profile adds
+//                    k(r / h) only for the widths with h > r: the widths are visited in
+//                    increasing order from the first that exceeds r (a binary search per
+//                    sample), like the hypercube's band search.
+//   naive            one pass over the samples per width (the tutorial's loop).
+// A non-compact profile (exponential) shifts each block by its nearest sample, as the
+// Gaussian does: t = log k(m / h), terms k(r / h) / k(m / h) <= 1, so nothing underflows
+// where the density is a double, and the log density stays right far below that.
+#ifndef PARSWEEP_KERNELS_RADIAL_RADIAL_KERNEL_H_
+#define PARSWEEP_KERNELS_RADIAL_RADIAL_KERNEL_H_
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <numeric>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "kernels/exact_sums/block_sums.h"
+#include "kernels/exact_sums/long_accumulator.h"
+#include "kernels/radial/radial_profile.h"
+#include "runtime/data/matrix.h"
+#include "runtime/plugin/kernel.h"
+
+namespace parsweep {
+namespace radial {
+
+using exact_sums::BlockSums;
+using exact_sums::kSampleBlock;
+using exact_sums::LongAccumulator;
+
+// Distances fills distances[i] with |point - samples.row(i)| and returns how many are 0
+// (those are left at 0 and skipped by the passes: they are counted apart).
+inline uint64_t Distances(ConstMatrixView samples, const double* point, double* distances) {
+  uint64_t zeros = 0;
+  const size_t d = samples.cols();
+  for (size_t i = 0; i < samples.rows(); ++i) {
+    const double* s = samples.row(i).data();
+    double squared = 0.0;
+    for (size_t j = 0; j < d; ++j) squared += (point[j] - s[j]) * (point[j] - s[j]);
+    distances[i] = std::sqrt(squared);
+    zeros += distances[i] == 0.0;
+  }
+  return zeros;
+}
+
+// NearestPositive is the smallest positive distance, +infinity if there is none.
+inline double NearestPositive(const double* distances, size_t count) {
+  double nearest = std::numeric_limits<double>::infinity();
+  for (size_t i = 0; i < count; ++i) {
+    if (distances[i] > 0.0 && distances[i] < nearest) nearest = distances[i];
+  }
+  return nearest;
+}
+
+template <typename Profile>
+class RadialKernel : public Kernel {
+ public:
+  explicit RadialKernel(KernelAlgorithm algorithm) : algorithm_(algorithm) {}
+
+  std::unique_ptr<Partial> NewPartial(size_t points, size_t widths) const override {
+    return std::make_unique<BlockSums>(points, widths);
+  }
+
+  bool MergesInAnyOrder() const override { return true; }  // Exact sums.
+  uint64_t SampleBlock() const override { return kSampleBlock; }
+
+  // A square root per sample and a division (and for some profiles a cos or an exp) per
+  // evaluation; a 48-byte accumulator per result.
+  KernelCost Cost() const override {
+    KernelCost cost;
+    cost.one_pass_for_all_widths = algorithm_ == KernelAlgorithm::kFused;
+    cost.evaluation_bytes = Profile::kCompact ? 4 : 16;
+    cost.partial_bytes_per_result = 48;
+    return cost;
+  }
+
+  absl::Status Accumulate(ConstMatrixView samples, ConstMatrixView points,
+                          absl::Span<const double> widths, Partial& partial) const override {
+    auto& sums = static_cast<BlockSums&>(partial);
+    std::vector<double> distances(std::min<uint64_t>(samples.rows(), kSampleBlock));
+    // The widths by increasing value, for the compact fused pass.
+    std::vector<size_t> order(widths.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return widths[a] < widths[b]; });
+    std::vector<double> sorted(widths.size());
+    for (size_t k = 0; k < order.size(); ++k) sorted[k] = widths[order[k]];
+    std::vector<double> totals(widths.size());
+    for (size_t p = 0; p < points.rows(); ++p) {
+      const double* point = points.row(p).data();
+      for (size_t begin = 0; begin < samples.rows(); begin += kSampleBlock) {
+        const size_t end = std::min<uint64_t>(begin + kSampleBlock, samples.rows());
+        const size_t count = end - begin;
+        const ConstMatrixView block(samples.row(begin).data(), count, samples.cols());
+        sums.zeros(p) += Distances(block, point, distances.data());
+        const double nearest = NearestPositive(distances.data(), count);
+        if (nearest == std::numeric_limits<double>::infinity()) continue;
+        std::fill(totals.begin(), totals.end(), 0.0);
+        if (algorithm_ == KernelAlgorithm::kNaive) {
+          for (size_t w = 0; w < widths.size(); ++w) {
+            totals[w] = BlockTotal(distances.data(), count, nearest, widths[w]);
+          }
+        } else {
+          FusedTotals(distances.data(), count, nearest, widths, order, sorted, totals);
+        }
+        for (size_t w = 0; w < widths.size(); ++w) {
+          sums.sum(p, w).Add(Shift(nearest, widths[w]), totals[w]);
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Estimate(const Partial& total, uint64_t n, size_t dims,
+                        absl::Span<const double> widths, WidthResults results) const override {
+    return Describe(total, n, dims, widths, /*leave_out=*/0, results);
+  }
+
+  absl::Status EstimateHeldOut(const Partial& total, uint64_t n, size_t dims,
+                               absl::Span<const double> widths,
+                               WidthResults results) const override {
+    return Describe(total, n, dims, widths, /*leave_out=*/1, results);
+  }
+
+  std::string IsolatedSampleText() const override {
+    return Profile::kCompact ? "have no other sample within distance h"
+                             : "have a leave-one-out log density of -infinity";
+  }
+
+  double GaussianEquivalentWidth(double gaussian_bandwidth, size_t dims) const override {
+    const RadialMoments moments = MomentsOf(
+        [](double r) {
+          if (r == 0.0) return 1.0;
+          if constexpr (Profile::kCompact) {
+            return r < 1.0 ? Profile::Value(r, 1.0) : 0.0;
+          } else {
+            return std::exp(Profile::LogValue(r, 1.0));
+          }
+        },
+        Profile::kCompact, dims);
+    return GaussianEquivalentFactor(moments, dims) * gaussian_bandwidth;
+  }
+
+ private:
+  // Shift is the block's t: 0 for a compact profile (its terms are at most 1), log k(m / h)
+  // otherwise.
+  static double Shift(double nearest, double width) {
+    if constexpr (Profile::kCompact) {
+      return 0.0;
+    } else {
+      return Profile::LogValue(nearest, width);
+    }
+  }
+
+  // Term is sample i's term for `width`, shifted by the block's `shift` = Shift(nearest,
+  // width); 0 for the samples at distance 0 (counted apart) and outside a compact support.
+  static double Term(double r, double width, double shift) {
+    if constexpr (Profile::kCompact) {
+      return r > 0.0 && r < width ? Profile::Value(r, width) : 0.0;
+    } else {
+      return r > 0.0 ? std::exp(Profile::LogValue(r, width) - shift) : 0.0;
+    }
+  }
+
+  // BlockTotal: one width's terms over the block, in sample order (the naive pass).
+  static double BlockTotal(const double* distances, size_t count, double nearest, double width) {
+    const double shift = Shift(nearest, width);
+    double total = 0.0;
+    for (size_t i = 0; i < count; ++i) total += Term(distances[i], width, shift);
+    return total;
+  }
+
+  // FusedTotals: every width's terms over the block in one pass, in sample order per width.
+  static void FusedTotals(const double* distances, size_t count, double nearest,
+                          absl::Span<const double> widths, const std::vector<size_t>& order,
+                          const std::vector<double>& sorted, std::vector<double>& totals) {
+    if constexpr (Profile::kCompact) {
+      for (size_t i = 0; i < count; ++i) {
+        const double r = distances[i];
+        if (r == 0.0) continue;
+        // The first width above r; every later one covers the sample too.
+        const size_t first = std::upper_bound(sorted.begin(), sorted.end(), r) - sorted.begin();
+        for (size_t k = first; k < sorted.size(); ++k) {
+          totals[order[k]] += Profile::Value(r, sorted[k]);
+        }
+      }
+    } else {
+      std::vector<double> shifts(widths.size());
+      for (size_t w = 0; w < widths.size(); ++w) shifts[w] = Shift(nearest, widths[w]);
+      for (size_t i = 0; i < count; ++i) {
+        const double r = distances[i];
+        if (r == 0.0) continue;
+        for (size_t w = 0; w < widths.size(); ++w) totals[w] += Term(r, widths[w], shifts[w]);
+      }
+    }
+  }
+
+  // Describe fills each result's sum, density and log density from the partial, leaving
+  // out `leave_out` samples at distance zero (a held-out estimate) and normalising over
+  // n - leave_out samples: c_d h^-d / (n - leave_out).
+  static absl::Status Describe(const Partial& total, uint64_t n, size_t dims,
+                               absl::Span<const double> widths, uint64_t leave_out,
+                               WidthResults results) {
+    const auto* sums = dynamic_cast<const BlockSums*>(&total);
+    if (sums == nullptr || sums->points() * widths.size() != results.size() ||
+        sums->widths() != widths.size()) {
+      return absl::InternalError("estimating from a partial of another kind or shape");
+    }
+    const uint64_t others = n - leave_out;
+    const double d = static_cast<double>(dims);
+    const double log_c = Profile::LogNormalisation(dims);
+    for (size_t p = 0; p < sums->points(); ++p) {
+      if (sums->zeros(p) < leave_out) {
+        return absl::InternalError(
+            "a held-out point has no sample at distance zero: it is not one of the samples");
+      }
+      for (size_t w = 0; w < widths.size(); ++w) {
+        WidthResult& result = results[p * widths.size() + w];
+        const LongAccumulator sum = sums->Total(p, w, leave_out);
+        const LongAccumulator::Parts parts = sum.Split();
+        const double log_sum = sum.Log(parts);
+        result.set_sum(parts.Value());
+        if (others == 0) {
+          result.set_density(0.0);
+          result.set_log_density(-std::numeric_limits<double>::infinity());
+          continue;
+        }
+        const double log_scale =
+            log_c - d * std::log(widths[w]) - std::log(static_cast<double>(others));
+        const double log_density = log_sum + log_scale;
+        result.set_log_density(log_density);
+        // The density from the sum's mantissa and exponent, so that neither the sum nor
+        // c_d h^-d must be a double on its own; exp of the log where that fails.
+        int width_exponent = 0;
+        const double width_mantissa = std::frexp(widths[w], &width_exponent);
+        const double factor = std::exp(log_c) * std::pow(width_mantissa, -d) /
+                              static_cast<double>(others) * parts.mantissa;
+        const int64_t exponent =
+            parts.exponent - static_cast<int64_t>(width_exponent) * static_cast<int64_t>(dims);
+        result.set_density(parts.mantissa == 0.0 ? 0.0
+                           : std::isfinite(factor) && factor > 0.0
+                               ? LongAccumulator::Parts{factor, exponent}.Value()
+                               : std::exp(log_density));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  KernelAlgorithm algorithm_;
+};
+
+// CreateRadialKernel is the factory to register a radial kernel with.
+template <typename Profile>
+absl::StatusOr<std::unique_ptr<Kernel>> CreateRadialKernel(const KernelSpec&,
+                                                           const PluginOptions& options) {
+  return std::unique_ptr<Kernel>(
+      std::make_unique<RadialKernel<Profile>>(ReadKernelAlgorithm(options)));
+}
+
+}  // namespace radial
+}  // namespace parsweep
+
+#endif  // PARSWEEP_KERNELS_RADIAL_RADIAL_KERNEL_H_
