@@ -40,8 +40,8 @@ namespace parsweep {
 namespace {
 
 // The largest k: a partial keeps k_max + 1 doubles per point.
-constexpr double kMaxK = 1e7;
-static_assert(NearestDistances::kMaxKept == static_cast<uint64_t>(kMaxK) + 1);
+constexpr uint64_t kMaxK = 10'000'000;
+static_assert(NearestDistances::kMaxKept == kMaxK + 1);
 
 // The most doubles one task's partial may hold (1 GiB), so that a large k at many points is
 // an error rather than an allocation that fails.
@@ -49,7 +49,7 @@ constexpr uint64_t kMaxPartialValues = uint64_t{1} << 27;
 
 // KOf is `width` as a k.
 absl::StatusOr<uint64_t> KOf(double width) {
-  if (!(width >= 1 && width <= kMaxK && width == std::floor(width))) {
+  if (!(width >= 1 && width <= static_cast<double>(kMaxK) && width == std::floor(width))) {
     return absl::InvalidArgumentError(
         absl::StrCat("width ", width,
                      " is not a k: the knn kernel's widths are numbers of neighbours, whole "
