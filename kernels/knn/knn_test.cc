@@ -282,8 +282,9 @@ TEST(KnnTest, RulesOfThumbRefuseAndLeaveOneOutRuns) {
   EXPECT_THAT(std::vector<double>({1, 5, 10}), ::testing::Contains(loo->width()));
 }
 
-// The k_max + 1 smallest of many samples, found through many compactions of the candidates
-// and over two Adds into the same partial, equal every distance sorted.
+// The k_max + 1 smallest of many samples, found through many compactions of the candidates,
+// over two Adds into the same partial and for more points than one group, equal every
+// distance sorted.
 TEST(KnnTest, ThePassKeepsExactlyTheSmallestDistances) {
   std::mt19937_64 random(5);
   std::normal_distribution<double> normal;
@@ -291,7 +292,11 @@ TEST(KnnTest, ThePassKeepsExactlyTheSmallestDistances) {
   for (size_t i = 0; i < samples.rows(); ++i) {
     for (size_t j = 0; j < 3; ++j) samples(i, j) = std::round(normal(random) * 4) / 4;  // Ties.
   }
-  const Matrix points = Rows({{0, 0, 0}, {0.3, -1, 2}});
+  // Eleven points: a group of eight passes over the samples together, then three.
+  Matrix points(11, 3);
+  for (size_t p = 0; p < points.rows(); ++p) {
+    for (size_t j = 0; j < 3; ++j) points(p, j) = normal(random);
+  }
   for (size_t kept : {1, 2, 6, 101}) {
     NearestDistances nearest(points.rows());
     nearest.SetKept(kept);

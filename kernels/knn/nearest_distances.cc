@@ -17,11 +17,18 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // against the threshold, a branch almost never taken once the nearest are found.
 constexpr size_t kBlock = 256;
 
+// Points per pass over the samples (see Add).
+constexpr size_t kPointGroup = 8;
+
 // The squared distances from `x` to `count` samples of `dims` coordinates at `s`
-// (row-major). D > 0 is `dims` known to the compiler, which then vectorises across samples.
+// (row-major), and how many are below `threshold`: once the nearest are found few blocks
+// hold one, and a block without spares the per-sample branch. D > 0 is `dims` known to the
+// compiler, which then vectorises across samples (the count too: it has no branch).
 template <size_t D>
-void SquaredDistancesOf(const double* x, const double* s, size_t count, size_t dims, double* out) {
+size_t SquaredDistancesOf(const double* x, const double* s, size_t count, size_t dims,
+                          double threshold, double* out) {
   const size_t d = D > 0 ? D : dims;
+  size_t below = 0;
   for (size_t i = 0; i < count; ++i) {
     double sum = 0;
     for (size_t j = 0; j < d; ++j) {
@@ -29,19 +36,22 @@ void SquaredDistancesOf(const double* x, const double* s, size_t count, size_t d
       sum += diff * diff;
     }
     out[i] = sum;
+    below += sum < threshold;
   }
+  return below;
 }
 
-void SquaredDistances(const double* x, const double* s, size_t count, size_t dims, double* out) {
+size_t SquaredDistances(const double* x, const double* s, size_t count, size_t dims,
+                        double threshold, double* out) {
   switch (dims) {
     case 1:
-      return SquaredDistancesOf<1>(x, s, count, dims, out);
+      return SquaredDistancesOf<1>(x, s, count, dims, threshold, out);
     case 2:
-      return SquaredDistancesOf<2>(x, s, count, dims, out);
+      return SquaredDistancesOf<2>(x, s, count, dims, threshold, out);
     case 3:
-      return SquaredDistancesOf<3>(x, s, count, dims, out);
+      return SquaredDistancesOf<3>(x, s, count, dims, threshold, out);
     default:
-      return SquaredDistancesOf<0>(x, s, count, dims, out);
+      return SquaredDistancesOf<0>(x, s, count, dims, threshold, out);
   }
 }
 
@@ -65,30 +75,41 @@ void NearestDistances::KeepSmallest(size_t p, std::vector<double>& candidates) {
 
 void NearestDistances::Add(ConstMatrixView samples, ConstMatrixView points) {
   const size_t dims = samples.cols();
-  // Candidates below the threshold gather unsorted; when there are `limit`, the kept
+  // Candidates below a point's threshold gather unsorted; when there are `limit`, the kept
   // smallest stay (nth_element) and the threshold drops to the largest of them. Each sample
   // costs a distance and a comparison; the selection work is O(kept) per compaction.
   const size_t limit = 2 * kept_ + 16;
   std::vector<double> squared(kBlock);
-  std::vector<double> candidates;
-  for (size_t p = 0; p < points_; ++p) {
-    const absl::Span<const double> had = point(p);
-    candidates.assign(had.begin(), std::find(had.begin(), had.end(), kInfinity));
-    double threshold = candidates.size() == kept_ ? candidates.back() : kInfinity;
-    const double* x = points.row(p).data();
+  std::vector<std::vector<double>> candidates(std::min(kPointGroup, points_));
+  std::vector<double> thresholds(candidates.size());
+  // Points in groups, so that a block of samples read from memory serves every point of a
+  // group from the cache.
+  for (size_t first = 0; first < points_; first += kPointGroup) {
+    const size_t group = std::min(kPointGroup, points_ - first);
+    for (size_t g = 0; g < group; ++g) {
+      const absl::Span<const double> had = point(first + g);
+      candidates[g].assign(had.begin(), std::find(had.begin(), had.end(), kInfinity));
+      thresholds[g] = candidates[g].size() == kept_ ? candidates[g].back() : kInfinity;
+    }
     for (size_t begin = 0; begin < samples.rows(); begin += kBlock) {
       const size_t count = std::min(kBlock, samples.rows() - begin);
-      SquaredDistances(x, samples.data() + begin * dims, count, dims, squared.data());
-      for (size_t i = 0; i < count; ++i) {
-        if (!(squared[i] < threshold)) continue;
-        candidates.push_back(squared[i]);
-        if (candidates.size() < limit) continue;
-        std::nth_element(candidates.begin(), candidates.begin() + (kept_ - 1), candidates.end());
-        candidates.resize(kept_);
-        threshold = candidates.back();
+      for (size_t g = 0; g < group; ++g) {
+        if (SquaredDistances(points.row(first + g).data(), samples.data() + begin * dims, count,
+                             dims, thresholds[g], squared.data()) == 0) {
+          continue;
+        }
+        std::vector<double>& kept = candidates[g];
+        for (size_t i = 0; i < count; ++i) {
+          if (!(squared[i] < thresholds[g])) continue;
+          kept.push_back(squared[i]);
+          if (kept.size() < limit) continue;
+          std::nth_element(kept.begin(), kept.begin() + (kept_ - 1), kept.end());
+          kept.resize(kept_);
+          thresholds[g] = kept.back();
+        }
       }
     }
-    KeepSmallest(p, candidates);
+    for (size_t g = 0; g < group; ++g) KeepSmallest(first + g, candidates[g]);
   }
 }
 
