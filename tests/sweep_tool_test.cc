@@ -218,7 +218,8 @@ TEST(SweepToolTest, ListShowsRegisteredKernelsAndExecutors) {
   ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
   EXPECT_EQ(outcome.err, "");
   // Each plugin with its summary, and under it each option it declares.
-  EXPECT_THAT(outcome.out, ContainsRegex("kernels:\n  parzen_gaussian: [^\n]+\n      algorithm="
+  EXPECT_THAT(outcome.out, ContainsRegex("kernels:\n  knn: [^\n]+the widths are k[^\n]+\n  "
+                                         "parzen_gaussian: [^\n]+\n      algorithm="
                                          "fused\\|naive \\(default fused\\): "));
   EXPECT_THAT(outcome.out, ContainsRegex("\n  parzen_hypercube: [^\n]+\n      algorithm="));
   EXPECT_THAT(outcome.out, ContainsRegex("executors:\n  mpi: "));
@@ -274,8 +275,9 @@ TEST(SweepToolTest, RejectsBadGeneratedDataFlags) {
 }
 
 TEST(SweepToolTest, RejectsUnknownNamesAndModes) {
-  ExpectCleanFailure({"--kernel=nope"},
-                     "unknown kernel 'nope'; known kernels: parzen_gaussian, parzen_hypercube");
+  ExpectCleanFailure(
+      {"--kernel=nope"},
+      "unknown kernel 'nope'; known kernels: knn, parzen_gaussian, parzen_hypercube");
   ExpectCleanFailure({"--executor=nope"},
                      "unknown executor 'nope'; known executors: mpi, process, serial, threads");
   ExpectCleanFailure({"--format=xml"}, "--format='xml': must be table, csv or json");
