@@ -29,7 +29,8 @@ SweepSpec MakeSpec(const std::string& kernel, const ExecutorSpec& executor, Spli
                    uint64_t chunk, uint32_t points_per_axis = 3) {
   SweepSpec spec;
   spec.mutable_kernel()->set_name(kernel);
-  for (int i = 1; i <= 12; ++i) spec.add_widths(i / 10.0);
+  // knn's widths are numbers of neighbours k, whole numbers; the others' are lengths.
+  for (int i = 1; i <= 12; ++i) spec.add_widths(kernel == "knn" ? i : i / 10.0);
   GaussianSource& gaussian = *spec.mutable_data()->mutable_gaussian();
   gaussian.set_n(kSamples);
   gaussian.set_seed(99);
@@ -61,6 +62,7 @@ Report RunSpec(const SweepSpec& spec) {
 TEST(AllPluginsTest, TheBuiltInPluginsAreLinkedIn) {
   EXPECT_THAT(Registry<Kernel>::Global().Names(), Contains("parzen_hypercube"));
   EXPECT_THAT(Registry<Kernel>::Global().Names(), Contains("parzen_gaussian"));
+  EXPECT_THAT(Registry<Kernel>::Global().Names(), Contains("knn"));
   EXPECT_THAT(Registry<Executor>::Global().Names(), Contains("serial"));
   EXPECT_THAT(Registry<Executor>::Global().Names(), Contains("threads"));
   EXPECT_THAT(Registry<Executor>::Global().Names(), Contains("mpi"));

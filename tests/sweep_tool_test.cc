@@ -219,6 +219,7 @@ TEST(SweepToolTest, ListShowsRegisteredKernelsAndExecutors) {
   EXPECT_EQ(outcome.err, "");
   // Each plugin with its summary, and under it each option it declares.
   EXPECT_THAT(outcome.out, ContainsRegex("kernels:\n  cosine: [^\n]+\n      algorithm="));
+  EXPECT_THAT(outcome.out, ContainsRegex("\n  knn: [^\n]+the widths are k[^\n]+\n  "));
   EXPECT_THAT(outcome.out, ContainsRegex("\n  parzen_gaussian: [^\n]+\n      algorithm="
                                          "fused\\|naive \\(default fused\\): "));
   for (const char* radial : {"epanechnikov", "exponential", "linear", "tophat"}) {
@@ -280,7 +281,7 @@ TEST(SweepToolTest, RejectsBadGeneratedDataFlags) {
 TEST(SweepToolTest, RejectsUnknownNamesAndModes) {
   ExpectCleanFailure({"--kernel=nope"},
                      "unknown kernel 'nope'; known kernels: cosine, epanechnikov, exponential, "
-                     "linear, parzen_gaussian, parzen_hypercube, tophat");
+                     "knn, linear, parzen_gaussian, parzen_hypercube, tophat");
   ExpectCleanFailure({"--executor=nope"},
                      "unknown executor 'nope'; known executors: mpi, process, serial, threads");
   ExpectCleanFailure({"--format=xml"}, "--format='xml': must be table, csv or json");

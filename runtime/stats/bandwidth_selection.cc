@@ -31,6 +31,11 @@ absl::StatusOr<Selection> SelectBandwidth(BandwidthMethod method, const Sweep& s
   if (method == BandwidthMethod::kLooCv) return SelectByLeaveOneOut(sweep, executor, loo);
   const double gaussian = RuleOfThumbBandwidth(sweep.data().samples, method);
   const double rule = sweep.kernel().GaussianEquivalentWidth(gaussian, sweep.dims());
+  if (std::isnan(rule)) {  // The kernel's widths are no bandwidths (knn's are k).
+    return absl::FailedPreconditionError(absl::StrCat(
+        MethodName(method), "'s rule gives a Gaussian bandwidth, and kernel '",
+        sweep.spec().kernel().name(), "' has no width equivalent to one: the rule does not apply"));
+  }
   if (!(rule > 0) || !std::isfinite(rule)) {
     return absl::FailedPreconditionError(
         absl::StrCat(MethodName(method), "'s rule gives no usable width (", rule, "): ",

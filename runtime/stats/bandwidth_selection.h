@@ -25,7 +25,9 @@ namespace parsweep {
 // SelectBandwidth chooses one of the sweep's widths by `method`; `loo` says which samples
 // loo_cv holds out (other methods ignore it). FailedPrecondition when no width can be
 // chosen: fewer than two samples, a rule whose width is 0 or not finite (a coordinate that
-// does not vary), or every width scoring -infinity; InvalidArgument for bad `loo` options.
+// does not vary), a kernel with no Gaussian-equivalent width (GaussianEquivalentWidth is NaN:
+// knn, whose widths are k), or every width scoring -infinity; InvalidArgument for bad `loo`
+// options.
 absl::StatusOr<Selection> SelectBandwidth(BandwidthMethod method, const Sweep& sweep,
                                           Executor& executor, const LooOptions& loo = {});
 

@@ -42,7 +42,12 @@ absl::StatusOr<double> ParseDouble(absl::string_view text) {
 }  // namespace
 
 absl::StatusOr<std::string> RunReference(const std::vector<std::string>& args) {
-  std::string command = absl::StrCat(kPython, " ", kScript);
+  return RunPythonScript(kScript, args);
+}
+
+absl::StatusOr<std::string> RunPythonScript(const std::string& script,
+                                            const std::vector<std::string>& args) {
+  std::string command = absl::StrCat(kPython, " ", Quoted(script));
   for (const std::string& arg : args) absl::StrAppend(&command, " ", Quoted(arg));
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return absl::InternalError(absl::StrCat("cannot run ", command));

@@ -27,6 +27,11 @@ namespace parsweep {
 // python cannot run it or it exits with a failure (its stderr goes to the test's log).
 absl::StatusOr<std::string> RunReference(const std::vector<std::string>& args);
 
+// RunPythonScript is RunReference for another script, `script` (relative to the test's
+// working directory, as a BUILD rule's `data` puts it): a kernel's own reference.
+absl::StatusOr<std::string> RunPythonScript(const std::string& script,
+                                            const std::vector<std::string>& args);
+
 // ReferenceRules: the script's `rules` for the .npy files `data` (one run of python for
 // all of them), by file and then by rule name.
 absl::StatusOr<std::map<std::string, std::map<std::string, double>>> ReferenceRules(
