@@ -27,6 +27,8 @@
 #include <limits>
 #include <memory>
 #include <numeric>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -35,6 +37,7 @@
 #include "kernels/exact_sums/block_sums.h"
 #include "kernels/exact_sums/long_accumulator.h"
 #include "kernels/radial/radial_profile.h"
+#include "runtime/data/gaussian.h"
 #include "runtime/data/matrix.h"
 #include "runtime/plugin/kernel.h"
 
@@ -145,20 +148,46 @@ class RadialKernel : public Kernel {
   }
 
   double GaussianEquivalentWidth(double gaussian_bandwidth, size_t dims) const override {
-    const RadialMoments moments = MomentsOf(
-        [](double r) {
-          if (r == 0.0) return 1.0;
-          if constexpr (Profile::kCompact) {
-            return r < 1.0 ? Profile::Value(r, 1.0) : 0.0;
-          } else {
-            return std::exp(Profile::LogValue(r, 1.0));
-          }
-        },
-        Profile::kCompact, dims);
-    return GaussianEquivalentFactor(moments, dims) * gaussian_bandwidth;
+    return GaussianEquivalentFactor(MomentsOf(&UnitProfile, Profile::kCompact, dims), dims) *
+           gaussian_bandwidth;
+  }
+
+  // E[c_d h^-d k(|x - S| / h)] for S ~ N(mu, sigma^2 I); nullopt for other covariances.
+  std::optional<double> ExpectedDensity(const Gaussian& source, absl::Span<const double> point,
+                                        double width) const override {
+    const size_t d = source.dims();
+    const std::vector<double>& covariance = source.covariance();
+    const double variance = covariance[0];
+    double offset = 0.0;
+    for (size_t i = 0; i < d; ++i) {
+      for (size_t j = 0; j < d; ++j) {
+        if (covariance[i * d + j] != (i == j ? variance : 0.0)) return std::nullopt;
+      }
+      offset += (point[i] - source.mean()[i]) * (point[i] - source.mean()[i]);
+    }
+    const std::optional<double> mean = IsotropicExpectation(
+        &UnitProfile, Profile::kCompact, d, std::sqrt(offset), std::sqrt(variance), width);
+    if (!mean) return std::nullopt;
+    return *mean *
+           std::exp(Profile::LogNormalisation(d) - static_cast<double>(d) * std::log(width));
+  }
+
+  std::string ExpectedDensityNote() const override {
+    return "E[K_h(x - S)] for S from the source, by quadrature over |x - S| (noncentral "
+           "chi-square); isotropic covariances only";
   }
 
  private:
+  // UnitProfile is k(u), u = r / h, with k(0) = 1.
+  static double UnitProfile(double u) {
+    if (u == 0.0) return 1.0;
+    if constexpr (Profile::kCompact) {
+      return u < 1.0 ? Profile::Value(u, 1.0) : 0.0;
+    } else {
+      return std::exp(Profile::LogValue(u, 1.0));
+    }
+  }
+
   // Shift is the block's t: 0 for a compact profile (its terms are at most 1), log k(m / h)
   // otherwise.
   static double Shift(double nearest, double width) {

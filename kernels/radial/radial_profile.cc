@@ -58,5 +58,77 @@ double GaussianEquivalentFactor(const RadialMoments& moments, size_t dims) {
   return std::pow(ratio, 1.0 / (d + 4.0));
 }
 
+namespace {
+
+// LogNoncentralChiSquare is the log density at x > 0 of the noncentral chi-square with
+// `dof` degrees of freedom and noncentrality `lambda`: log sum_j Poisson(j; lambda / 2)
+// chi2(x; dof + 2j).
+double LogNoncentralChiSquare(double x, double dof, double lambda) {
+  const double half = 0.5 * lambda;
+  const auto log_term = [&](double j) {
+    const double nu = 0.5 * dof + j;
+    const double poisson = j == 0 ? -half : -half + j * std::log(half) - std::lgamma(j + 1);
+    return poisson + (nu - 1.0) * std::log(x) - 0.5 * x - nu * std::log(2.0) - std::lgamma(nu);
+  };
+  if (half == 0.0) return log_term(0);
+  // The terms rise to a peak and fall: sum outward from the peak until they are negligible.
+  double peak = 0.0;
+  double best = log_term(0);
+  for (double j = 1; j < 1e6; j = std::ceil(j * 1.5)) {  // Coarse search for the peak.
+    const double value = log_term(j);
+    if (value < best) break;
+    best = value;
+    peak = j;
+  }
+  for (double j = std::max(0.0, peak - 64); j <= peak + 64; ++j) {  // Refine.
+    const double value = log_term(j);
+    if (value > best) {
+      best = value;
+      peak = j;
+    }
+  }
+  constexpr double kNegligible = -41.5;  // e^-41.5 < 1e-18.
+  double sum = 0.0;
+  for (double j = peak; j >= 0; --j) {
+    const double relative = log_term(j) - best;
+    if (relative < kNegligible) break;
+    sum += std::exp(relative);
+  }
+  for (double j = peak + 1;; ++j) {
+    const double relative = log_term(j) - best;
+    if (relative < kNegligible) break;
+    sum += std::exp(relative);
+  }
+  return best + std::log(sum);
+}
+
+}  // namespace
+
+std::optional<double> IsotropicExpectation(const std::function<double(double)>& profile,
+                                           bool compact, size_t dims, double offset, double sigma,
+                                           double width) {
+  const double d = static_cast<double>(dims);
+  const double lambda = (offset / sigma) * (offset / sigma);
+  // The density of rho = |D| at rho > 0: 2 rho / sigma^2 times chi-square's at rho^2 / sigma^2.
+  const auto radius_density = [&](double rho) {
+    if (rho <= 0.0) return 0.0;
+    const double x = (rho / sigma) * (rho / sigma);
+    return std::exp(LogNoncentralChiSquare(x, d, lambda) + std::log(2.0 * rho / (sigma * sigma)));
+  };
+  QuadratureOptions options;
+  options.relative_tolerance = 1e-11;
+  options.max_intervals = 2000;
+  // In units of the width: t = rho / h over [0, 1], or t = u / (1 - u) over u in [0, 1).
+  const auto integrand = [&](double u) -> QuadratureValue {
+    if (compact) return {profile(u) * radius_density(width * u) * width, 0.0};
+    if (u >= 1.0) return {0.0, 0.0};
+    const double t = u / (1.0 - u);
+    return {profile(t) * radius_density(width * t) * width / ((1.0 - u) * (1.0 - u)), 0.0};
+  };
+  const QuadratureResult result = IntegrateAdaptively(integrand, 0.0, 1.0, options);
+  if (!result.converged) return std::nullopt;
+  return result.value;
+}
+
 }  // namespace radial
 }  // namespace parsweep

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 
 namespace parsweep {
 namespace radial {
@@ -49,6 +50,18 @@ RadialMoments MomentsOf(const std::function<double(double)>& profile, bool compa
 // factor that turns a Gaussian bandwidth (Scott's, Silverman's) into K's width with the
 // same asymptotic mean integrated squared error balance (Marron and Nolan, 1988).
 double GaussianEquivalentFactor(const RadialMoments& moments, size_t dims);
+
+// IsotropicExpectation is E[k(|D| / h)] for D ~ N(a, sigma^2 I) in d dimensions: what a
+// radial kernel's estimate averages to (times c_d h^-d) at a point x when the samples come
+// from N(mu, sigma^2 I), with a = x - mu. `offset` is |a|. |D|^2 / sigma^2 is noncentral
+// chi-square with d degrees of freedom and noncentrality |a|^2 / sigma^2, whose density is
+// a Poisson mixture of central chi-square densities (summed in logs until the terms fall
+// below 1e-18 of the largest); the integral over the radius is by adaptive quadrature to
+// 1e-11 relative (over [0, h] for a compact profile, [0, infinity) mapped onto [0, 1)
+// otherwise). nullopt if the quadrature does not converge.
+std::optional<double> IsotropicExpectation(const std::function<double(double)>& profile,
+                                           bool compact, size_t dims, double offset, double sigma,
+                                           double width);
 
 }  // namespace radial
 }  // namespace parsweep
