@@ -16,6 +16,7 @@ namespace {
 struct Exponential {
   static constexpr bool kCompact = false;
   static double LogValue(double r, double h) { return -r / h; }
+  static double Slope(double h) { return -1.0 / h; }
   static double LogNormalisation(size_t d) {
     return -(radial::LogUnitSphereArea(d) + std::lgamma(static_cast<double>(d)));
   }

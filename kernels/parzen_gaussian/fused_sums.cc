@@ -471,5 +471,26 @@ void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
   }
 }
 
+ShiftedExpPass::ShiftedExpPass(absl::Span<const double> s1, absl::Span<const double> s2, Isa isa)
+    : widths_(s1.size()) {
+  bool two_factors = false;
+  for (double factor : s2) two_factors = two_factors || factor != 1.0;
+  const Path path = ChoosePath(isa, two_factors);
+  pass_ = path.pass;
+  // Padded with 0 (s1) and 1 (s2) to whole vectors: padding lanes compute exp(0), dropped.
+  padded_ = (widths_ + path.lanes - 1) / path.lanes * path.lanes;
+  s1_.assign(padded_, 0.0);
+  s2_.assign(padded_, 1.0);
+  std::copy(s1.begin(), s1.end(), s1_.begin());
+  std::copy(s2.begin(), s2.end(), s2_.begin());
+  totals_.resize(padded_);
+}
+
+absl::Span<const double> ShiftedExpPass::Run(const double* values, size_t size, double shift) {
+  std::fill(totals_.begin(), totals_.end(), 0.0);
+  pass_(values, size, shift, s1_.data(), s2_.data(), totals_.data(), widths_, padded_);
+  return absl::MakeConstSpan(totals_).subspan(0, widths_);
+}
+
 }  // namespace parzen_gaussian_internal
 }  // namespace parsweep

@@ -21,6 +21,8 @@
 #ifndef PARSWEEP_KERNELS_PARZEN_GAUSSIAN_FUSED_SUMS_H_
 #define PARSWEEP_KERNELS_PARZEN_GAUSSIAN_FUSED_SUMS_H_
 
+#include <vector>
+
 #include "absl/types/span.h"
 #include "kernels/cpu_features.h"
 #include "kernels/exact_sums/block_sums.h"
@@ -49,6 +51,33 @@ void AddNaiveSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<co
 // AVX2 instructions, so that tests check its logic on any AVX2 machine.
 void AddFusedSums(ConstMatrixView samples, ConstMatrixView points, absl::Span<const double> widths,
                   BlockSums& sums, Isa isa = Isa::kBest);
+
+// ShiftedExpPass is the fused pass's core, for values other than r^2 (the exponential
+// kernel's r, kernels/radial/): for every width w, the sum in order over i of
+// ExpNonPositive(((values[i] - shift) s1[w]) s2[w]), where shift <= every value and
+// +infinity values (left out) add exactly +0. The same vector paths, chosen once, and the
+// same bits on every one. Not thread-safe (it keeps its totals); one per thread or task.
+//
+// Example:
+//   ShiftedExpPass pass(s1, s2);             // s1[w] = -1 / h_w, s2[w] = 1
+//   absl::Span<const double> totals = pass.Run(r, count, nearest);
+class ShiftedExpPass {
+ public:
+  ShiftedExpPass(absl::Span<const double> s1, absl::Span<const double> s2, Isa isa = Isa::kBest);
+
+  // ShiftedExpPass::Run returns the widths' sums over values[0, size).
+  absl::Span<const double> Run(const double* values, size_t size, double shift);
+
+ private:
+  using PassFunction = void (*)(const double*, size_t, double, const double*, const double*,
+                                double*, size_t, size_t);
+  PassFunction pass_;
+  size_t widths_;
+  size_t padded_;
+  std::vector<double> s1_;
+  std::vector<double> s2_;
+  std::vector<double> totals_;
+};
 
 }  // namespace parzen_gaussian_internal
 }  // namespace parsweep

@@ -15,9 +15,12 @@
 //                    increasing order from the first that exceeds r (a binary search per
 //                    sample), like the hypercube's band search.
 //   naive            one pass over the samples per width (the tutorial's loop).
-// A non-compact profile (exponential) shifts each block by its nearest sample, as the
-// Gaussian does: t = log k(m / h), terms k(r / h) / k(m / h) <= 1, so nothing underflows
-// where the density is a double, and the log density stays right far below that.
+// A non-compact profile (exponential, log k(r / h) = s_h r) shifts each block by its nearest
+// sample m, as the Gaussian does: terms k(r / h) / k(m / h) = exp((r - m) s_h) <= 1, so
+// nothing underflows where the density is a double, and the log density stays right far
+// below that. Its fused pass is the Gaussian's vector exp (ShiftedExpPass) over r, so it
+// differs from the naive pass (std::exp of -(r - m) / h) in the last bits, as the
+// Gaussian's passes do: radial_kernel_test.cc bounds the difference.
 #ifndef PARSWEEP_KERNELS_RADIAL_RADIAL_KERNEL_H_
 #define PARSWEEP_KERNELS_RADIAL_RADIAL_KERNEL_H_
 
@@ -36,6 +39,7 @@
 #include "absl/types/span.h"
 #include "kernels/exact_sums/block_sums.h"
 #include "kernels/exact_sums/long_accumulator.h"
+#include "kernels/parzen_gaussian/fused_sums.h"
 #include "kernels/radial/radial_profile.h"
 #include "runtime/data/gaussian.h"
 #include "runtime/data/matrix.h"
@@ -47,6 +51,7 @@ namespace radial {
 using exact_sums::BlockSums;
 using exact_sums::kSampleBlock;
 using exact_sums::LongAccumulator;
+using parzen_gaussian_internal::ShiftedExpPass;
 
 // Distances fills distances[i] with |point - samples.row(i)| and returns how many are 0
 // (those are left at 0 and skipped by the passes: they are counted apart).
@@ -106,6 +111,17 @@ class RadialKernel : public Kernel {
     std::vector<double> sorted(widths.size());
     for (size_t k = 0; k < order.size(); ++k) sorted[k] = widths[order[k]];
     std::vector<double> totals(widths.size());
+    // A non-compact profile's fused pass is the Gaussian's vector exp over r
+    // (ShiftedExpPass): exp((r - m) s_h), s_h = Profile::Slope(h), a vector of widths at a
+    // time. Widths whose slope is not finite (subnormal h) take the scalar loop.
+    std::vector<double> slopes(widths.size());
+    bool vector_exp = !Profile::kCompact && algorithm_ == KernelAlgorithm::kFused;
+    for (size_t w = 0; w < widths.size() && vector_exp; ++w) {
+      slopes[w] = SlopeOf(widths[w]);
+      vector_exp = std::isfinite(slopes[w]);
+    }
+    std::optional<ShiftedExpPass> exp_pass;
+    if (vector_exp) exp_pass.emplace(slopes, std::vector<double>(widths.size(), 1.0));
     for (size_t p = 0; p < points.rows(); ++p) {
       const double* point = points.row(p).data();
       for (size_t begin = 0; begin < samples.rows(); begin += kSampleBlock) {
@@ -115,6 +131,17 @@ class RadialKernel : public Kernel {
         sums.zeros(p) += Distances(block, point, distances.data());
         const double nearest = NearestPositive(distances.data(), count);
         if (nearest == std::numeric_limits<double>::infinity()) continue;
+        if (exp_pass) {
+          for (size_t i = 0; i < count; ++i) {
+            if (distances[i] == 0.0) distances[i] = std::numeric_limits<double>::infinity();
+          }
+          const absl::Span<const double> sums_of_block =
+              exp_pass->Run(distances.data(), count, nearest);
+          for (size_t w = 0; w < widths.size(); ++w) {
+            sums.sum(p, w).Add(nearest * slopes[w], sums_of_block[w]);
+          }
+          continue;
+        }
         std::fill(totals.begin(), totals.end(), 0.0);
         if (algorithm_ == KernelAlgorithm::kNaive) {
           for (size_t w = 0; w < widths.size(); ++w) {
@@ -178,6 +205,15 @@ class RadialKernel : public Kernel {
   }
 
  private:
+  // SlopeOf is a non-compact profile's s_h, log k(r / h) = s_h r (0 for compact ones).
+  static double SlopeOf(double width) {
+    if constexpr (Profile::kCompact) {
+      return 0.0;
+    } else {
+      return Profile::Slope(width);
+    }
+  }
+
   // UnitProfile is k(u), u = r / h, with k(0) = 1.
   static double UnitProfile(double u) {
     if (u == 0.0) return 1.0;

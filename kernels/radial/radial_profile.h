@@ -6,8 +6,9 @@
 // A Profile is a struct with static members:
 //   static constexpr bool kCompact;          // k(u) = 0 for u >= 1 (scikit-learn: dist < h)
 //   static double Value(double r, double h);  // Compact: k(r / h) for 0 < r < h, in [0, 1].
-//   static double LogValue(double r, double h);  // Not compact: log k(r / h) <= 0,
-//                                                // decreasing in r.
+//   static double LogValue(double r, double h);  // Not compact: log k(r / h) = s_h r,
+//   static double Slope(double h);               // s_h < 0 (linear in r: one vector exp
+//                                                // per sample and width in the fused pass).
 //   static double LogNormalisation(size_t d);    // log c_d.
 // Every profile has k(0) = 1 (a sample at the point adds exactly 1 before normalising).
 //
