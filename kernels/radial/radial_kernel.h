@@ -9,11 +9,11 @@
 //                            KernelAlgorithmOption());
 //
 // The passes. Both compute each sample's distance r = |x - s| once per point and block and
-// add each width's terms in sample order, so they give the same bits:
-//   fused (default)  one pass over each block for every width. A compact profile adds
-//                    k(r / h) only for the widths with h > r: the widths are visited in
-//                    increasing order from the first that exceeds r (a binary search per
-//                    sample), like the hypercube's band search.
+// add each width's terms in a fixed order:
+//   fused (default)  one pass over each block for every width. A compact profile sums
+//                    moments of r per bucket of widths (MomentTotals: O(1) a sample, like
+//                    the hypercube's band search); a compact profile without moments adds
+//                    k(r / h) for the widths with h > r, found by a bucket table.
 //   naive            one pass over the samples per width (the tutorial's loop).
 // A non-compact profile (exponential, log k(r / h) = s_h r) shifts each block by its nearest
 // sample m, as the Gaussian does: terms k(r / h) / k(m / h) = exp((r - m) s_h) <= 1, so
@@ -40,7 +40,10 @@
 #include "kernels/exact_sums/block_sums.h"
 #include "kernels/exact_sums/long_accumulator.h"
 #include "kernels/parzen_gaussian/fused_sums.h"
+#include "kernels/radial/distances.h"
+#include "kernels/radial/moment_grid.h"
 #include "kernels/radial/radial_profile.h"
+#include "kernels/radial/width_buckets.h"
 #include "runtime/data/gaussian.h"
 #include "runtime/data/matrix.h"
 #include "runtime/plugin/kernel.h"
@@ -53,21 +56,6 @@ using exact_sums::kSampleBlock;
 using exact_sums::LongAccumulator;
 using parzen_gaussian_internal::ShiftedExpPass;
 
-// Distances fills distances[i] with |point - samples.row(i)| and returns how many are 0
-// (those are left at 0 and skipped by the passes: they are counted apart).
-inline uint64_t Distances(ConstMatrixView samples, const double* point, double* distances) {
-  uint64_t zeros = 0;
-  const size_t d = samples.cols();
-  for (size_t i = 0; i < samples.rows(); ++i) {
-    const double* s = samples.row(i).data();
-    double squared = 0.0;
-    for (size_t j = 0; j < d; ++j) squared += (point[j] - s[j]) * (point[j] - s[j]);
-    distances[i] = std::sqrt(squared);
-    zeros += distances[i] == 0.0;
-  }
-  return zeros;
-}
-
 // NearestPositive is the smallest positive distance, +infinity if there is none.
 inline double NearestPositive(const double* distances, size_t count) {
   double nearest = std::numeric_limits<double>::infinity();
@@ -76,6 +64,10 @@ inline double NearestPositive(const double* distances, size_t count) {
   }
   return nearest;
 }
+
+// The widths for which a compact profile's fused pass sums moments (see MomentTotals).
+inline constexpr double kMomentWidthMin = 1e-12;
+inline constexpr double kMomentWidthMax = 1e12;
 
 template <typename Profile>
 class RadialKernel : public Kernel {
@@ -120,6 +112,12 @@ class RadialKernel : public Kernel {
       slopes[w] = SlopeOf(widths[w]);
       vector_exp = std::isfinite(slopes[w]);
     }
+    // The compact fused pass by moments, where every width is in [kMomentWidthMin,
+    // kMomentWidthMax]: there h^(2j) and r^(2j) stay normal for the cosine's 12 moments.
+    const WidthBuckets buckets(sorted);
+    std::vector<double> moment_sums;
+    bool by_moments = Profile::kCompact && Profile::kMoments > 0 && !sorted.empty() &&
+                      sorted.front() >= kMomentWidthMin && sorted.back() <= kMomentWidthMax;
     std::optional<ShiftedExpPass> exp_pass;
     if (vector_exp) exp_pass.emplace(slopes, std::vector<double>(widths.size(), 1.0));
     for (size_t p = 0; p < points.rows(); ++p) {
@@ -128,8 +126,9 @@ class RadialKernel : public Kernel {
         const size_t end = std::min<uint64_t>(begin + kSampleBlock, samples.rows());
         const size_t count = end - begin;
         const ConstMatrixView block(samples.row(begin).data(), count, samples.cols());
-        sums.zeros(p) += Distances(block, point, distances.data());
-        const double nearest = NearestPositive(distances.data(), count);
+        sums.zeros(p) += BlockDistances(block, point, distances.data());
+        // Only a non-compact profile shifts by the nearest sample.
+        const double nearest = Profile::kCompact ? 0.0 : NearestPositive(distances.data(), count);
         if (nearest == std::numeric_limits<double>::infinity()) continue;
         if (exp_pass) {
           for (size_t i = 0; i < count; ++i) {
@@ -148,7 +147,8 @@ class RadialKernel : public Kernel {
             totals[w] = BlockTotal(distances.data(), count, nearest, widths[w]);
           }
         } else {
-          FusedTotals(distances.data(), count, nearest, widths, order, sorted, totals);
+          FusedTotals(distances.data(), count, nearest, widths, order, sorted, buckets,
+                      by_moments ? &moment_sums : nullptr, totals);
         }
         for (size_t w = 0; w < widths.size(); ++w) {
           sums.sum(p, w).Add(Shift(nearest, widths[w]), totals[w]);
@@ -253,16 +253,25 @@ class RadialKernel : public Kernel {
   }
 
   // FusedTotals: every width's terms over the block in one pass, in sample order per width.
+  // A compact profile with moments (Profile::kMoments > 0) takes MomentTotals where its
+  // widths allow (`moments` non-null), otherwise the terms one by one for the widths above
+  // each sample's r.
   static void FusedTotals(const double* distances, size_t count, double nearest,
                           absl::Span<const double> widths, const std::vector<size_t>& order,
-                          const std::vector<double>& sorted, std::vector<double>& totals) {
+                          const std::vector<double>& sorted, const WidthBuckets& buckets,
+                          std::vector<double>* moments, std::vector<double>& totals) {
     if constexpr (Profile::kCompact) {
+      if constexpr (Profile::kMoments > 0) {
+        if (moments != nullptr) {
+          MomentTotals(distances, count, order, sorted, buckets, *moments, totals);
+          return;
+        }
+      }
       for (size_t i = 0; i < count; ++i) {
         const double r = distances[i];
         if (r == 0.0) continue;
         // The first width above r; every later one covers the sample too.
-        const size_t first = std::upper_bound(sorted.begin(), sorted.end(), r) - sorted.begin();
-        for (size_t k = first; k < sorted.size(); ++k) {
+        for (size_t k = buckets.Of(r); k < sorted.size(); ++k) {
           totals[order[k]] += Profile::Value(r, sorted[k]);
         }
       }
@@ -274,6 +283,53 @@ class RadialKernel : public Kernel {
         if (r == 0.0) continue;
         for (size_t w = 0; w < widths.size(); ++w) totals[w] += Term(r, widths[w], shifts[w]);
       }
+    }
+  }
+
+  // MomentTotals: a compact profile written as k(r / h) = sum_j f_j(r) g_j(h)
+  // (Profile::AddMoments adds a sample's f_j(r), Profile::Combine applies the g_j(h)) costs
+  // O(1) a sample and O(moments) a width, whatever the number of widths. The moments'
+  // sums must not depend on which widths a task holds, or a sweep cut by widths would
+  // change the bits:
+  //   - a profile whose moments are counts (Profile::kExactMoments, the tophat) buckets
+  //     each sample by the first of the task's widths above its r and adds up the buckets'
+  //     counts in width order: exact, so any grouping gives the same bits;
+  //   - the others sum through a MomentGrid, whose cells the block's samples alone fix.
+  // Their rounding differs from adding the terms one by one: radial_kernel_test.cc bounds
+  // the difference.
+  static void MomentTotals(const double* distances, size_t count, const std::vector<size_t>& order,
+                           const std::vector<double>& sorted, const WidthBuckets& buckets,
+                           std::vector<double>& moments, std::vector<double>& totals) {
+    constexpr size_t kMoments = Profile::kMoments;
+    const size_t m = sorted.size();
+    if constexpr (!Profile::kExactMoments) {
+      thread_local MomentGrid<kMoments> grid;  // Its buffers, kept between blocks.
+      const auto add = [](double r, double* sums) { Profile::AddMoments(r, sums); };
+      grid.Build(distances, count, sorted.back(), add);
+      double sums[kMoments];
+      for (size_t k = 0; k < m; ++k) {
+        grid.Sums(sorted[k], add, sums);
+        totals[order[k]] = Profile::Combine(sums, sorted[k]);
+      }
+      return;
+    }
+    // Buckets m to m + 7 take the samples beyond the largest width, unread: often half of
+    // them, so a single bucket would chain each add to the one before. Samples at distance
+    // 0 land in bucket 0 and are taken out after (a count, exactly; their other moments
+    // are 0): no branch on r anywhere.
+    moments.assign((m + 8) * kMoments, 0.0);
+    uint64_t zeros = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const double r = distances[i];
+      const size_t b = buckets.OfFinite(r);
+      zeros += r == 0.0;
+      Profile::AddMoments(r, &moments[(b + (b == m) * (i & 7)) * kMoments]);
+    }
+    moments[0] -= static_cast<double>(zeros);
+    double prefix[kMoments] = {};
+    for (size_t k = 0; k < m; ++k) {
+      for (size_t j = 0; j < kMoments; ++j) prefix[j] += moments[k * kMoments + j];
+      totals[order[k]] = Profile::Combine(prefix, sorted[k]);
     }
   }
 

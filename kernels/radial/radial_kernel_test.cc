@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "kernels/radial/distances.h"
 #include "kernels/radial/radial_profile.h"
 #include "runtime/base/math_constants.h"
 #include "runtime/data/adaptive_quadrature.h"
@@ -100,43 +101,117 @@ TEST(RadialKernelTest, GaussianEquivalentWidthIsTheRatioOfCanonicalBandwidthsIn1
   }
 }
 
-// A compact kernel's fused pass adds the same terms in the same order as the per-width
-// loop: the same bits, with widths out of order and repeated, across several 4096-sample
-// blocks. The exponential's fused pass is the Gaussian's vector exp: each term's exponent
-// (r - m)(-1 / h) against the loop's -(r - m) / h differs by at most 2 eps |x| (two
-// roundings against one), and the vector exp is within 1.10 ulp where std::exp is within 1,
-// so a term moves by at most (2 |x| + 2.1) eps relative; the sums add in the same order, and
-// each of their n <= 4096 roundings (of u = eps / 2 each) may differ: in all at most
-// ((2 x_max + 2.1) + 4096) eps relative, x_max = (largest r) / (smallest h).
-TEST(RadialKernelTest, FusedAndNaiveAgreeCompactKernelsToTheBit) {
+// The fused and naive passes, with widths out of order and repeated, across several
+// 4096-sample blocks. Each pass adds a block's terms (or its moments) in a fixed order and
+// enters the block's total into the exact accumulator, so the bounds are per block, summed:
+// - tophat: both count, exactly: the same bits.
+// - epanechnikov, linear, cosine: the fused pass sums moments (MomentTotals). Either side's
+//   block total is within gamma_(n + K + 3) A of the exact one, A = sum_j |a_j| P_j / h^(2j)
+//   the sum of the absolute values of what it adds, at most B C: C samples within h,
+//   B = 2 (1 + u^2, 1 + u) or cosh(pi / 2) = 2.51 (cosine); n <= 4096, K moments,
+//   gamma_k = k u / (1 - k u), u = eps / 2. So |fused - naive| <= 2 gamma B C, C being
+//   the tophat's sum at the same width.
+// - exponential: the Gaussian's vector exp. Each exponent (r - m)(-1 / h) against the
+//   loop's -(r - m) / h differs by at most 2 eps |x|, and the vector exp is within 1.10 ulp
+//   where std::exp is within 1, so a term moves by at most (2 |x| + 2.1) eps relative; the
+//   sums add in the same order and their n roundings may differ: at most
+//   ((2 x_max + 2.1) + 4096) eps relative, x_max = (largest r) / (smallest h).
+TEST(RadialKernelTest, FusedAndNaiveAgreeWithinTheirRoundingBounds) {
   const Gaussian source = *Gaussian::Create({0, 0, 0}, {1, 0, 0, 0, 1, 0, 0, 0, 1});
   const Matrix samples = source.Sample(10000, 7);
   const Matrix points = source.Sample(5, 8);
   const std::vector<double> widths = {1.2, 0.05, 0.4, 0.4, 3.0, 0.9};
+  const std::vector<WidthResult> counts =
+      Densities(*Make("tophat", "naive"), samples, points, widths);
+  const auto gamma = [](double k) { return k * DBL_EPSILON / 2 / (1 - k * DBL_EPSILON / 2); };
   for (const char* name : kRadialKernels) {
+    const std::string kernel = name;
     const std::vector<WidthResult> fused = Densities(*Make(name, "fused"), samples, points, widths);
     const std::vector<WidthResult> naive = Densities(*Make(name, "naive"), samples, points, widths);
     ASSERT_EQ(fused.size(), naive.size());
     for (size_t i = 0; i < fused.size(); ++i) {
-      if (std::string(name) != "exponential") {
+      if (kernel == "tophat") {
         EXPECT_EQ(fused[i].SerializeAsString(), naive[i].SerializeAsString()) << name << " " << i;
-        continue;
-      }
-      double largest_r = 0;
-      for (size_t s = 0; s < samples.rows(); ++s) {
-        double squared = 0;
-        for (size_t j = 0; j < 3; ++j) {
-          const double diff = samples.row(s)[j] - points.row(i / widths.size())[j];
-          squared += diff * diff;
+      } else if (kernel == "exponential") {
+        double largest_r = 0;
+        for (size_t s = 0; s < samples.rows(); ++s) {
+          double squared = 0;
+          for (size_t j = 0; j < 3; ++j) {
+            const double diff = samples.row(s)[j] - points.row(i / widths.size())[j];
+            squared += diff * diff;
+          }
+          largest_r = std::max(largest_r, std::sqrt(squared));
         }
-        largest_r = std::max(largest_r, std::sqrt(squared));
+        const double bound = ((2 * largest_r / 0.05 + 2.1) + 4096) * DBL_EPSILON;
+        EXPECT_NEAR(fused[i].density(), naive[i].density(), bound * naive[i].density())
+            << name << " " << i;
+        EXPECT_GT(fused[i].density(), 0.0);
+      } else {
+        const double moments = kernel == "cosine" ? 12 : 2;
+        const double b = kernel == "cosine" ? std::cosh(kPi / 2) : 2;
+        const double bound = 2 * gamma(4096 + moments + 3) * b * counts[i].sum();
+        EXPECT_NEAR(fused[i].sum(), naive[i].sum(), bound) << name << " " << i;
+        // Where a window holds samples, so do both totals (the bound is far below them).
+        EXPECT_EQ(fused[i].sum() > 0, counts[i].sum() > 0) << name << " " << i;
       }
-      const double bound = ((2 * largest_r / 0.05 + 2.1) + 4096) * DBL_EPSILON;
-      EXPECT_NEAR(fused[i].density(), naive[i].density(), bound * naive[i].density())
-          << name << " " << i;
-      EXPECT_GT(fused[i].density(), 0.0);
     }
   }
+}
+
+// A width's estimate does not depend on which other widths its task holds (a sweep cut by
+// widths gives the bits of one task over all of them): each width alone, and the widths in
+// two halves, against all of them at once, for every kernel's fused pass, on samples that
+// include some at the point and some at a width's exact distance.
+TEST(RadialKernelTest, AWidthsEstimateIsTheSameWhateverWidthsShareItsTask) {
+  const Gaussian source = *Gaussian::Create({0, 0}, {1, 0, 0, 1});
+  Matrix samples = source.Sample(9000, 11);
+  const Matrix points = source.Sample(3, 12);
+  samples.row(7)[0] = points.row(0)[0];
+  samples.row(7)[1] = points.row(0)[1];
+  samples.row(8)[0] = points.row(0)[0] + 0.5;  // At distance 0.5, a width below.
+  samples.row(8)[1] = points.row(0)[1];
+  const std::vector<double> widths = {0.5, 2.5, 0.01, 1.0, 0.3, 1.7, 0.75, 0.5};
+  for (const char* name : kRadialKernels) {
+    const std::unique_ptr<Kernel> kernel = Make(name);
+    const std::vector<WidthResult> all = Densities(*kernel, samples, points, widths);
+    for (size_t w = 0; w < widths.size(); ++w) {
+      const std::vector<WidthResult> alone = Densities(*kernel, samples, points, {widths[w]});
+      for (size_t p = 0; p < points.rows(); ++p) {
+        EXPECT_EQ(alone[p].SerializeAsString(), all[p * widths.size() + w].SerializeAsString())
+            << name << " width " << widths[w] << " point " << p;
+      }
+    }
+    const std::vector<double> half(widths.begin() + 4, widths.end());
+    const std::vector<WidthResult> second = Densities(*kernel, samples, points, half);
+    for (size_t p = 0; p < points.rows(); ++p) {
+      for (size_t w = 0; w < half.size(); ++w) {
+        EXPECT_EQ(second[p * half.size() + w].SerializeAsString(),
+                  all[p * widths.size() + 4 + w].SerializeAsString())
+            << name << " width " << half[w] << " point " << p;
+      }
+    }
+  }
+}
+
+// Every path of BlockDistances gives the scalar loop's bits and zero count, with samples at
+// the point itself and a tail after the last whole vector (the AVX2 path runs where the CPU
+// has it; elsewhere both calls take the portable loop).
+TEST(RadialKernelTest, DistancePathsGiveTheSameBits) {
+  const Gaussian source = *Gaussian::Create({0, 0}, {1, 0, 0, 1});
+  Matrix samples = source.Sample(4099, 3);
+  const double point[2] = {0.25, -0.5};
+  for (size_t i : {0, 5, 4098}) {
+    samples.row(i)[0] = point[0];
+    samples.row(i)[1] = point[1];
+  }
+  std::vector<double> portable(samples.rows());
+  std::vector<double> best(samples.rows());
+  const uint64_t portable_zeros =
+      radial::BlockDistances(samples.View(), point, portable.data(), Isa::kPortable);
+  const uint64_t best_zeros = radial::BlockDistances(samples.View(), point, best.data());
+  EXPECT_EQ(portable_zeros, 3u);
+  EXPECT_EQ(best_zeros, 3u);
+  EXPECT_EQ(0, std::memcmp(portable.data(), best.data(), best.size() * sizeof(double)));
 }
 
 // The expected density of the tophat is P(|x - S| < h) / (V_d h^d); at the mean of N(0, I)

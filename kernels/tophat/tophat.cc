@@ -14,6 +14,11 @@ namespace {
 struct Tophat {
   static constexpr bool kCompact = true;
   static double Value(double, double) { return 1.0; }
+  // The fused pass counts (exact: the same bits as adding the terms).
+  static constexpr size_t kMoments = 1;
+  static constexpr bool kExactMoments = true;
+  static void AddMoments(double, double* sums) { sums[0] += 1.0; }
+  static double Combine(const double* sums, double) { return sums[0]; }
   static double LogNormalisation(size_t d) { return -radial::LogUnitBallVolume(d); }
 };
 
