@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 
@@ -77,6 +78,62 @@ absl::Status BlockSums::Parse(absl::string_view bytes) {
     if ((sum.head != LongAccumulator::kEmpty && (sum.head < kLowestHead || sum.head > 8)) ||
         std::isnan(sum.far_log) || sum.far_log > LongAccumulator::kFarExponent + 64) {
       return absl::DataLossError("a Gaussian partial holds a sum out of its range");
+    }
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Density is the sum (`parts`, `log_sum` its log) times c_d h^-d / n.
+double Density(const LongAccumulator::Parts& parts, double log_density, uint64_t n, size_t dims,
+               double width, double constant) {
+  if (parts.mantissa == 0.0) return 0.0;
+  const double d = static_cast<double>(dims);
+  int width_exponent = 0;
+  const double width_mantissa = std::frexp(width, &width_exponent);  // In [0.5, 1).
+  const double factor =
+      constant * std::pow(width_mantissa, -d) / static_cast<double>(n) * parts.mantissa;
+  const int64_t exponent = parts.exponent - static_cast<int64_t>(width_exponent) * dims;
+  if (!std::isfinite(factor) || factor == 0.0) {  // Beyond a double's range for huge d.
+    return std::exp(log_density);
+  }
+  return LongAccumulator::Parts{factor, exponent}.Value();
+}
+
+}  // namespace
+
+absl::Status DescribeBlockSums(const Partial& total, uint64_t n, size_t dims,
+                               absl::Span<const double> widths, uint64_t leave_out,
+                               const Normalisation& normalisation, WidthResults results) {
+  const auto* sums = dynamic_cast<const BlockSums*>(&total);
+  if (sums == nullptr || sums->points() * widths.size() != results.size() ||
+      sums->widths() != widths.size()) {
+    return absl::InternalError("estimating from a partial of another kind or shape");
+  }
+  const uint64_t others = n - leave_out;
+  const double d = static_cast<double>(dims);
+  for (size_t p = 0; p < sums->points(); ++p) {
+    if (sums->zeros(p) < leave_out) {
+      return absl::InternalError(
+          "a held-out point has no sample at distance zero: it is not one of the samples");
+    }
+    for (size_t w = 0; w < widths.size(); ++w) {
+      WidthResult& result = results[p * widths.size() + w];
+      const LongAccumulator sum = sums->Total(p, w, leave_out);
+      const LongAccumulator::Parts parts = sum.Split();
+      const double log_sum = sum.Log(parts);
+      result.set_sum(parts.Value());
+      if (others == 0) {
+        result.set_density(0.0);
+        result.set_log_density(-std::numeric_limits<double>::infinity());
+        continue;
+      }
+      const double log_density = log_sum + (normalisation.log_constant - d * std::log(widths[w]) -
+                                            std::log(static_cast<double>(others)));
+      result.set_density(
+          Density(parts, log_density, others, dims, widths[w], normalisation.constant));
+      result.set_log_density(log_density);
     }
   }
   return absl::OkStatus();

@@ -29,6 +29,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "kernels/exact_sums/long_accumulator.h"
 #include "runtime/plugin/kernel.h"
 
@@ -69,6 +70,25 @@ class BlockSums final : public Partial {
   std::vector<uint64_t> zeros_;
   std::vector<LongAccumulator> sums_;
 };
+
+// Normalisation: a kernel's constant c_d, K_h(x) = c_d h^-d k(|x| / h), as a double and as
+// its log (each computed once, by the kernel's own formula).
+struct Normalisation {
+  double constant;
+  double log_constant;
+};
+
+// DescribeBlockSums fills each result's `sum`, `density` and `log_density` from `total` (a
+// BlockSums over all n samples), leaving out `leave_out` samples at distance zero per point
+// (a held-out estimate) and normalising over the n - leave_out others: density = sum c_d
+// h^-d / (n - leave_out). The density comes from the sum's mantissa and binary exponent, so
+// that neither the sum nor c_d h^-d must be a double on its own (h^-d alone overflows for
+// h = 1e-20 in 20-D); the log density is exact where the density underflows. Internal if
+// `total` is not a BlockSums of results' shape, or a point has fewer zero-distance samples
+// than `leave_out` (not one of the samples).
+absl::Status DescribeBlockSums(const Partial& total, uint64_t n, size_t dims,
+                               absl::Span<const double> widths, uint64_t leave_out,
+                               const Normalisation& normalisation, WidthResults results);
 
 }  // namespace exact_sums
 }  // namespace parsweep

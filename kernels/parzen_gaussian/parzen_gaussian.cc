@@ -50,28 +50,10 @@ using parzen_gaussian_internal::BlockSums;
 using parzen_gaussian_internal::kSampleBlock;
 using parzen_gaussian_internal::LongAccumulator;
 
-// LogNormalisation is log((2 pi)^(-d/2) h^(-d) / n).
-double LogNormalisation(uint64_t n, size_t dims, double width) {
+// GaussianNormalisation is c_d = (2 pi)^(-d/2).
+exact_sums::Normalisation GaussianNormalisation(size_t dims) {
   const double d = static_cast<double>(dims);
-  return -0.5 * d * std::log(2.0 * kPi) - d * std::log(width) - std::log(static_cast<double>(n));
-}
-
-// Density is the total times (2 pi)^(-d/2) h^(-d) / n, from the total's mantissa and binary
-// exponent (`parts`), so that neither the total nor the normalisation has to be a double on
-// its own (h^-d alone overflows for h = 1e-20 in 20-D); `log_total` is the total's log.
-double Density(const LongAccumulator::Parts& parts, double log_total, uint64_t n, size_t dims,
-               double width) {
-  if (parts.mantissa == 0.0) return 0.0;
-  const double d = static_cast<double>(dims);
-  int width_exponent = 0;
-  const double width_mantissa = std::frexp(width, &width_exponent);  // In [0.5, 1).
-  const double factor = std::pow(2.0 * kPi, -0.5 * d) * std::pow(width_mantissa, -d) /
-                        static_cast<double>(n) * parts.mantissa;
-  const int64_t exponent = parts.exponent - static_cast<int64_t>(width_exponent) * dims;
-  if (!std::isfinite(factor) || factor == 0.0) {  // Beyond a double's range for huge d.
-    return std::exp(log_total + LogNormalisation(n, dims, width));
-  }
-  return LongAccumulator::Parts{factor, exponent}.Value();
+  return {std::pow(2.0 * kPi, -0.5 * d), -0.5 * d * std::log(2.0 * kPi)};
 }
 
 class ParzenGaussian : public Kernel {
@@ -145,33 +127,8 @@ class ParzenGaussian : public Kernel {
   absl::Status Describe(const Partial& total, uint64_t n, size_t dims,
                         absl::Span<const double> widths, uint64_t leave_out,
                         WidthResults results) const {
-    const auto* sums = dynamic_cast<const BlockSums*>(&total);
-    if (sums == nullptr || sums->points() * widths.size() != results.size() ||
-        sums->widths() != widths.size()) {
-      return absl::InternalError("estimating from a partial of another kind or shape");
-    }
-    const uint64_t others = n - leave_out;
-    for (size_t p = 0; p < sums->points(); ++p) {
-      if (sums->zeros(p) < leave_out) {
-        return absl::InternalError(absl::StrCat(
-            "a held-out point has no sample at distance zero: it is not one of the samples"));
-      }
-      for (size_t w = 0; w < widths.size(); ++w) {
-        WidthResult& result = results[p * widths.size() + w];
-        const LongAccumulator sum = sums->Total(p, w, leave_out);
-        const LongAccumulator::Parts parts = sum.Split();
-        const double log_sum = sum.Log(parts);
-        result.set_sum(parts.Value());
-        if (others == 0) {
-          result.set_density(0.0);
-          result.set_log_density(-std::numeric_limits<double>::infinity());
-          continue;
-        }
-        result.set_density(Density(parts, log_sum, others, dims, widths[w]));
-        result.set_log_density(log_sum + LogNormalisation(others, dims, widths[w]));
-      }
-    }
-    return absl::OkStatus();
+    return exact_sums::DescribeBlockSums(total, n, dims, widths, leave_out,
+                                         GaussianNormalisation(dims), results);
   }
 
   const KernelAlgorithm algorithm_;

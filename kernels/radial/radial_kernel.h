@@ -339,49 +339,9 @@ class RadialKernel : public Kernel {
   static absl::Status Describe(const Partial& total, uint64_t n, size_t dims,
                                absl::Span<const double> widths, uint64_t leave_out,
                                WidthResults results) {
-    const auto* sums = dynamic_cast<const BlockSums*>(&total);
-    if (sums == nullptr || sums->points() * widths.size() != results.size() ||
-        sums->widths() != widths.size()) {
-      return absl::InternalError("estimating from a partial of another kind or shape");
-    }
-    const uint64_t others = n - leave_out;
-    const double d = static_cast<double>(dims);
     const double log_c = Profile::LogNormalisation(dims);
-    for (size_t p = 0; p < sums->points(); ++p) {
-      if (sums->zeros(p) < leave_out) {
-        return absl::InternalError(
-            "a held-out point has no sample at distance zero: it is not one of the samples");
-      }
-      for (size_t w = 0; w < widths.size(); ++w) {
-        WidthResult& result = results[p * widths.size() + w];
-        const LongAccumulator sum = sums->Total(p, w, leave_out);
-        const LongAccumulator::Parts parts = sum.Split();
-        const double log_sum = sum.Log(parts);
-        result.set_sum(parts.Value());
-        if (others == 0) {
-          result.set_density(0.0);
-          result.set_log_density(-std::numeric_limits<double>::infinity());
-          continue;
-        }
-        const double log_scale =
-            log_c - d * std::log(widths[w]) - std::log(static_cast<double>(others));
-        const double log_density = log_sum + log_scale;
-        result.set_log_density(log_density);
-        // The density from the sum's mantissa and exponent, so that neither the sum nor
-        // c_d h^-d must be a double on its own; exp of the log where that fails.
-        int width_exponent = 0;
-        const double width_mantissa = std::frexp(widths[w], &width_exponent);
-        const double factor = std::exp(log_c) * std::pow(width_mantissa, -d) /
-                              static_cast<double>(others) * parts.mantissa;
-        const int64_t exponent =
-            parts.exponent - static_cast<int64_t>(width_exponent) * static_cast<int64_t>(dims);
-        result.set_density(parts.mantissa == 0.0 ? 0.0
-                           : std::isfinite(factor) && factor > 0.0
-                               ? LongAccumulator::Parts{factor, exponent}.Value()
-                               : std::exp(log_density));
-      }
-    }
-    return absl::OkStatus();
+    return exact_sums::DescribeBlockSums(total, n, dims, widths, leave_out,
+                                         {std::exp(log_c), log_c}, results);
   }
 
   KernelAlgorithm algorithm_;
