@@ -29,8 +29,10 @@ std::string Plural(uint64_t count, absl::string_view noun) {
   return absl::StrCat(count, " ", noun, count == 1 ? "" : "s");
 }
 
-// Widths as typed: 1.0 rather than 1, up to 6 significant digits.
-std::string FormatWidth(double width) {
+// Widths as typed: 1.0 rather than 1, up to 6 significant digits; whole-number widths (k)
+// as integers.
+std::string FormatWidth(double width, const WidthParameter& parameter) {
+  if (parameter.integral) return absl::StrFormat("%.0f", width);
   std::string text = absl::StrFormat("%.6g", width);
   if (text.find_first_of(".e") == std::string::npos) text += ".0";
   return text;
@@ -118,7 +120,8 @@ std::vector<const WidthResult*> RowsOf(const Report& report, uint32_t p) {
 
 // Why MeaningfulClosest found no width, for the table; empty when there is nothing to say
 // (a single width).
-std::string NoClosestReason(const std::vector<const WidthResult*>& rows) {
+std::string NoClosestReason(const std::vector<const WidthResult*>& rows,
+                            const WidthParameter& parameter) {
   if (rows.size() < 2) return "";
   const double truth = rows.front()->true_density();
   if (!(truth > 0)) return "none (the true density here is below the smallest double)";
@@ -129,14 +132,17 @@ std::string NoClosestReason(const std::vector<const WidthResult*>& rows) {
   for (const WidthResult* r : rows) best = std::min(best, std::abs(r->density() - truth));
   std::vector<std::string> tied;
   for (const WidthResult* r : rows) {
-    if (std::abs(r->density() - truth) == best) tied.push_back(FormatWidth(r->width()));
+    if (std::abs(r->density() - truth) == best) {
+      tied.push_back(FormatWidth(r->width(), parameter));
+    }
   }
-  return absl::StrCat("none (h = ", absl::StrJoin(tied, ", "), " are equally near it)");
+  return absl::StrCat("none (", parameter.symbol, " = ", absl::StrJoin(tied, ", "),
+                      " are equally near it)");
 }
 
 // The widths at which leave-one-out scored -infinity, with how many held-out samples
 // were isolated: the first in the kernel's words, the next few as counts.
-std::string IsolatedWidths(const Selection& s) {
+std::string IsolatedWidths(const Selection& s, const WidthParameter& parameter) {
   constexpr int kShown = 5;
   std::vector<std::string> shown;
   int infinite = 0;
@@ -145,10 +151,11 @@ std::string IsolatedWidths(const Selection& s) {
     ++infinite;
     if (static_cast<int>(shown.size()) == kShown) continue;
     shown.push_back(shown.empty()
-                        ? absl::StrFormat("h = %s (%d of the %d held-out samples %s)",
-                                          FormatWidth(w.width()), w.isolated(), s.held_out(),
-                                          s.isolated_meaning())
-                        : absl::StrFormat("h = %s (%d)", FormatWidth(w.width()), w.isolated()));
+                        ? absl::StrFormat("%s = %s (%d of the %d held-out samples %s)",
+                                          parameter.symbol, FormatWidth(w.width(), parameter),
+                                          w.isolated(), s.held_out(), s.isolated_meaning())
+                        : absl::StrFormat("%s = %s (%d)", parameter.symbol,
+                                          FormatWidth(w.width(), parameter), w.isolated()));
   }
   if (infinite == 0) return "";
   std::string text = absl::StrCat("\n  score -infinity at ", Plural(infinite, "width"), ": ",
@@ -163,8 +170,10 @@ std::string IsolatedWidths(const Selection& s) {
 // One selection by a rule or by leave-one-out, for the table: the width, and what chose
 // it (the rule's own width and bandwidth; the score, its standard error and the held-out
 // samples).
-std::string SelectionText(const Report& report, const Selection& s) {
-  std::string text = absl::StrFormat("selected by %s: h = %s", s.method(), FormatWidth(s.width()));
+std::string SelectionText(const Report& report, const Selection& s,
+                          const WidthParameter& parameter) {
+  std::string text = absl::StrFormat("selected by %s: %s = %s", s.method(), parameter.symbol,
+                                     FormatWidth(s.width(), parameter));
   if (s.has_rule_width()) {
     absl::StrAppendFormat(&text, " (the sweep's width nearest the rule's %.6g", s.rule_width());
     if (s.has_gaussian_bandwidth() && s.gaussian_bandwidth() != s.rule_width()) {
@@ -186,7 +195,7 @@ std::string SelectionText(const Report& report, const Selection& s) {
                               s.held_out(), report.samples(), s.loo_seed());
       }
     }
-    absl::StrAppend(&text, ")", IsolatedWidths(s));
+    absl::StrAppend(&text, ")", IsolatedWidths(s, parameter));
   }
   return text;
 }
@@ -270,6 +279,8 @@ std::string FormatTable(const Report& report, const TableNotes& notes) {
   }
 
   const int shown = std::min(spec.points_size(), kMaxPointsInTable);
+  // The widths' column: 10 characters, or the kernel's name for them if that is longer.
+  const int width_column = std::max<int>(10, notes.width.name.size());
   for (int p = 0; p < shown; ++p) {
     const std::vector<const WidthResult*> rows = RowsOf(report, p);
     const bool has_truth = !rows.empty() && rows.front()->has_true_density();
@@ -279,14 +290,14 @@ std::string FormatTable(const Report& report, const TableNotes& notes) {
     }
     absl::StrAppend(&out, "\n");
 
-    absl::StrAppendFormat(&out, "%10s", "width");
+    absl::StrAppendFormat(&out, "%*s", width_column, notes.width.name);
     if (any_count) absl::StrAppendFormat(&out, " %10s", "count k");
     absl::StrAppendFormat(&out, " %13s", "density");
     if (has_truth) absl::StrAppendFormat(&out, " %13s %13s", "expected", "true");
     if (any_tutorial) absl::StrAppendFormat(&out, " %17s", "tutorial k/(n*h)");
     absl::StrAppend(&out, "\n");
     for (const WidthResult* r : rows) {
-      absl::StrAppendFormat(&out, "%10s", FormatWidth(r->width()));
+      absl::StrAppendFormat(&out, "%*s", width_column, FormatWidth(r->width(), notes.width));
       if (any_count) absl::StrAppendFormat(&out, " %10.0f", r->count());
       absl::StrAppend(&out, " ", DensityText(*r, 13));
       any_from_log |= DensityFromLog(*r);
@@ -303,10 +314,11 @@ std::string FormatTable(const Report& report, const TableNotes& notes) {
     }
     if (!has_truth) continue;
     if (const WidthResult* r = MeaningfulClosest(rows)) {
-      absl::StrAppendFormat(&out, "closest to the true density: h = %s (density %s, error %+.2e)\n",
-                            FormatWidth(r->width()), Value(r->density(), 0),
-                            r->density() - r->true_density());
-    } else if (const std::string reason = NoClosestReason(rows); !reason.empty()) {
+      absl::StrAppendFormat(&out,
+                            "closest to the true density: %s = %s (density %s, error %+.2e)\n",
+                            notes.width.symbol, FormatWidth(r->width(), notes.width),
+                            Value(r->density(), 0), r->density() - r->true_density());
+    } else if (const std::string reason = NoClosestReason(rows, notes.width); !reason.empty()) {
       absl::StrAppend(&out, "closest to the true density: ", reason, "\n");
     }
   }
@@ -314,7 +326,7 @@ std::string FormatTable(const Report& report, const TableNotes& notes) {
   bool any_selection_text = false;
   for (const Selection& s : report.selections()) {
     if (s.method() == "closest_to_true") continue;  // Shown under its point.
-    absl::StrAppend(&out, "\n", SelectionText(report, s));
+    absl::StrAppend(&out, "\n", SelectionText(report, s, notes.width));
     any_selection_text = true;
   }
   if (any_selection_text) absl::StrAppend(&out, "\n");

@@ -16,6 +16,11 @@
 // digits, or infinite) whose log_density is finite is printed from that log, in the same
 // notation ("3.970000e-400"), and the footer says so.
 //
+// The table names the widths the kernel's way (TableNotes::width: knn's "neighbours" column,
+// "k = 10"). CSV's column and JSON's field are `width` for every kernel, knn's k included:
+// a program that reads one kernel's output reads every kernel's, and the kernel is in the
+// output (JSON's spec.kernel) where a reader needs to know what the widths mean.
+//
 // CSV has one row per (point, width) with a header line, every number with 17 significant
 // digits ("-inf" for a log density of -infinity); its last column, log_density, is there
 // when any result has one, empty where a result has none. JSON is protobuf's printing of
@@ -24,7 +29,7 @@
 //
 // Example:
 //   KeepMeaningfulSelections(report);
-//   std::cout << FormatTable(report, {summary, kernel.ExpectedDensityNote()});
+//   std::cout << FormatTable(report, {summary, kernel.ExpectedDensityNote(), kernel.Width()});
 #ifndef PARSWEEP_TOOLS_REPORT_FORMAT_H_
 #define PARSWEEP_TOOLS_REPORT_FORMAT_H_
 
@@ -36,6 +41,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "proto/sweep.pb.h"
+#include "runtime/plugin/width_parameter.h"
 
 namespace parsweep {
 
@@ -60,9 +66,9 @@ void KeepMeaningfulSelections(Report& report);
 // whole report).
 uint64_t FormattedBytesPerResult(absl::string_view format);
 
-// TableNotes: what the table's footer says that only the kernel knows, in the kernel's own
-// words (the tool takes them from the kernel's registration and the kernel; tools/ names no
-// kernel).
+// TableNotes: what the table says that only the kernel knows, in the kernel's own words:
+// its footer, and how it names and prints the widths (the tool takes them from the kernel's
+// registration and the kernel; tools/ names no kernel).
 struct TableNotes {
   // What the density is: the kernel's registered summary, e.g. "the tutorial's hypercube
   // window of side h: p = k / (n h^d)". Empty: the footer has no such line.
@@ -70,6 +76,10 @@ struct TableNotes {
   // What the expected column is (Kernel::ExpectedDensityNote()), completing "expected =
   // what the estimator averages to for this Gaussian: ...". Empty: the line stops there.
   std::string expected_density;
+  // What the widths are (Kernel::Width()): the widths' column header, "closest to the true
+  // density: h = 0.7" and the selections' lines use its name and symbol, and integral widths
+  // print as integers. The default: a width h.
+  WidthParameter width;
 };
 
 // FormatPlan says how `plan` cut the sweep of `report` (for its sizes) and why: "split by

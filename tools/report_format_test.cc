@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_split.h"
@@ -387,6 +388,47 @@ TEST(FormatTableTest, SelectionsSayWhatChoseThem) {
   loo.clear_width_scores();
   EXPECT_THAT(FormatTable(report, kHypercubeNotes),
               HasSubstr("standard error 0.012, over all 10000 samples)\n"));
+}
+
+// A kernel whose widths are whole numbers named otherwise (knn's k, as Kernel::Width() says)
+// has them named and printed its way in the table: its column, integers, "k = 10" wherever a
+// width is named. CSV keeps its `width` column for every kernel.
+TEST(FormatTableTest, WidthsAreNamedAndPrintedTheKernelsWay) {
+  const TableNotes knn = {"k-nearest-neighbour density", "", {"k", "neighbours", true}};
+  Report report = OriginReport();
+  report.mutable_spec()->mutable_kernel()->set_name("knn");
+  for (const auto& [k, density] :
+       std::vector<std::pair<double, double>>{{1, 0.9}, {10, 0.625}, {1000000, 0.125}}) {
+    AddResult(report, k, density, 0, 0.5).clear_expected_density();
+  }
+  Selection& loo = *report.add_selections();
+  loo.set_method("loo_cv");
+  loo.set_width(10);
+  loo.set_score(-2.5);
+  loo.set_isolated_meaning("have their k-th nearest other sample too far for a double");
+  loo.add_width_scores()->set_width(1);
+  loo.mutable_width_scores(0)->set_isolated(3);
+  loo.set_held_out(10000);
+  const std::vector<std::string> lines = Lines(FormatTable(report, knn));
+  EXPECT_THAT(lines, testing::Contains("neighbours       density      expected          true"));
+  EXPECT_THAT(lines, testing::Contains("        10   0.625000000           n/a   0.500000000"));
+  EXPECT_THAT(lines, testing::Contains("   1000000   0.125000000           n/a   0.500000000"));
+  EXPECT_THAT(lines,
+              testing::Contains("closest to the true density: k = 10 (density 0.625000000, error "
+                                "+1.25e-01)"));
+  EXPECT_THAT(lines, testing::Contains(
+                         "  score -infinity at 1 width: k = 1 (3 of the 10000 held-out samples "
+                         "have their k-th nearest other sample too far for a double)"));
+  const std::string table = FormatTable(report, knn);
+  EXPECT_THAT(table, HasSubstr("\nselected by loo_cv: k = 10 (mean leave-one-out"));
+  for (const char* width_words : {"h = ", "1.0 ", "10.0 ", "width "}) {
+    EXPECT_THAT(table, Not(HasSubstr(width_words)));
+  }
+  // A tie names the tied k.
+  report.mutable_results(0)->set_density(0.375);
+  EXPECT_THAT(FormatTable(report, knn),
+              HasSubstr("closest to the true density: none (k = 1, 10 are equally near it)"));
+  EXPECT_THAT(FormatCsv(report), testing::StartsWith("point,x1,x2,width,count,density,"));
 }
 
 // The width closest to the true density is shown under its point; with no other selection the

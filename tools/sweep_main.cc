@@ -344,8 +344,8 @@ absl::StatusOr<ToolOutput> RunComparison(const Sweep& sweep, const std::string& 
       FormatSystemInfo(ReadSystemInfo()), "\n", FormatComparison(comparison));
   if (!plot.empty()) {
     output.charts.push_back(ChartFile(plot, ComparisonChart(comparison), "comparison chart"));
-    output.charts.push_back(
-        ChartFile(DensityChartPath(plot), DensityChart(report, 0), "density chart"));
+    output.charts.push_back(ChartFile(
+        DensityChartPath(plot), DensityChart(report, 0, sweep.kernel().Width()), "density chart"));
   }
   return output;
 }
@@ -382,14 +382,15 @@ void ReportResume(const SweepCheckpoint& checkpoint, const Report& report) {
   std::cerr << "\n";
 }
 
-// The table's footer notes for `sweep`'s kernel, in its own words: its registered summary
-// and its ExpectedDensityNote().
+// The table's notes for `sweep`'s kernel, in its own words: its registered summary, its
+// ExpectedDensityNote() and its Width().
 TableNotes KernelNotes(const Sweep& sweep) {
   TableNotes notes;
   for (const PluginInfo& plugin : Registry<Kernel>::Global().Plugins()) {
     if (plugin.name == sweep.spec().kernel().name()) notes.density = plugin.summary;
   }
   notes.expected_density = sweep.kernel().ExpectedDensityNote();
+  notes.width = sweep.kernel().Width();
   return notes;
 }
 
@@ -518,7 +519,8 @@ absl::StatusOr<ToolOutput> Run() {
     output.text = FormatTable(report, KernelNotes(*sweep));
   }
   if (!plot.empty()) {
-    output.charts.push_back(ChartFile(plot, DensityChart(report, 0), "density chart"));
+    output.charts.push_back(
+        ChartFile(plot, DensityChart(report, 0, sweep->kernel().Width()), "density chart"));
   }
   return output;
 }

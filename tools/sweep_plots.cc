@@ -47,11 +47,11 @@ BarChart ComparisonChart(const Comparison& comparison) {
   return chart;
 }
 
-LineChart DensityChart(const Report& report, uint32_t point_index) {
+LineChart DensityChart(const Report& report, uint32_t point_index, const WidthParameter& width) {
   LineChart chart;
-  chart.title = absl::StrCat("Density estimate against width (", report.spec().kernel().name(),
-                             ", ", WorkloadSummary(report), ")");
-  chart.x_title = "width h";
+  chart.title = absl::StrCat("Density estimate against ", width.name, " (",
+                             report.spec().kernel().name(), ", ", WorkloadSummary(report), ")");
+  chart.x_title = absl::StrCat(width.name, " ", width.symbol);
   chart.y_title = "density at the point";
   // Words true of every kernel (the title names it): no count, no window to be inside.
   Series estimate{"estimate", {}, {}, SeriesStyle::kPointsAndLine};

@@ -12,6 +12,7 @@
 
 #include "absl/strings/string_view.h"
 #include "proto/sweep.pb.h"
+#include "runtime/plugin/width_parameter.h"
 #include "tools/charts.h"
 #include "tools/compare.h"
 
@@ -22,8 +23,10 @@ namespace parsweep {
 BarChart ComparisonChart(const Comparison& comparison);
 
 // DensityChart: the estimate at point `point_index` against width, with the estimator's
-// expectation and the true density when the data were generated.
-LineChart DensityChart(const Report& report, uint32_t point_index);
+// expectation and the true density when the data were generated; the title and the x axis
+// name the widths as `width` says (Kernel::Width(): "width h", "neighbours k").
+LineChart DensityChart(const Report& report, uint32_t point_index,
+                       const WidthParameter& width = WidthParameter());
 
 // DensityChartPath: where compare mode writes the density chart beside `path`:
 // "/tmp/sweep.svg" -> "/tmp/sweep_density.svg".

@@ -51,6 +51,13 @@ TEST(DensityChartTest, ItsWordsHoldForTheGaussianKernel) {
   }
 }
 
+// A kernel's own name for its widths (knn's k) is the x axis's and the title's.
+TEST(DensityChartTest, NamesTheWidthsAsTheKernelDoes) {
+  const LineChart chart = DensityChart(GaussianReport(), 0, {"k", "neighbours", true});
+  EXPECT_EQ(chart.x_title, "neighbours k");
+  EXPECT_THAT(chart.title, testing::StartsWith("Density estimate against neighbours ("));
+}
+
 TEST(ComparisonChartTest, ItsTitleNamesNoKindOfWindow) {
   Comparison comparison;
   comparison.serial_report = GaussianReport();

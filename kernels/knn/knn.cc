@@ -125,6 +125,9 @@ class Knn : public Kernel {
     return EstimateFrom(total, n, dims, widths, results, /*held_out=*/true);
   }
 
+  // The widths are k: the table's column "neighbours" of whole numbers, "k = 10".
+  WidthParameter Width() const override { return {"k", "neighbours", /*integral=*/true}; }
+
   std::string IsolatedSampleText() const override {
     return "have their k-th nearest other sample too far for a double";
   }

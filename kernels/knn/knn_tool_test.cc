@@ -1,6 +1,8 @@
 // The sweep tool with --kernel=knn, as a user runs it: the widths are k, the outputs say so,
 // r_k = 0 prints as infinity in every format, and what does not apply to k (a width that is
 // no k, k > n, a bandwidth rule) ends with a message and status 1.
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,12 +16,52 @@ namespace parsweep {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 TEST(KnnToolTest, SweepsKAndSaysTheWidthsAreK) {
   const ToolOutcome outcome = RunSweepTool({"--kernel=knn", "--widths=1,5,10,50"});
   ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
   EXPECT_THAT(outcome.out, HasSubstr("kernel knn, executor serial, 4 widths"));
   EXPECT_THAT(outcome.out, HasSubstr("the widths are k, the number of neighbours"));
+}
+
+// The table names k as k, in whole numbers (Knn::Width()): its column, its rows, the
+// closest; not a width h of 10.0.
+TEST(KnnToolTest, TheTableNamesKAndPrintsItAsAWholeNumber) {
+  const ToolOutcome outcome = RunSweepTool({"--kernel=knn", "--widths=1,5,10,50"});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  EXPECT_THAT(outcome.out, HasSubstr("\nneighbours       density      expected          true\n"
+                                     "         1   0.971752991"));
+  EXPECT_THAT(outcome.out, HasSubstr("\n        50   0.145424567"));
+  EXPECT_THAT(outcome.out, HasSubstr("\nclosest to the true density: k = 10 (density"));
+  EXPECT_THAT(outcome.out, Not(HasSubstr("h = ")));
+  EXPECT_THAT(outcome.out, Not(HasSubstr("10.0")));
+}
+
+// The chart's axis is k's; CSV keeps its `width` column for programs.
+TEST(KnnToolTest, TheChartNamesKAndCsvKeepsItsWidthColumn) {
+  const std::string chart = TestFilePath("knn_density.svg");
+  const ToolOutcome table =
+      RunSweepTool({"--kernel=knn", "--widths=1,5", "--n=1000", "--plot=" + chart});
+  ASSERT_TRUE(ExitedWith(table, 0)) << Describe(table);
+  std::ifstream file(chart);
+  const std::string svg((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(svg, HasSubstr(">neighbours k<"));
+  EXPECT_THAT(svg, Not(HasSubstr("width h")));
+  const ToolOutcome csv =
+      RunSweepTool({"--kernel=knn", "--widths=1,5", "--n=1000", "--format=csv"});
+  ASSERT_TRUE(ExitedWith(csv, 0)) << Describe(csv);
+  EXPECT_THAT(csv.out, StartsWith("point,x1,x2,width,count,density,"));
+}
+
+// k compares with no distance: data far from the origin, where doubles are 2 apart, bring
+// no warning about window widths (it once said widths below 2048 were unreliable).
+TEST(KnnToolTest, NoWindowPrecisionWarningAboutK) {
+  const ToolOutcome outcome =
+      RunSweepTool({"--kernel=knn", "--widths=1,5", "--n=1000", "--mean=1e16,1e16"});
+  ASSERT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
+  EXPECT_THAT(outcome.err, Not(HasSubstr("window")));
 }
 
 // Three samples on the point: k = 1 and 3 are +infinity, k = 4 is finite.
@@ -34,7 +76,7 @@ TEST(KnnToolTest, AnInfiniteDensityPrintsInEveryFormat) {
     EXPECT_TRUE(ExitedWith(outcome, 0)) << Describe(outcome);
     return outcome.out;
   };
-  EXPECT_THAT(with("table"), HasSubstr("       3.0           inf"));
+  EXPECT_THAT(with("table"), HasSubstr("\n         3           inf"));
   EXPECT_THAT(with("csv"), HasSubstr("0,0.5,0.5,3,,inf,,,,inf\n"));
   EXPECT_THAT(with("json"), HasSubstr("\"density\": \"Infinity\""));
 }

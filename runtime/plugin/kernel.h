@@ -39,6 +39,7 @@
 #include "runtime/data/matrix.h"
 #include "runtime/plugin/plugin_options.h"
 #include "runtime/plugin/registry.h"
+#include "runtime/plugin/width_parameter.h"
 #include "runtime/plugin/width_results.h"
 
 namespace parsweep {
@@ -144,6 +145,10 @@ class Kernel {
   // default is a single pass for all widths, a few operations per evaluation and a count per
   // result.
   virtual KernelCost Cost() const { return {}; }
+
+  // Kernel::Width: what this kernel takes its widths to be (WidthParameter), for the words
+  // of the table and the charts: by default a width h, a length.
+  virtual WidthParameter Width() const { return {}; }
 
   // Kernel::ExpectedDensityNote says in one sentence what the expected column is for this
   // kernel (how ExpectedDensity computes it), for the report's footer; empty if none.

@@ -251,7 +251,8 @@ absl::StatusOr<std::unique_ptr<Sweep>> Sweep::Assemble(SweepSpec spec,
   // Here the samples, the points and the widths are all known: one pass over the samples,
   // unless their loader found their magnitude as it made them.
   std::vector<std::string> warnings;
-  if (!options.worker) {
+  // Widths that count (knn's k) are no lengths for the data's doubles to blur.
+  if (!options.worker && !kernel->Width().integral) {
     const double magnitude = std::max(
         data.largest_magnitude ? *data.largest_magnitude : LargestMagnitude(data.samples.View()),
         LargestMagnitude(points.View()));

@@ -14,6 +14,9 @@
 // around; a warning in the report (stderr and the Report's `warnings`, so JSON carries it)
 // says what to do: center the data, or use wider windows.
 //
+// A kernel whose widths are whole numbers counting something (WidthParameter::integral:
+// knn's k) compares no width with a distance, so a sweep does not ask for this warning.
+//
 // Cost: one pass over the n x d samples and the points, reading each coordinate once
 // (a max of absolute values, which the compiler vectorizes), no allocation; then O(1). A
 // sweep skips the pass over the samples where their loader found M as it produced them
