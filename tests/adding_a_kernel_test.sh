@@ -24,6 +24,27 @@ for executor in serial "threads --workers=2" "process --workers=2 --start_method
 done
 echo "parzen_ball: found by name, counts equal to the hypercube's in 1-D on every executor"
 
+# biweight is a radial kernel: a Profile and one registration line on RadialKernel, whose
+# exact block sums give the same bits on every executor and split (a split by samples cuts
+# the 10000 samples at the 4096-sample blocks), and for either algorithm. Its normalisation
+# is checked by //tests/example_radial:biweight_test.
+"$with_example" --list | grep -q '^  biweight: ' || fail "--list does not show biweight"
+if "$plain" --list | grep -q biweight; then fail "the plain tool should not know biweight"; fi
+biweight() {
+  "$with_example" --kernel=biweight --n=10000 --widths=0.2:1.5:6 --grid=-2:2:5 --format=csv "$@"
+}
+reference=$(biweight)
+grep -q '^point,' <<<"$reference" || fail "biweight printed no CSV header"
+[[ $(wc -l <<<"$reference") == 151 ]] || fail "biweight: expected 25 points x 6 widths and a header"
+for executor in serial "threads --workers=2" "process --workers=2 --start_method=spawn"; do
+  for split in "--split=widths --chunk=1" "--split=samples --chunk=4096" "--algorithm=naive"; do
+    # shellcheck disable=SC2086  # $executor and $split hold flags.
+    [[ "$(biweight --executor=$executor $split)" == "$reference" ]] \
+      || fail "biweight on $executor $split differs from serial"
+  done
+done
+echo "biweight: found by name, the same CSV on every executor, split and algorithm"
+
 # knn_example's partial is the k nearest distances, neither a count nor a sum: the runtime
 # merges it without knowing, and every executor and split prints the same CSV.
 "$with_example" --list | grep -q '^  knn_example: ' || fail "--list does not show knn_example"
