@@ -15,8 +15,6 @@ namespace {
 
 struct Exponential {
   static constexpr bool kCompact = false;
-  static constexpr size_t kMoments = 0;
-  static constexpr bool kExactMoments = false;
   static double LogValue(double r, double h) { return -r / h; }
   static double Slope(double h) { return -1.0 / h; }
   static double LogNormalisation(size_t d) {

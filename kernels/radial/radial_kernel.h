@@ -32,6 +32,7 @@
 #include <numeric>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -64,6 +65,20 @@ inline double NearestPositive(const double* distances, size_t count) {
   }
   return nearest;
 }
+
+// ProfileMoments<Profile>: a profile's optional moments (radial_profile.h): kMoments (0 when
+// it declares none: its fused pass then adds the terms one by one) and kExact (its moments
+// are counts).
+template <typename Profile, typename = void>
+struct ProfileMoments {
+  static constexpr size_t kMoments = 0;
+  static constexpr bool kExact = false;
+};
+template <typename Profile>
+struct ProfileMoments<Profile, std::void_t<decltype(Profile::kMoments)>> {
+  static constexpr size_t kMoments = Profile::kMoments;
+  static constexpr bool kExact = Profile::kExactMoments;
+};
 
 // The widths for which a compact profile's fused pass sums moments (see MomentTotals).
 inline constexpr double kMomentWidthMin = 1e-12;
@@ -116,8 +131,9 @@ class RadialKernel : public Kernel {
     // kMomentWidthMax]: there h^(2j) and r^(2j) stay normal for the cosine's 12 moments.
     const WidthBuckets buckets(sorted);
     std::vector<double> moment_sums;
-    bool by_moments = Profile::kCompact && Profile::kMoments > 0 && !sorted.empty() &&
-                      sorted.front() >= kMomentWidthMin && sorted.back() <= kMomentWidthMax;
+    bool by_moments = Profile::kCompact && ProfileMoments<Profile>::kMoments > 0 &&
+                      !sorted.empty() && sorted.front() >= kMomentWidthMin &&
+                      sorted.back() <= kMomentWidthMax;
     std::optional<ShiftedExpPass> exp_pass;
     if (vector_exp) exp_pass.emplace(slopes, std::vector<double>(widths.size(), 1.0));
     for (size_t p = 0; p < points.rows(); ++p) {
@@ -253,7 +269,7 @@ class RadialKernel : public Kernel {
   }
 
   // FusedTotals: every width's terms over the block in one pass, in sample order per width.
-  // A compact profile with moments (Profile::kMoments > 0) takes MomentTotals where its
+  // A compact profile with moments (ProfileMoments::kMoments > 0) takes MomentTotals where its
   // widths allow (`moments` non-null), otherwise the terms one by one for the widths above
   // each sample's r.
   static void FusedTotals(const double* distances, size_t count, double nearest,
@@ -261,7 +277,7 @@ class RadialKernel : public Kernel {
                           const std::vector<double>& sorted, const WidthBuckets& buckets,
                           std::vector<double>* moments, std::vector<double>& totals) {
     if constexpr (Profile::kCompact) {
-      if constexpr (Profile::kMoments > 0) {
+      if constexpr (ProfileMoments<Profile>::kMoments > 0) {
         if (moments != nullptr) {
           MomentTotals(distances, count, order, sorted, buckets, *moments, totals);
           return;
@@ -300,9 +316,9 @@ class RadialKernel : public Kernel {
   static void MomentTotals(const double* distances, size_t count, const std::vector<size_t>& order,
                            const std::vector<double>& sorted, const WidthBuckets& buckets,
                            std::vector<double>& moments, std::vector<double>& totals) {
-    constexpr size_t kMoments = Profile::kMoments;
+    constexpr size_t kMoments = ProfileMoments<Profile>::kMoments;
     const size_t m = sorted.size();
-    if constexpr (!Profile::kExactMoments) {
+    if constexpr (!ProfileMoments<Profile>::kExact) {
       thread_local MomentGrid<kMoments> grid;  // Its buffers, kept between blocks.
       const auto add = [](double r, double* sums) { Profile::AddMoments(r, sums); };
       grid.Build(distances, count, sorted.back(), add);

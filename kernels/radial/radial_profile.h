@@ -11,6 +11,13 @@
 //                                                // per sample and width in the fused pass).
 //   static double LogNormalisation(size_t d);    // log c_d.
 // Every profile has k(0) = 1 (a sample at the point adds exactly 1 before normalising).
+// Optionally, for speed, a compact profile written as k(r / h) = sum_j f_j(r) g_j(h) gives
+// its moments, and its fused pass then costs O(1) a sample whatever the number of widths
+// (radial_kernel.h's MomentTotals; without them it adds k(r / h) for each width above r):
+//   static constexpr size_t kMoments;            // How many f_j.
+//   static constexpr bool kExactMoments;         // The f_j are counts (exact sums).
+//   static void AddMoments(double r, double* sums);         // sums[j] += f_j(r).
+//   static double Combine(const double* sums, double h);    // sum_j sums[j] g_j(h).
 //
 // Example (kernels/epanechnikov/epanechnikov.cc):
 //   struct Epanechnikov {
