@@ -119,23 +119,17 @@ class RadialKernel : public Kernel {
     for (size_t k = 0; k < order.size(); ++k) sorted[k] = widths[order[k]];
     std::vector<double> totals(widths.size());
     // A non-compact profile's fused pass is the Gaussian's vector exp over r
-    // (ShiftedExpPass): exp((r - m) s_h), s_h = Profile::Slope(h), a vector of widths at a
-    // time. Widths whose slope is not finite (subnormal h) take the scalar loop.
-    std::vector<double> slopes(widths.size());
-    bool vector_exp = !Profile::kCompact && algorithm_ == KernelAlgorithm::kFused;
-    for (size_t w = 0; w < widths.size() && vector_exp; ++w) {
-      slopes[w] = SlopeOf(widths[w]);
-      vector_exp = std::isfinite(slopes[w]);
-    }
-    // The compact fused pass by moments, where every width is in [kMomentWidthMin,
-    // kMomentWidthMax]: there h^(2j) and r^(2j) stay normal for the cosine's 12 moments.
+    // (ShiftedExpPass): exp(((r - m) s1) s2), s1 s2 = s_h = Profile::Slope(h), a vector of
+    // widths at a time. Each width's factors depend on it alone (SlopeFactors), so its bits
+    // do not depend on the task's other widths.
+    std::vector<double> s1(widths.size());
+    std::vector<double> s2(widths.size());
+    for (size_t w = 0; w < widths.size(); ++w) SlopeFactors(widths[w], s1[w], s2[w]);
     const WidthBuckets buckets(sorted);
     std::vector<double> moment_sums;
-    bool by_moments = Profile::kCompact && ProfileMoments<Profile>::kMoments > 0 &&
-                      !sorted.empty() && sorted.front() >= kMomentWidthMin &&
-                      sorted.back() <= kMomentWidthMax;
+    const bool by_moments = Profile::kCompact && ProfileMoments<Profile>::kMoments > 0;
     std::optional<ShiftedExpPass> exp_pass;
-    if (vector_exp) exp_pass.emplace(slopes, std::vector<double>(widths.size(), 1.0));
+    if (!Profile::kCompact && algorithm_ == KernelAlgorithm::kFused) exp_pass.emplace(s1, s2);
     for (size_t p = 0; p < points.rows(); ++p) {
       const double* point = points.row(p).data();
       for (size_t begin = 0; begin < samples.rows(); begin += kSampleBlock) {
@@ -153,7 +147,7 @@ class RadialKernel : public Kernel {
           const absl::Span<const double> sums_of_block =
               exp_pass->Run(distances.data(), count, nearest);
           for (size_t w = 0; w < widths.size(); ++w) {
-            sums.sum(p, w).Add(nearest * slopes[w], sums_of_block[w]);
+            sums.sum(p, w).Add((nearest * s1[w]) * s2[w], sums_of_block[w]);
           }
           continue;
         }
@@ -221,12 +215,20 @@ class RadialKernel : public Kernel {
   }
 
  private:
-  // SlopeOf is a non-compact profile's s_h, log k(r / h) = s_h r (0 for compact ones).
-  static double SlopeOf(double width) {
-    if constexpr (Profile::kCompact) {
-      return 0.0;
-    } else {
-      return Profile::Slope(width);
+  // SlopeFactors splits a non-compact profile's s_h (log k(r / h) = s_h r) into s1 s2 with
+  // both finite: s1 = s_h, s2 = 1 where s_h is finite; for the tiny widths where it is not
+  // (h subnormal, s_h = -1 / h), s1 = s_(h 2^600) and s2 = 2^600, exact powers of two.
+  // Compact profiles: 0, 1 (unused).
+  static void SlopeFactors(double width, double& s1, double& s2) {
+    s1 = 0.0;
+    s2 = 1.0;
+    if constexpr (!Profile::kCompact) {
+      s1 = Profile::Slope(width);
+      if (!std::isfinite(s1)) {
+        constexpr double kScale = 0x1p600;
+        s1 = Profile::Slope(width * kScale);
+        s2 = kScale;
+      }
     }
   }
 
@@ -324,6 +326,13 @@ class RadialKernel : public Kernel {
       grid.Build(distances, count, sorted.back(), add);
       double sums[kMoments];
       for (size_t k = 0; k < m; ++k) {
+        // Outside [kMomentWidthMin, kMomentWidthMax], h^(2j) or r^(2j) would leave the
+        // normal doubles: such a width's terms are added one by one (a choice made by the
+        // width alone, so it keeps a sweep's splits exact).
+        if (sorted[k] < kMomentWidthMin || sorted[k] > kMomentWidthMax) {
+          totals[order[k]] = BlockTotal(distances, count, 0.0, sorted[k]);
+          continue;
+        }
         grid.Sums(sorted[k], add, sums);
         totals[order[k]] = Profile::Combine(sums, sorted[k]);
       }

@@ -170,7 +170,10 @@ TEST(RadialKernelTest, AWidthsEstimateIsTheSameWhateverWidthsShareItsTask) {
   samples.row(7)[1] = points.row(0)[1];
   samples.row(8)[0] = points.row(0)[0] + 0.5;  // At distance 0.5, a width below.
   samples.row(8)[1] = points.row(0)[1];
-  const std::vector<double> widths = {0.5, 2.5, 0.01, 1.0, 0.3, 1.7, 0.75, 0.5};
+  // 1e-13 and 2e12 lie outside the widths whose compact moments are summed
+  // (kMomentWidthMin, kMomentWidthMax): their terms are added one by one, and that must not
+  // change the others'.
+  const std::vector<double> widths = {0.5, 2.5, 0.01, 1.0, 0.3, 1.7, 0.75, 0.5, 1e-13, 2e12};
   for (const char* name : kRadialKernels) {
     const std::unique_ptr<Kernel> kernel = Make(name);
     const std::vector<WidthResult> all = Densities(*kernel, samples, points, widths);
