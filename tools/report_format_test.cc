@@ -23,10 +23,12 @@ using ::testing::Not;
 const TableNotes kHypercubeNotes = {
     "the tutorial's hypercube window of side h: p = k / (n h^d)",
     "P(sample in the cube of side h centred at x) / h^d, a multivariate normal rectangle "
-    "probability"};
+    "probability",
+    WidthParameter()};
 const TableNotes kGaussianNotes = {
     "a Gaussian window of standard deviation h: p = (1/n) sum N(x - s; 0, h^2 I)",
-    "N(x; mu, Sigma + h^2 I), the source's density convolved with the kernel N(0, h^2 I)"};
+    "N(x; mu, Sigma + h^2 I), the source's density convolved with the kernel N(0, h^2 I)",
+    WidthParameter()};
 
 struct Row {
   double width, count, density, expected, truth;
