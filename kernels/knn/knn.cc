@@ -70,11 +70,11 @@ double UnitBallVolume(size_t dims) {
   return volume;
 }
 
-// Sets `result`'s density k / (m V_d r^d), r^2 = `squared`, and its log, which stays exact
-// where the density over- or underflows. r = 0: +infinity, both.
-void SetDensity(uint64_t k, uint64_t m, size_t dims, double squared, WidthResult& result) {
+// Sets `result`'s density k / (m V_d r^d), r^2 = `squared`, V_d = `volume`, and its log,
+// which stays exact where the density over- or underflows. r = 0: +infinity, both.
+void SetDensity(uint64_t k, uint64_t m, size_t dims, double volume, double squared,
+                WidthResult& result) {
   const double d = static_cast<double>(dims);
-  const double volume = UnitBallVolume(dims);
   if (squared == 0) {
     result.set_density(std::numeric_limits<double>::infinity());
     result.set_log_density(std::numeric_limits<double>::infinity());
@@ -156,6 +156,7 @@ class Knn : public Kernel {
     const auto& nearest = static_cast<const NearestDistances&>(total);
     // A held-out point's own sample is one of the n, at distance 0: the others are n - 1.
     const uint64_t others = held_out ? n - 1 : n;
+    const double volume = UnitBallVolume(dims);
     for (size_t i = 0; i < results.size(); ++i) {
       const size_t p = i / widths.size();
       ASSIGN_OR_RETURN(const uint64_t k, KOf(widths[i % widths.size()]));
@@ -178,7 +179,7 @@ class Knn : public Kernel {
         return absl::InvalidArgumentError(
             absl::StrCat("held-out point ", p + 1, " is not one of the samples"));
       }
-      SetDensity(k, others, dims, squared[index], results[i]);
+      SetDensity(k, others, dims, volume, squared[index], results[i]);
     }
     return absl::OkStatus();
   }

@@ -126,8 +126,7 @@ class RadialKernel : public Kernel {
     std::vector<double> s2(widths.size());
     for (size_t w = 0; w < widths.size(); ++w) SlopeFactors(widths[w], s1[w], s2[w]);
     const WidthBuckets buckets(sorted);
-    std::vector<double> moment_sums;
-    const bool by_moments = Profile::kCompact && ProfileMoments<Profile>::kMoments > 0;
+    std::vector<double> moment_sums;  // MomentTotals' buckets, kept between blocks.
     std::optional<ShiftedExpPass> exp_pass;
     if (!Profile::kCompact && algorithm_ == KernelAlgorithm::kFused) exp_pass.emplace(s1, s2);
     for (size_t p = 0; p < points.rows(); ++p) {
@@ -157,8 +156,7 @@ class RadialKernel : public Kernel {
             totals[w] = BlockTotal(distances.data(), count, nearest, widths[w]);
           }
         } else {
-          FusedTotals(distances.data(), count, nearest, widths, order, sorted, buckets,
-                      by_moments ? &moment_sums : nullptr, totals);
+          FusedTotals(distances.data(), count, order, sorted, buckets, moment_sums, totals);
         }
         for (size_t w = 0; w < widths.size(); ++w) {
           sums.sum(p, w).Add(Shift(nearest, widths[w]), totals[w]);
@@ -270,21 +268,15 @@ class RadialKernel : public Kernel {
     return total;
   }
 
-  // FusedTotals: every width's terms over the block in one pass, in sample order per width.
-  // A compact profile with moments (ProfileMoments::kMoments > 0) takes MomentTotals where its
-  // widths allow (`moments` non-null), otherwise the terms one by one for the widths above
-  // each sample's r.
-  static void FusedTotals(const double* distances, size_t count, double nearest,
-                          absl::Span<const double> widths, const std::vector<size_t>& order,
+  // FusedTotals: a compact profile's fused pass (a non-compact one runs ShiftedExpPass):
+  // MomentTotals where the profile has moments, otherwise each sample's term for every width
+  // above its r, in sample order per width.
+  static void FusedTotals(const double* distances, size_t count, const std::vector<size_t>& order,
                           const std::vector<double>& sorted, const WidthBuckets& buckets,
-                          std::vector<double>* moments, std::vector<double>& totals) {
-    if constexpr (Profile::kCompact) {
-      if constexpr (ProfileMoments<Profile>::kMoments > 0) {
-        if (moments != nullptr) {
-          MomentTotals(distances, count, order, sorted, buckets, *moments, totals);
-          return;
-        }
-      }
+                          std::vector<double>& moments, std::vector<double>& totals) {
+    if constexpr (ProfileMoments<Profile>::kMoments > 0) {
+      MomentTotals(distances, count, order, sorted, buckets, moments, totals);
+    } else if constexpr (Profile::kCompact) {
       for (size_t i = 0; i < count; ++i) {
         const double r = distances[i];
         if (r == 0.0) continue;
@@ -292,14 +284,6 @@ class RadialKernel : public Kernel {
         for (size_t k = buckets.Of(r); k < sorted.size(); ++k) {
           totals[order[k]] += Profile::Value(r, sorted[k]);
         }
-      }
-    } else {
-      std::vector<double> shifts(widths.size());
-      for (size_t w = 0; w < widths.size(); ++w) shifts[w] = Shift(nearest, widths[w]);
-      for (size_t i = 0; i < count; ++i) {
-        const double r = distances[i];
-        if (r == 0.0) continue;
-        for (size_t w = 0; w < widths.size(); ++w) totals[w] += Term(r, widths[w], shifts[w]);
       }
     }
   }
@@ -346,7 +330,7 @@ class RadialKernel : public Kernel {
     uint64_t zeros = 0;
     for (size_t i = 0; i < count; ++i) {
       const double r = distances[i];
-      const size_t b = buckets.OfFinite(r);
+      const size_t b = buckets.Of(r);
       zeros += r == 0.0;
       Profile::AddMoments(r, &moments[(b + (b == m) * (i & 7)) * kMoments]);
     }

@@ -19,19 +19,26 @@ double LogUnitSphereArea(size_t dims) {
 
 namespace {
 
-// The integral of r^power f(r) over [0, 1] (compact) or [0, infinity), the latter mapped by
-// r = t / (1 - t), dr = dt / (1 - t)^2 onto [0, 1).
+// IntegrateAlongRay integrates f(r) over [0, 1] (a compact profile's support, in units of
+// the width) or over [0, infinity), mapped by r = t / (1 - t), dr = dt / (1 - t)^2 onto
+// [0, 1).
+template <typename F>
+QuadratureResult IntegrateAlongRay(const F& f, bool compact, const QuadratureOptions& options) {
+  const auto integrand = [&](double t) -> QuadratureValue {
+    if (compact) return {f(t), 0.0};
+    if (t >= 1.0) return {0.0, 0.0};
+    return {f(t / (1.0 - t)) / ((1.0 - t) * (1.0 - t)), 0.0};
+  };
+  return IntegrateAdaptively(integrand, 0.0, 1.0, options);
+}
+
+// The integral of r^power f(r) along the ray.
 double RayIntegral(const std::function<double(double)>& f, bool compact, double power) {
   QuadratureOptions options;
   options.relative_tolerance = 1e-13;
   options.max_intervals = 400;
-  const auto integrand = [&](double t) -> QuadratureValue {
-    if (compact) return {std::pow(t, power) * f(t), 0.0};
-    if (t >= 1.0) return {0.0, 0.0};
-    const double r = t / (1.0 - t);
-    return {std::pow(r, power) * f(r) / ((1.0 - t) * (1.0 - t)), 0.0};
-  };
-  return IntegrateAdaptively(integrand, 0.0, 1.0, options).value;
+  return IntegrateAlongRay([&](double r) { return std::pow(r, power) * f(r); }, compact, options)
+      .value;
 }
 
 }  // namespace
@@ -118,14 +125,9 @@ std::optional<double> IsotropicExpectation(const std::function<double(double)>& 
   QuadratureOptions options;
   options.relative_tolerance = 1e-11;
   options.max_intervals = 2000;
-  // In units of the width: t = rho / h over [0, 1], or t = u / (1 - u) over u in [0, 1).
-  const auto integrand = [&](double u) -> QuadratureValue {
-    if (compact) return {profile(u) * radius_density(width * u) * width, 0.0};
-    if (u >= 1.0) return {0.0, 0.0};
-    const double t = u / (1.0 - u);
-    return {profile(t) * radius_density(width * t) * width / ((1.0 - u) * (1.0 - u)), 0.0};
-  };
-  const QuadratureResult result = IntegrateAdaptively(integrand, 0.0, 1.0, options);
+  // In units of the width, t = rho / h.
+  const QuadratureResult result = IntegrateAlongRay(
+      [&](double t) { return profile(t) * radius_density(width * t) * width; }, compact, options);
   if (!result.converged) return std::nullopt;
   return result.value;
 }

@@ -44,17 +44,12 @@ class WidthBuckets {
     }
   }
 
-  // WidthBuckets::Of is the number of widths at or below r (r >= 0): the first width above
-  // r is sorted[Of(r)], and Of(r) == size() when none is.
+  // WidthBuckets::Of is the number of widths at or below r, for a finite r >= 0: the first
+  // width above r is sorted[Of(r)], and Of(r) == size() when none is. No branch on r
+  // (distances beyond the largest width are common and unpredictable): r is clamped to the
+  // largest width, whose cell's start is safe for every r in it or beyond.
   size_t Of(double r) const {
-    if (!(r < largest_)) return size_;
-    return Walk(start_[std::min(static_cast<size_t>(r * scale_), start_.size() - 1)], r);
-  }
-
-  // WidthBuckets::OfFinite is Of(r) for a finite r >= 0 without a branch on r (distances
-  // beyond the largest width are common and unpredictable): r is clamped to the largest
-  // width, whose cell's start is safe for every r in it or beyond.
-  size_t OfFinite(double r) const {
+    if (start_.empty()) return 0;  // No widths.
     // A signed conversion: one instruction, where an unsigned one branches on 2^63.
     const int64_t last = static_cast<int64_t>(start_.size()) - 1;
     return Walk(start_[std::min(static_cast<int64_t>(std::min(r, largest_) * scale_), last)], r);
