@@ -29,7 +29,6 @@ struct Cosine {
   // to 12 terms (the 13th is below 1e-19): the fused pass sums r^(2j) and divides by
   // h^(2j) once per width. The terms a_j u^(2j) add up in absolute value to at most
   // cosh(pi / 2) = 2.51 times the count, which bounds the cancellation.
-  static constexpr bool kExactMoments = false;
   static constexpr size_t kMoments = 12;
   static void AddMoments(double r, double* sums) {
     const double r2 = r * r;

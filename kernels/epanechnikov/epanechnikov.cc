@@ -16,13 +16,8 @@ struct Epanechnikov {
   static constexpr bool kCompact = true;
   static double Value(double r, double h) { return 1.0 - (r * r) / (h * h); }
   // sum (1 - r^2 / h^2) = count - (sum r^2) / h^2.
-  static constexpr bool kExactMoments = false;
-  static constexpr size_t kMoments = 2;
-  static void AddMoments(double r, double* sums) {
-    sums[0] += 1.0;
-    sums[1] += r * r;
-  }
-  static double Combine(const double* sums, double h) { return sums[0] - sums[1] / (h * h); }
+  static constexpr int kPower = 2;
+  static double CombinePower(double count, double sum, double h) { return count - sum / (h * h); }
   static double LogNormalisation(size_t d) {
     return -(radial::LogUnitBallVolume(d) + std::log(2.0 / (static_cast<double>(d) + 2.0)));
   }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace parsweep {
 namespace exact_sums {
@@ -49,6 +50,16 @@ void LongAccumulator::AddInteger(uint64_t mantissa, int64_t position) {
 
 void LongAccumulator::Add(double t, double f) {
   if (!(f > 0) || t == -std::numeric_limits<double>::infinity()) return;
+  if (t == 0.0) {
+    // f itself, read from its bits (the compact kernels add thousands of these a pass;
+    // exp, frexp and ldexp would cost more than the rest of their work). f < 2^64 is finite.
+    uint64_t bits;
+    std::memcpy(&bits, &f, sizeof(bits));
+    const int64_t biased = static_cast<int64_t>(bits >> 52);
+    const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
+    if (biased == 0) return AddInteger(fraction, -1074);  // Subnormal.
+    return AddInteger(fraction | (uint64_t{1} << 52), biased - 1075);
+  }
   if (t < kFarExponent) {
     far_log = std::max(far_log, t + std::log(f));
     return;

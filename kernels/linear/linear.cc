@@ -14,13 +14,8 @@ struct Linear {
   static constexpr bool kCompact = true;
   static double Value(double r, double h) { return 1.0 - r / h; }
   // sum (1 - r / h) = count - (sum r) / h.
-  static constexpr bool kExactMoments = false;
-  static constexpr size_t kMoments = 2;
-  static void AddMoments(double r, double* sums) {
-    sums[0] += 1.0;
-    sums[1] += r;
-  }
-  static double Combine(const double* sums, double h) { return sums[0] - sums[1] / h; }
+  static constexpr int kPower = 1;
+  static double CombinePower(double count, double sum, double h) { return count - sum / h; }
   static double LogNormalisation(size_t d) {
     return -(radial::LogUnitBallVolume(d) - std::log(static_cast<double>(d) + 1.0));
   }

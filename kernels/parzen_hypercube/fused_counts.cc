@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "absl/base/optimization.h"
+#include "kernels/avx2_compress.h"
 #include "kernels/cpu_features.h"
 
 #if PARSWEEP_X86_64_TARGETS
@@ -142,35 +143,6 @@ size_t ClassifyBlock<2>(const double* s, size_t rows, const double* x, size_t, d
 }
 
 #if PARSWEEP_X86_64_TARGETS
-// CompactTable: for each 4-bit `mask` of selected doubles, perm[mask] is the permutation of
-// 32-bit lanes that moves them to the front, in order, and count[mask] how many there are.
-struct CompactTable {
-  alignas(32) int32_t perm[16][8];
-  uint8_t count[16];
-};
-
-constexpr CompactTable MakeCompactTable() {
-  CompactTable t{};
-  for (int mask = 0; mask < 16; ++mask) {
-    int k = 0;
-    for (int lane = 0; lane < 4; ++lane) {
-      if (mask & (1 << lane)) {
-        t.perm[mask][2 * k] = 2 * lane;
-        t.perm[mask][2 * k + 1] = 2 * lane + 1;
-        ++k;
-      }
-    }
-    for (int rest = k; rest < 4; ++rest) {
-      t.perm[mask][2 * rest] = 0;
-      t.perm[mask][2 * rest + 1] = 1;
-    }
-    t.count[mask] = static_cast<uint8_t>(k);
-  }
-  return t;
-}
-
-constexpr CompactTable kCompact = MakeCompactTable();
-
 // ClassifyBlock2Avx2 is ClassifyBlock<2> four samples per step. Writes up to kBandSlack
 // doubles past the band's end. Requires AVX2.
 __attribute__((target("avx2"))) size_t ClassifyBlock2Avx2(const double* s, size_t rows,
@@ -195,10 +167,7 @@ __attribute__((target("avx2"))) size_t ClassifyBlock2Avx2(const double* s, size_
     in_all = _mm256_sub_epi64(in_all, _mm256_castpd_si256(_mm256_cmp_pd(c, lo4, _CMP_LE_OQ)));
     const int mask = _mm256_movemask_pd(
         _mm256_and_pd(_mm256_cmp_pd(c, lo4, _CMP_GT_OQ), _mm256_cmp_pd(c, hi4, _CMP_LE_OQ)));
-    const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(kCompact.perm[mask]));
-    _mm256_storeu_pd(band + in_band,
-                     _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(c), perm)));
-    in_band += kCompact.count[mask];
+    in_band += Compress4x64(_mm256_castpd_si256(c), mask, band + in_band);
   }
   alignas(32) uint64_t lanes[4];
   _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), in_all);

@@ -10,10 +10,12 @@
 //
 // The passes. Both compute each sample's distance r = |x - s| once per point and block and
 // add each width's terms in a fixed order:
-//   fused (default)  one pass over each block for every width. A compact profile sums
-//                    moments of r per bucket of widths (MomentTotals: O(1) a sample, like
-//                    the hypercube's band search); a compact profile without moments adds
-//                    k(r / h) for the widths with h > r, found by a bucket table.
+//   fused (default)  one pass over each block for every width. A compact profile that is
+//                    a count and a power of r buckets each sample by the first width above
+//                    it and sums integers (PowerSums: O(1) a sample, exact in any
+//                    grouping); one with other moments sums them through a grid of r
+//                    (MomentTotals); one with neither adds k(r / h) for the widths with
+//                    h > r, found by a cell table (WidthCells).
 //   naive            one pass over the samples per width (the tutorial's loop).
 // A non-compact profile (exponential, log k(r / h) = s_h r) shifts each block by its nearest
 // sample m, as the Gaussian does: terms k(r / h) / k(m / h) = exp((r - m) s_h) <= 1, so
@@ -43,8 +45,9 @@
 #include "kernels/parzen_gaussian/fused_sums.h"
 #include "kernels/radial/distances.h"
 #include "kernels/radial/moment_grid.h"
+#include "kernels/radial/power_sums.h"
 #include "kernels/radial/radial_profile.h"
-#include "kernels/radial/width_buckets.h"
+#include "kernels/radial/width_cells.h"
 #include "runtime/data/gaussian.h"
 #include "runtime/data/matrix.h"
 #include "runtime/plugin/kernel.h"
@@ -67,17 +70,25 @@ inline double NearestPositive(const double* distances, size_t count) {
 }
 
 // ProfileMoments<Profile>: a profile's optional moments (radial_profile.h): kMoments (0 when
-// it declares none: its fused pass then adds the terms one by one) and kExact (its moments
-// are counts).
+// it declares none).
 template <typename Profile, typename = void>
 struct ProfileMoments {
   static constexpr size_t kMoments = 0;
-  static constexpr bool kExact = false;
 };
 template <typename Profile>
 struct ProfileMoments<Profile, std::void_t<decltype(Profile::kMoments)>> {
   static constexpr size_t kMoments = Profile::kMoments;
-  static constexpr bool kExact = Profile::kExactMoments;
+};
+
+// ProfilePower<Profile>: whether a profile is a count and one power of r (kPower,
+// radial_profile.h), summed by PowerSums.
+template <typename Profile, typename = void>
+struct ProfilePower {
+  static constexpr bool kHas = false;
+};
+template <typename Profile>
+struct ProfilePower<Profile, std::void_t<decltype(Profile::kPower)>> {
+  static constexpr bool kHas = true;
 };
 
 // The widths for which a compact profile's fused pass sums moments (see MomentTotals).
@@ -125,8 +136,8 @@ class RadialKernel : public Kernel {
     std::vector<double> s1(widths.size());
     std::vector<double> s2(widths.size());
     for (size_t w = 0; w < widths.size(); ++w) SlopeFactors(widths[w], s1[w], s2[w]);
-    const WidthBuckets buckets(sorted);
-    std::vector<double> moment_sums;  // MomentTotals' buckets, kept between blocks.
+    const WidthCells cells(sorted);
+    PowerSums power_sums(PowerOf());  // Its buffers, kept between blocks.
     std::optional<ShiftedExpPass> exp_pass;
     if (!Profile::kCompact && algorithm_ == KernelAlgorithm::kFused) exp_pass.emplace(s1, s2);
     for (size_t p = 0; p < points.rows(); ++p) {
@@ -135,7 +146,8 @@ class RadialKernel : public Kernel {
         const size_t end = std::min<uint64_t>(begin + kSampleBlock, samples.rows());
         const size_t count = end - begin;
         const ConstMatrixView block(samples.row(begin).data(), count, samples.cols());
-        sums.zeros(p) += BlockDistances(block, point, distances.data());
+        const uint64_t zeros = BlockDistances(block, point, distances.data());
+        sums.zeros(p) += zeros;
         // Only a non-compact profile shifts by the nearest sample.
         const double nearest = Profile::kCompact ? 0.0 : NearestPositive(distances.data(), count);
         if (nearest == std::numeric_limits<double>::infinity()) continue;
@@ -156,7 +168,7 @@ class RadialKernel : public Kernel {
             totals[w] = BlockTotal(distances.data(), count, nearest, widths[w]);
           }
         } else {
-          FusedTotals(distances.data(), count, order, sorted, buckets, moment_sums, totals);
+          FusedTotals(distances.data(), count, zeros, order, sorted, cells, power_sums, totals);
         }
         for (size_t w = 0; w < widths.size(); ++w) {
           sums.sum(p, w).Add(Shift(nearest, widths[w]), totals[w]);
@@ -268,20 +280,41 @@ class RadialKernel : public Kernel {
     return total;
   }
 
+  // PowerOf is the profile's kPower, or 0 for a profile without one (then unused).
+  static int PowerOf() {
+    if constexpr (ProfilePower<Profile>::kHas) {
+      return Profile::kPower;
+    } else {
+      return 0;
+    }
+  }
+
   // FusedTotals: a compact profile's fused pass (a non-compact one runs ShiftedExpPass):
-  // MomentTotals where the profile has moments, otherwise each sample's term for every width
-  // above its r, in sample order per width.
-  static void FusedTotals(const double* distances, size_t count, const std::vector<size_t>& order,
-                          const std::vector<double>& sorted, const WidthBuckets& buckets,
-                          std::vector<double>& moments, std::vector<double>& totals) {
-    if constexpr (ProfileMoments<Profile>::kMoments > 0) {
-      MomentTotals(distances, count, order, sorted, buckets, moments, totals);
+  // PowerTotals or MomentTotals where the profile declares a power or moments, otherwise
+  // each sample's term for every width above its r, in sample order per width.
+  static void FusedTotals(const double* distances, size_t count, uint64_t zeros,
+                          const std::vector<size_t>& order, const std::vector<double>& sorted,
+                          const WidthCells& cells, PowerSums& power_sums,
+                          std::vector<double>& totals) {
+    if constexpr (ProfilePower<Profile>::kHas) {
+      power_sums.Run(cells, distances, count, zeros);
+      for (size_t k = 0; k < sorted.size(); ++k) {
+        // Where the block's grid is too coarse for a width, or the width is extreme,
+        // its terms are added one by one (power_sums.h): a choice made by the width and the
+        // block alone.
+        totals[order[k]] = power_sums.Precise(sorted[k])
+                               ? Profile::CombinePower(static_cast<double>(power_sums.Count(k)),
+                                                       power_sums.Sum(k), sorted[k])
+                               : BlockTotal(distances, count, 0.0, sorted[k]);
+      }
+    } else if constexpr (ProfileMoments<Profile>::kMoments > 0) {
+      MomentTotals(distances, count, order, sorted, totals);
     } else if constexpr (Profile::kCompact) {
       for (size_t i = 0; i < count; ++i) {
         const double r = distances[i];
         if (r == 0.0) continue;
         // The first width above r; every later one covers the sample too.
-        for (size_t k = buckets.Of(r); k < sorted.size(); ++k) {
+        for (size_t k = cells.Of(r); k < sorted.size(); ++k) {
           totals[order[k]] += Profile::Value(r, sorted[k]);
         }
       }
@@ -292,53 +325,26 @@ class RadialKernel : public Kernel {
   // (Profile::AddMoments adds a sample's f_j(r), Profile::Combine applies the g_j(h)) costs
   // O(1) a sample and O(moments) a width, whatever the number of widths. The moments'
   // sums must not depend on which widths a task holds, or a sweep cut by widths would
-  // change the bits:
-  //   - a profile whose moments are counts (Profile::kExactMoments, the tophat) buckets
-  //     each sample by the first of the task's widths above its r and adds up the buckets'
-  //     counts in width order: exact, so any grouping gives the same bits;
-  //   - the others sum through a MomentGrid, whose cells the block's samples alone fix.
-  // Their rounding differs from adding the terms one by one: radial_kernel_test.cc bounds
-  // the difference.
+  // change the bits: they are summed through a MomentGrid, whose cells the block's samples
+  // alone fix. Their rounding differs from adding the terms one by one:
+  // radial_kernel_test.cc bounds the difference.
   static void MomentTotals(const double* distances, size_t count, const std::vector<size_t>& order,
-                           const std::vector<double>& sorted, const WidthBuckets& buckets,
-                           std::vector<double>& moments, std::vector<double>& totals) {
+                           const std::vector<double>& sorted, std::vector<double>& totals) {
     constexpr size_t kMoments = ProfileMoments<Profile>::kMoments;
-    const size_t m = sorted.size();
-    if constexpr (!ProfileMoments<Profile>::kExact) {
-      thread_local MomentGrid<kMoments> grid;  // Its buffers, kept between blocks.
-      const auto add = [](double r, double* sums) { Profile::AddMoments(r, sums); };
-      grid.Build(distances, count, sorted.back(), add);
-      double sums[kMoments];
-      for (size_t k = 0; k < m; ++k) {
-        // Outside [kMomentWidthMin, kMomentWidthMax], h^(2j) or r^(2j) would leave the
-        // normal doubles: such a width's terms are added one by one (a choice made by the
-        // width alone, so it keeps a sweep's splits exact).
-        if (sorted[k] < kMomentWidthMin || sorted[k] > kMomentWidthMax) {
-          totals[order[k]] = BlockTotal(distances, count, 0.0, sorted[k]);
-          continue;
-        }
-        grid.Sums(sorted[k], add, sums);
-        totals[order[k]] = Profile::Combine(sums, sorted[k]);
+    thread_local MomentGrid<kMoments> grid;  // Its buffers, kept between blocks.
+    const auto add = [](double r, double* sums) { Profile::AddMoments(r, sums); };
+    grid.Build(distances, count, sorted.back(), add);
+    double sums[kMoments];
+    for (size_t k = 0; k < sorted.size(); ++k) {
+      // Outside [kMomentWidthMin, kMomentWidthMax], h^(2j) or r^(2j) would leave the
+      // normal doubles: such a width's terms are added one by one (a choice made by the
+      // width alone, so it keeps a sweep's splits exact).
+      if (sorted[k] < kMomentWidthMin || sorted[k] > kMomentWidthMax) {
+        totals[order[k]] = BlockTotal(distances, count, 0.0, sorted[k]);
+        continue;
       }
-      return;
-    }
-    // Buckets m to m + 7 take the samples beyond the largest width, unread: often half of
-    // them, so a single bucket would chain each add to the one before. Samples at distance
-    // 0 land in bucket 0 and are taken out after (a count, exactly; their other moments
-    // are 0): no branch on r anywhere.
-    moments.assign((m + 8) * kMoments, 0.0);
-    uint64_t zeros = 0;
-    for (size_t i = 0; i < count; ++i) {
-      const double r = distances[i];
-      const size_t b = buckets.Of(r);
-      zeros += r == 0.0;
-      Profile::AddMoments(r, &moments[(b + (b == m) * (i & 7)) * kMoments]);
-    }
-    moments[0] -= static_cast<double>(zeros);
-    double prefix[kMoments] = {};
-    for (size_t k = 0; k < m; ++k) {
-      for (size_t j = 0; j < kMoments; ++j) prefix[j] += moments[k * kMoments + j];
-      totals[order[k]] = Profile::Combine(prefix, sorted[k]);
+      grid.Sums(sorted[k], add, sums);
+      totals[order[k]] = Profile::Combine(sums, sorted[k]);
     }
   }
 

@@ -11,11 +11,15 @@
 //                                                // per sample and width in the fused pass).
 //   static double LogNormalisation(size_t d);    // log c_d.
 // Every profile has k(0) = 1 (a sample at the point adds exactly 1 before normalising).
-// Optionally, for speed, a compact profile written as k(r / h) = sum_j f_j(r) g_j(h) gives
-// its moments, and its fused pass then costs O(1) a sample whatever the number of widths
-// (radial_kernel.h's MomentTotals; without them it adds k(r / h) for each width above r):
+// Optionally, for speed, a compact profile says how k(r / h) splits into sums over the
+// samples, and its fused pass then costs O(1) a sample whatever the number of widths
+// (without either it adds k(r / h) for each width above r). Fastest, a count and one
+// power of r, p = 0, 1 or 2, summed exactly (power_sums.h):
+//   static constexpr int kPower;                                      // p.
+//   static double CombinePower(double count, double sum, double h);   // sum: of r^p.
+// Or any k(r / h) = sum_j f_j(r) g_j(h), its moments summed through a grid of r
+// (moment_grid.h; radial_kernel.h's MomentTotals):
 //   static constexpr size_t kMoments;            // How many f_j.
-//   static constexpr bool kExactMoments;         // The f_j are counts (exact sums).
 //   static void AddMoments(double r, double* sums);         // sums[j] += f_j(r).
 //   static double Combine(const double* sums, double h);    // sum_j sums[j] g_j(h).
 //

@@ -15,10 +15,8 @@ struct Tophat {
   static constexpr bool kCompact = true;
   static double Value(double, double) { return 1.0; }
   // The fused pass counts (exact: the same bits as adding the terms).
-  static constexpr size_t kMoments = 1;
-  static constexpr bool kExactMoments = true;
-  static void AddMoments(double, double* sums) { sums[0] += 1.0; }
-  static double Combine(const double* sums, double) { return sums[0]; }
+  static constexpr int kPower = 0;
+  static double CombinePower(double count, double, double) { return count; }
   static double LogNormalisation(size_t d) { return -radial::LogUnitBallVolume(d); }
 };
 
