@@ -105,7 +105,10 @@ TEST(RadialKernelTest, GaussianEquivalentWidthIsTheRatioOfCanonicalBandwidthsIn1
 // 4096-sample blocks. Each pass adds a block's terms (or its moments) in a fixed order and
 // enters the block's total into the exact accumulator, so the bounds are per block, summed:
 // - tophat: both count, exactly: the same bits.
-// - epanechnikov, linear, cosine: the fused pass sums moments (MomentTotals). Either side's
+// - epanechnikov, linear: the fused pass sums integers (PowerSums), within (2^-60 + 3u) C of
+//   the exact block total (docs/NUMERICS.md), far inside the cosine's bound, used for all
+//   three.
+// - cosine: the fused pass sums moments (MomentTotals). Either side's
 //   block total is within gamma_(n + K + 3) A of the exact one, A = sum_j |a_j| P_j / h^(2j)
 //   the sum of the absolute values of what it adds, at most B C: C samples within h,
 //   B = 2 (1 + u^2, 1 + u) or cosh(pi / 2) = 2.51 (cosine); n <= 4096, K moments,
