@@ -1,10 +1,15 @@
-// Each block takes three steps. The grid: the block's largest finite distance fixes S.
-// Then, a chunk of samples at a time: the samples within the largest width are found four
-// at a time (AVX2; the portable path one at a time, with the same operations, so the same
-// integers) and packed to the front with their cell and integer terms; their terms are
-// added to a count per half cell (below or at/above the cell's width), one sample at a
-// time (AVX2 has no scatter). Last, the half cells are added to the widths' buckets and
-// the buckets summed in width order.
+// Each block takes three steps.
+//   1. Pack: each sample's q; those below the largest threshold are packed to the front
+//      with their cell (AVX2: four 2-D samples a step, a compress store; portable: one at
+//      a time, the same operations, so the same q and cells). The block's largest finite
+//      q, which fixes the grid, comes out of the same pass.
+//   2. Halves: each packed sample's half cell (one comparison with its cell's threshold;
+//      AVX2: a gather for four) and its integer terms.
+//   3. The terms are added to their half cell, one sample at a time (AVX2 has no
+//      scatter); then the halves are summed in order and each width's sums read where its
+//      halves end.
+// The order in which samples are added does not matter (integers): the AVX2 path keeps
+// hadd's lane order.
 //
 // Rounding to an integer without a conversion instruction (AVX2 has none for 64 bits): for
 // 0 <= y < 2^51, y + 1.5 2^52 is rounded to an integer by the addition itself and that
@@ -29,16 +34,18 @@ namespace parsweep {
 namespace radial {
 namespace {
 
-// Samples packed before their terms are added: the chunk's arrays stay in L1.
-constexpr size_t kChunk = 512;
+constexpr size_t kCacheLine = 64;
 // Room past a packed array's end for the AVX2 path's four-wide stores.
 constexpr size_t kSlack = 3;
 constexpr double kMagic = 0x1.8p52;
+constexpr double kMaxDouble = std::numeric_limits<double>::max();
 // y < 2^kTermBits; lo = (y - hi) 2^kLowBits, |lo| <= 2^(kLowBits - 1).
 constexpr int kTermBits = 38;
 constexpr int kLowBits = 49;
 // A sample's count, packed above the sum of hi (below 2^(kTermBits + 12) for 4096 samples).
 constexpr uint64_t kCountUnit = uint64_t{1} << 51;
+// A packed sample's half cell in a cell with two thresholds: it is searched for.
+constexpr uint64_t kSearchHalf = ~uint64_t{0};
 
 inline uint64_t Bits(double x) {
   uint64_t bits;
@@ -46,118 +53,147 @@ inline uint64_t Bits(double x) {
   return bits;
 }
 
-// Terms is sample r's packed count and hi, and its lo (two's complement); nothing for
-// P = 0 (a count alone, added as kCountUnit).
+// Terms is the packed count and hi, and the lo (two's complement), of a sample with
+// squared distance q, for P = 1 (r = fl(sqrt(q))) or 2 (q).
 template <int P>
-inline void Terms(double r, double scale, uint64_t* term, uint64_t* low) {
-  if constexpr (P > 0) {
-    const double f = P == 1 ? r : r * r;
-    const double y = f * scale;
-    const double t = y + kMagic;
-    const double hi = t - kMagic;
-    const double t_low = (y - hi) * 0x1p49 + kMagic;
-    *term = Bits(t) - Bits(kMagic) + kCountUnit;
-    *low = Bits(t_low) - Bits(kMagic);
-  }
+inline void Terms(double q, double scale, uint64_t* term, uint64_t* low) {
+  const double f = P == 1 ? std::sqrt(q) : q;
+  const double y = f * scale;
+  const double t = y + kMagic;
+  const double hi = t - kMagic;
+  const double t_low = (y - hi) * 0x1p49 + kMagic;
+  *term = Bits(t) - Bits(kMagic) + kCountUnit;
+  *low = Bits(t_low) - Bits(kMagic);
 }
 
-// A packed sample's half cell: 2 c + (r >= the cell's width), or kSearchHalf in a cell
-// with two widths.
-constexpr uint64_t kSearchHalf = ~uint64_t{0};
-inline uint64_t HalfOf(const WidthCells& cells, uint64_t cell, double r) {
-  const double boundary = cells.table()[cell].boundary;
-  if (ABSL_PREDICT_FALSE(boundary != boundary)) return kSearchHalf;
-  return 2 * cell + (r >= boundary);
-}
-
-// Packed: a chunk's samples within the largest width, in order: their cells, distances and
-// terms.
+// Packed: the block's samples within the largest width.
 struct Packed {
   uint64_t* cell;
-  double* r;
+  double* q;
   uint64_t* term;
   uint64_t* low;
 };
 
-// PackChunk packs the samples of r[0..n) below the largest width (cell and distance) and
-// returns how many.
+// What a pack pass returns beside the packed samples.
+struct PackCounts {
+  size_t in = 0;           // Samples packed.
+  uint64_t zeros = 0;      // Samples with q = 0.
+  double largest_q = 0.0;  // The largest finite q (0 if none).
+};
+
+// Pack packs the samples of `block` with q below the largest threshold, in order, after the
+// counts.in already packed.
 // Branch-free: each sample is stored at the end, and the end advances only for one inside.
-template <int P>
-size_t PackChunk(const WidthCells& cells, const double* r, size_t n, Packed out) {
-  size_t in = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const double x = r[i];
-    out.cell[in] = static_cast<uint64_t>(cells.CellOf(x));
-    out.r[in] = x;
-    in += x < cells.largest();
+void Pack(const WidthCells& cells, ConstMatrixView block, const double* point, Packed out,
+          PackCounts& counts) {
+  const size_t d = block.cols();
+  for (size_t i = 0; i < block.rows(); ++i) {
+    const double* s = block.row(i).data();
+    double q = 0.0;
+    for (size_t j = 0; j < d; ++j) q += (point[j] - s[j]) * (point[j] - s[j]);
+    out.q[counts.in] = q;
+    counts.in += q < cells.largest();
+    counts.zeros += q == 0.0;
+    counts.largest_q = std::max(counts.largest_q, q <= kMaxDouble ? q : 0.0);
   }
-  return in;
 }
 
-// Halves replaces each packed sample's cell by its half cell (HalfOf) and sets its terms.
+// HalfOf is a packed sample's half cell: 2 c + (q >= cell c's threshold) for its cell c,
+// or kSearchHalf.
+inline uint64_t HalfOf(const WidthCells& cells, double q) {
+  const uint64_t cell = static_cast<uint64_t>(cells.CellOf(q));
+  const double boundary = cells.table()[cell].boundary;
+  if (ABSL_PREDICT_FALSE(boundary != boundary)) return kSearchHalf;
+  return 2 * cell + (q >= boundary);
+}
+
+// Halves sets each packed sample's half cell and its terms.
 template <int P>
 void Halves(const WidthCells& cells, size_t in, double scale, Packed out) {
   for (size_t j = 0; j < in; ++j) {
-    out.cell[j] = HalfOf(cells, out.cell[j], out.r[j]);
-    Terms<P>(out.r[j], scale, out.term + j, out.low + j);
+    out.cell[j] = HalfOf(cells, out.q[j]);
+    if constexpr (P > 0) Terms<P>(out.q[j], scale, out.term + j, out.low + j);
   }
 }
 
 #if PARSWEEP_X86_64_TARGETS
-// PackChunk four samples a step. Writes up to kSlack entries past each array's end.
+// Pack for 2-D samples, four a step. Writes up to kSlack entries past each array's end.
 // Requires AVX2.
-template <int P>
-__attribute__((target("avx2"))) size_t PackChunkAvx2(const WidthCells& cells, const double* r,
-                                                     size_t n, Packed out) {
+__attribute__((target("avx2"))) void PackTwoDimensionsAvx2(const WidthCells& cells,
+                                                           ConstMatrixView block,
+                                                           const double* point, Packed out,
+                                                           PackCounts& counts) {
+  const __m256d x = _mm256_setr_pd(point[0], point[1], point[0], point[1]);
   const __m256d largest = _mm256_set1_pd(cells.largest());
-  const __m128i shift = _mm_cvtsi32_si128(cells.shift());
-  const __m256i key_lo = _mm256_set1_epi64x(cells.key_lo());
-  const __m256i last = _mm256_set1_epi64x(cells.cells() - 1);
-  const __m256i zero = _mm256_setzero_si256();
+  const __m256d zero = _mm256_setzero_pd();
+  // maxpd returns its second operand where either is NaN: NaN q are passed over.
+  __m256d largest_q = zero;
+  __m256i zeros = _mm256_setzero_si256();
+  const double* s = block.data();
+  const size_t n = block.rows();
   size_t in = 0;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    const __m256d x = _mm256_loadu_pd(r + i);
-    const int mask = _mm256_movemask_pd(_mm256_cmp_pd(x, largest, _CMP_LT_OQ));
-    // CellOf: the key, clamped to [0, last].
-    __m256i key = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_castpd_si256(x), shift), key_lo);
-    key = _mm256_andnot_si256(_mm256_cmpgt_epi64(zero, key), key);
-    key = _mm256_blendv_epi8(key, last, _mm256_cmpgt_epi64(key, last));
-    Compress4x64(key, mask, out.cell + in);
-    Compress4x64(_mm256_castpd_si256(x), mask, out.r + in);
-    in += __builtin_popcount(mask);
+    const __m256d a = _mm256_sub_pd(x, _mm256_loadu_pd(s + 2 * i));
+    const __m256d b = _mm256_sub_pd(x, _mm256_loadu_pd(s + 2 * i + 4));
+    // hadd: [q0, q2, q1, q3], each dx^2 + dy^2 as the scalar loop adds them.
+    const __m256d q = _mm256_hadd_pd(_mm256_mul_pd(a, a), _mm256_mul_pd(b, b));
+    zeros = _mm256_sub_epi64(zeros, _mm256_castpd_si256(_mm256_cmp_pd(q, zero, _CMP_EQ_OQ)));
+    largest_q = _mm256_max_pd(q, largest_q);
+    const int mask = _mm256_movemask_pd(_mm256_cmp_pd(q, largest, _CMP_LT_OQ));
+    in += Compress4x64(_mm256_castpd_si256(q), mask, out.q + in);
   }
-  if (i < n) {
-    in += PackChunk<P>(cells, r + i, n - i, {out.cell + in, out.r + in, out.term, out.low});
+  alignas(32) double top[4];
+  _mm256_store_pd(top, largest_q);
+  alignas(32) uint64_t zero_lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(zero_lanes), zeros);
+  counts.in += in;
+  counts.zeros += zero_lanes[0] + zero_lanes[1] + zero_lanes[2] + zero_lanes[3];
+  counts.largest_q = std::max(std::max(top[0], top[1]), std::max(top[2], top[3]));
+  if (counts.largest_q > kMaxDouble) {  // An infinite q: the largest finite one, again.
+    counts.largest_q = 0.0;
+    for (size_t k = 0; k < i; ++k) {
+      const double dx = point[0] - s[2 * k];
+      const double dy = point[1] - s[2 * k + 1];
+      const double q = dx * dx + dy * dy;
+      if (q <= kMaxDouble) counts.largest_q = std::max(counts.largest_q, q);
+    }
   }
-  return in;
+  if (i < n) Pack(cells, ConstMatrixView(s + 2 * i, n - i, 2), point, out, counts);
 }
 
-// HalvesAvx2 replaces each packed sample's cell c by its half cell, 2 c + (r >= the cell's
-// width), four at a time (one gather); a sample in a search cell (its width NaN) gets
-// kSearchHalf. Requires AVX2.
+// Halves four packed samples a step (one gather for their thresholds). Writes up to
+// kSlack entries past each array's end. Requires AVX2.
 template <int P>
 __attribute__((target("avx2"))) void HalvesAvx2(const WidthCells& cells, size_t in, double scale,
                                                 Packed out) {
   const double* boundaries = &cells.table()[0].boundary;
+  const __m128i shift = _mm_cvtsi32_si128(cells.shift());
+  const __m256i key_lo = _mm256_set1_epi64x(cells.key_lo());
+  const __m256i last = _mm256_set1_epi64x(cells.cells() - 1);
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i search = _mm256_set1_epi64x(static_cast<int64_t>(kSearchHalf));
   const __m256d scale4 = _mm256_set1_pd(scale);
   const __m256d magic = _mm256_set1_pd(kMagic);
   const __m256i magic_bits = _mm256_set1_epi64x(static_cast<int64_t>(Bits(kMagic)));
   const __m256i count_unit = _mm256_set1_epi64x(static_cast<int64_t>(kCountUnit));
   const __m256d low_scale = _mm256_set1_pd(0x1p49);
-  const __m256i search = _mm256_set1_epi64x(static_cast<int64_t>(kSearchHalf));
   size_t j = 0;
   for (; j + 4 <= in; j += 4) {
-    const __m256i cell = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(out.cell + j));
-    const __m256d x = _mm256_loadu_pd(out.r + j);
+    const __m256d q = _mm256_loadu_pd(out.q + j);
+    // CellOf: the key, clamped to [0, last].
+    __m256i cell = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_castpd_si256(q), shift), key_lo);
+    cell = _mm256_andnot_si256(_mm256_cmpgt_epi64(zero, cell), cell);
+    cell = _mm256_blendv_epi8(cell, last, _mm256_cmpgt_epi64(cell, last));
     const __m256d boundary = _mm256_i64gather_pd(boundaries, _mm256_slli_epi64(cell, 1), 8);
-    const __m256i above = _mm256_castpd_si256(_mm256_cmp_pd(x, boundary, _CMP_GE_OQ));
+    // above is all ones (-1) where q >= the threshold.
+    const __m256i above = _mm256_castpd_si256(_mm256_cmp_pd(q, boundary, _CMP_GE_OQ));
     const __m256i unordered = _mm256_castpd_si256(_mm256_cmp_pd(boundary, boundary, _CMP_UNORD_Q));
     const __m256i half = _mm256_sub_epi64(_mm256_slli_epi64(cell, 1), above);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.cell + j),
                         _mm256_blendv_epi8(half, search, unordered));
     if constexpr (P > 0) {
-      const __m256d f = P == 1 ? x : _mm256_mul_pd(x, x);
+      const __m256d f = P == 1 ? _mm256_sqrt_pd(q) : q;
       const __m256d y = _mm256_mul_pd(f, scale4);
       const __m256d t = _mm256_add_pd(y, magic);
       const __m256d hi = _mm256_sub_pd(t, magic);
@@ -169,32 +205,34 @@ __attribute__((target("avx2"))) void HalvesAvx2(const WidthCells& cells, size_t 
                           _mm256_sub_epi64(_mm256_castpd_si256(t_low), magic_bits));
     }
   }
-  for (; j < in; ++j) {
-    out.cell[j] = HalfOf(cells, out.cell[j], out.r[j]);
-    Terms<P>(out.r[j], scale, out.term + j, out.low + j);
+  if (j < in) {
+    Halves<P>(cells, in - j, scale, {out.cell + j, out.q + j, out.term + j, out.low + j});
   }
 }
 #endif  // PARSWEEP_X86_64_TARGETS
 
-// LargestFinite is the largest finite r[i] (0 if none), four running maxima so that no
-// comparison waits on the one before.
-double LargestFinite(const double* r, size_t n) {
-  constexpr double kMax = std::numeric_limits<double>::max();
-  double m[4] = {0.0, 0.0, 0.0, 0.0};
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    for (size_t j = 0; j < 4; ++j) {
-      const double x = r[i + j];
-      m[j] = std::max(m[j], x <= kMax ? x : 0.0);
-    }
-  }
-  for (; i < n; ++i) m[0] = std::max(m[0], r[i] <= kMax ? r[i] : 0.0);
-  return std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
+// NextUp and NextDown step to the adjacent double (for q >= 0, finite).
+inline double NextUp(double q) {
+  return std::nextafter(q, std::numeric_limits<double>::infinity());
 }
+inline double NextDown(double q) { return std::nextafter(q, 0.0); }
 
 }  // namespace
 
 PowerSums::PowerSums(int power) : power_(power) {}
+
+double PowerSums::SquaredThreshold(double h) {
+  double q = h * h;
+  if (!(q <= kMaxDouble)) {  // h^2 beyond the doubles: is any finite q's root h or above?
+    if (std::sqrt(kMaxDouble) < h) return std::numeric_limits<double>::infinity();
+    q = kMaxDouble;
+  }
+  // The rounded root is monotone in q: step down while the next q below still qualifies,
+  // then up until q does (one or two steps from h^2 in the normal range).
+  while (q > 0.0 && std::sqrt(NextDown(q)) >= h) q = NextDown(q);
+  while (std::sqrt(q) < h) q = NextUp(q);
+  return q;
+}
 
 bool PowerSums::Precise(double h) const {
   if (power_ == 0) return true;
@@ -202,8 +240,8 @@ bool PowerSums::Precise(double h) const {
   return 0.5 * quantum_ <= 0x1p-60 * (power_ == 1 ? h : h * h);
 }
 
-void PowerSums::Run(const WidthCells& cells, const double* r, size_t count, uint64_t zeros,
-                    Isa isa) {
+uint64_t PowerSums::Run(const WidthCells& cells, ConstMatrixView block, const double* point,
+                        ConstMatrixView next, Isa isa) {
   const size_t m = cells.size();
   const size_t halves = 2 * static_cast<size_t>(cells.cells());
   // Zero between blocks (see the end): resized only for new cells.
@@ -213,64 +251,71 @@ void PowerSums::Run(const WidthCells& cells, const double* r, size_t count, uint
   low_.assign(m + 1, 0);
   counts_.resize(m);
   sums_.resize(m);
-  // The grid: y = r^p 2^S < 2^38 for the largest finite r. S is kept within [-1000, 1000]
-  // so that 2^S and the quantum are doubles; the lower clamp never binds (r^p <= 2^1024).
+  cell_.resize(block.rows() + kSlack);
+  q_.resize(block.rows() + kSlack);
+  term_.resize(block.rows() + kSlack);
+  term_low_.resize(block.rows() + kSlack);
+  const Packed packed{cell_.data(), q_.data(), term_.data(), term_low_.data()};
+#if PARSWEEP_X86_64_TARGETS
+  const bool avx2 = isa != Isa::kPortable && CpuHasAvx2();
+#endif
+  PackCounts counts;
+#if PARSWEEP_X86_64_TARGETS
+  if (avx2 && block.cols() == 2) {
+    PackTwoDimensionsAvx2(cells, block, point, packed, counts);
+  } else {
+    Pack(cells, block, point, packed, counts);
+  }
+#else
+  Pack(cells, block, point, packed, counts);
+#endif
+  // The grid: y = r^p 2^S < 2^38 for the largest finite r (r^2 as q). S is kept within
+  // [-1000, 1000] so that 2^S and the quantum are doubles; the lower clamp never binds.
   int exponent = 0;
   if (power_ > 0) {
-    const double largest = LargestFinite(r, count);
-    const double f =
-        std::min(power_ == 1 ? largest : largest * largest, std::numeric_limits<double>::max());
+    const double f = power_ == 1 ? std::sqrt(counts.largest_q) : counts.largest_q;
     std::frexp(f, &exponent);  // f < 2^exponent (f = 0: exponent 0).
   }
   const int s = std::clamp(kTermBits - exponent, -1000, 1000);
   const double scale = std::ldexp(1.0, s);
   quantum_ = std::ldexp(1.0, -(s + kLowBits));
-  cell_.resize(kChunk + kSlack);
-  r_.resize(kChunk + kSlack);
-  term_.resize(kChunk + kSlack);
-  term_low_.resize(kChunk + kSlack);
-  const Packed packed{cell_.data(), r_.data(), term_.data(), term_low_.data()};
-#if PARSWEEP_X86_64_TARGETS
-  const bool avx2 = isa != Isa::kPortable && CpuHasAvx2();
-#endif
-  const auto run = [&](auto power) {
+  const size_t in = counts.in;
+  const auto add = [&](auto power) {
     constexpr int P = decltype(power)::value;
-    for (size_t begin = 0; begin < count; begin += kChunk) {
-      const size_t n = std::min(kChunk, count - begin);
 #if PARSWEEP_X86_64_TARGETS
-      const size_t in = avx2 ? PackChunkAvx2<P>(cells, r + begin, n, packed)
-                             : PackChunk<P>(cells, r + begin, n, packed);
-#else
-      const size_t in = PackChunk<P>(cells, r + begin, n, packed);
-#endif
-#if PARSWEEP_X86_64_TARGETS
-      if (avx2) {
-        HalvesAvx2<P>(cells, in, scale, packed);
-      } else {
-        Halves<P>(cells, in, scale, packed);
-      }
-#else
+    if (avx2) {
+      HalvesAvx2<P>(cells, in, scale, packed);
+    } else {
       Halves<P>(cells, in, scale, packed);
+    }
+#else
+    Halves<P>(cells, in, scale, packed);
 #endif
-      for (size_t j = 0; j < in; ++j) {
-        const uint64_t half = packed.cell[j];
-        if (ABSL_PREDICT_FALSE(half == kSearchHalf)) {  // Two widths in the cell: search.
-          const size_t b = cells.Search(packed.r[j]);
-          packed_[b] += P == 0 ? kCountUnit : packed.term[j];
-          if constexpr (P > 0) low_[b] += packed.low[j];
-          continue;
-        }
-        half_term_[half] += P == 0 ? kCountUnit : packed.term[j];
-        if constexpr (P > 0) half_low_[half] += packed.low[j];
+    // While the terms are added no sample is loaded, and the hardware prefetcher, which
+    // follows loads, stops: the adds ask for the next block's lines, one per two samples,
+    // so that memory keeps streaming under them (as the hypercube's band search does).
+    const char* next_bytes = reinterpret_cast<const char*>(next.data());
+    const size_t next_size = next.rows() * next.cols() * sizeof(double);
+    for (size_t j = 0; j < in; ++j) {
+      const size_t line = (j / 2) * kCacheLine;
+      if ((j & 1) == 0 && line < next_size) __builtin_prefetch(next_bytes + line);
+      const uint64_t half = packed.cell[j];
+      if (ABSL_PREDICT_FALSE(half == kSearchHalf)) {  // Two thresholds in the cell: search.
+        const size_t b = cells.Search(packed.q[j]);
+        packed_[b] += P == 0 ? kCountUnit : packed.term[j];
+        if constexpr (P > 0) low_[b] += packed.low[j];
+        continue;
       }
+      half_term_[half] += P == 0 ? kCountUnit : packed.term[j];
+      if constexpr (P > 0) half_low_[half] += packed.low[j];
     }
   };
   if (power_ == 0) {
-    run(std::integral_constant<int, 0>());
+    add(std::integral_constant<int, 0>());
   } else if (power_ == 1) {
-    run(std::integral_constant<int, 1>());
+    add(std::integral_constant<int, 1>());
   } else {
-    run(std::integral_constant<int, 2>());
+    add(std::integral_constant<int, 2>());
   }
   // The halves summed in order, each width's sums read where its halves end; the halves
   // are left zero for the next block. Samples in search cells were added to their width
@@ -287,19 +332,21 @@ void PowerSums::Run(const WidthCells& cells, const double* r, size_t count, uint
     }
     sum_packed += packed_[k];
     sum_low += low_[k];
-    counts_[k] = (sum_packed >> 51) - zeros;
+    counts_[k] = (sum_packed >> 51) - counts.zeros;
     if (power_ > 0) {
-      // hi sum 2^49 + lo sum: below 2^100 in magnitude; one rounding to a double.
-      const __int128 exact =
-          static_cast<__int128>(sum_packed & (kCountUnit - 1)) * (__int128{1} << kLowBits) +
-          static_cast<int64_t>(sum_low);
-      sums_[k] = static_cast<double>(exact) * quantum_;
+      // hi sum 2^49 + lo sum, with lo's carry moved into hi: both parts are then exact
+      // doubles (hi < 2^53, 0 <= lo < 2^49), and their one addition rounds the exact sum.
+      const int64_t low = static_cast<int64_t>(sum_low);
+      const int64_t high = static_cast<int64_t>(sum_packed & (kCountUnit - 1)) + (low >> kLowBits);
+      const int64_t rest = low & ((int64_t{1} << kLowBits) - 1);
+      sums_[k] = (static_cast<double>(high) * 0x1p49 + static_cast<double>(rest)) * quantum_;
     } else {
       sums_[k] = 0.0;
     }
   }
   std::fill(half_term_.begin() + half, half_term_.end(), 0);
   std::fill(half_low_.begin() + half, half_low_.end(), 0);
+  return counts.zeros;
 }
 
 }  // namespace radial

@@ -136,7 +136,14 @@ class RadialKernel : public Kernel {
     std::vector<double> s1(widths.size());
     std::vector<double> s2(widths.size());
     for (size_t w = 0; w < widths.size(); ++w) SlopeFactors(widths[w], s1[w], s2[w]);
-    const WidthCells cells(sorted);
+    // A power profile's fused pass (PowerSums) buckets each sample's q = r^2 by the widths'
+    // squared thresholds; a profile without moments buckets r by the widths.
+    const bool power_pass = ProfilePower<Profile>::kHas && algorithm_ == KernelAlgorithm::kFused;
+    std::vector<double> thresholds;
+    if (power_pass) {
+      for (double h : sorted) thresholds.push_back(PowerSums::SquaredThreshold(h));
+    }
+    const WidthCells cells(power_pass ? thresholds : sorted);
     PowerSums power_sums(PowerOf());  // Its buffers, kept between blocks.
     std::optional<ShiftedExpPass> exp_pass;
     if (!Profile::kCompact && algorithm_ == KernelAlgorithm::kFused) exp_pass.emplace(s1, s2);
@@ -146,6 +153,20 @@ class RadialKernel : public Kernel {
         const size_t end = std::min<uint64_t>(begin + kSampleBlock, samples.rows());
         const size_t count = end - begin;
         const ConstMatrixView block(samples.row(begin).data(), count, samples.cols());
+        if (power_pass) {
+          // The next block, to prefetch where the samples come from memory (beyond any
+          // core's L2: 4 MiB).
+          const size_t next_rows =
+              samples.rows() * samples.cols() * sizeof(double) >= (size_t{4} << 20)
+                  ? std::min<uint64_t>(kSampleBlock, samples.rows() - end)
+                  : 0;
+          const ConstMatrixView next(samples.data() + end * samples.cols(), next_rows,
+                                     samples.cols());
+          sums.zeros(p) += power_sums.Run(cells, block, point, next);
+          PowerTotals(block, point, order, sorted, power_sums, distances, totals);
+          for (size_t w = 0; w < widths.size(); ++w) sums.sum(p, w).Add(0.0, totals[w]);
+          continue;
+        }
         const uint64_t zeros = BlockDistances(block, point, distances.data());
         sums.zeros(p) += zeros;
         // Only a non-compact profile shifts by the nearest sample.
@@ -168,7 +189,7 @@ class RadialKernel : public Kernel {
             totals[w] = BlockTotal(distances.data(), count, nearest, widths[w]);
           }
         } else {
-          FusedTotals(distances.data(), count, zeros, order, sorted, cells, power_sums, totals);
+          FusedTotals(distances.data(), count, order, sorted, cells, totals);
         }
         for (size_t w = 0; w < widths.size(); ++w) {
           sums.sum(p, w).Add(Shift(nearest, widths[w]), totals[w]);
@@ -289,25 +310,37 @@ class RadialKernel : public Kernel {
     }
   }
 
-  // FusedTotals: a compact profile's fused pass (a non-compact one runs ShiftedExpPass):
-  // PowerTotals or MomentTotals where the profile declares a power or moments, otherwise
-  // each sample's term for every width above its r, in sample order per width.
-  static void FusedTotals(const double* distances, size_t count, uint64_t zeros,
+  // PowerTotals: a power profile's block totals from PowerSums (after its Run), each
+  // width's count and sum combined; where the block's grid is too coarse for a width, or
+  // the width is extreme (power_sums.h), its terms are added one by one: a choice made by
+  // the width and the block alone. The distances are computed only then.
+  static void PowerTotals(ConstMatrixView block, const double* point,
                           const std::vector<size_t>& order, const std::vector<double>& sorted,
-                          const WidthCells& cells, PowerSums& power_sums,
+                          const PowerSums& power_sums, std::vector<double>& distances,
                           std::vector<double>& totals) {
     if constexpr (ProfilePower<Profile>::kHas) {
-      power_sums.Run(cells, distances, count, zeros);
+      bool have_distances = false;
       for (size_t k = 0; k < sorted.size(); ++k) {
-        // Where the block's grid is too coarse for a width, or the width is extreme,
-        // its terms are added one by one (power_sums.h): a choice made by the width and the
-        // block alone.
-        totals[order[k]] = power_sums.Precise(sorted[k])
-                               ? Profile::CombinePower(static_cast<double>(power_sums.Count(k)),
-                                                       power_sums.Sum(k), sorted[k])
-                               : BlockTotal(distances, count, 0.0, sorted[k]);
+        if (power_sums.Precise(sorted[k])) {
+          totals[order[k]] = Profile::CombinePower(static_cast<double>(power_sums.Count(k)),
+                                                   power_sums.Sum(k), sorted[k]);
+          continue;
+        }
+        if (!have_distances) BlockDistances(block, point, distances.data());
+        have_distances = true;
+        totals[order[k]] = BlockTotal(distances.data(), block.rows(), 0.0, sorted[k]);
       }
-    } else if constexpr (ProfileMoments<Profile>::kMoments > 0) {
+    }
+  }
+
+  // FusedTotals: the fused pass of a compact profile without a power (a power profile runs
+  // PowerTotals, a non-compact one ShiftedExpPass): MomentTotals where the profile has
+  // moments, otherwise each sample's term for every width above its r, in sample order per
+  // width.
+  static void FusedTotals(const double* distances, size_t count, const std::vector<size_t>& order,
+                          const std::vector<double>& sorted, const WidthCells& cells,
+                          std::vector<double>& totals) {
+    if constexpr (ProfileMoments<Profile>::kMoments > 0) {
       MomentTotals(distances, count, order, sorted, totals);
     } else if constexpr (Profile::kCompact) {
       for (size_t i = 0; i < count; ++i) {

@@ -10,7 +10,7 @@
 // part, fall back to a binary search for the samples in their cell.
 //
 // Example:
-//   WidthCells cells(sorted_widths);   // Ascending, positive, finite.
+//   WidthCells cells(sorted_widths);   // Ascending, positive.
 //   size_t b = cells.Of(r);            // sorted_widths[b] is the first width above r.
 #ifndef PARSWEEP_KERNELS_RADIAL_WIDTH_CELLS_H_
 #define PARSWEEP_KERNELS_RADIAL_WIDTH_CELLS_H_
@@ -42,7 +42,7 @@ class WidthCells {
   static constexpr int kMaxBits = 20;
   static constexpr int64_t kMaxCells = int64_t{1} << 14;
 
-  // `sorted`: ascending, positive, finite; may be empty.
+  // `sorted`: ascending and positive; the last ones may be +infinity; may be empty.
   explicit WidthCells(absl::Span<const double> sorted)
       : size_(sorted.size()), sorted_(sorted.begin(), sorted.end()) {
     largest_ = sorted.empty() ? -std::numeric_limits<double>::infinity() : sorted.back();
