@@ -284,36 +284,46 @@ TEST(KnnTest, RulesOfThumbRefuseAndLeaveOneOutRuns) {
 
 // The k_max + 1 smallest of many samples, found through many compactions of the candidates,
 // over two Adds into the same partial and for more points than one group, equal every
-// distance sorted.
+// distance sorted: in 2-D (which has an AVX2 path) and 3-D, on every path.
 TEST(KnnTest, ThePassKeepsExactlyTheSmallestDistances) {
-  std::mt19937_64 random(5);
-  std::normal_distribution<double> normal;
-  Matrix samples(20000, 3);
-  for (size_t i = 0; i < samples.rows(); ++i) {
-    for (size_t j = 0; j < 3; ++j) samples(i, j) = std::round(normal(random) * 4) / 4;  // Ties.
-  }
-  // Eleven points: a group of eight passes over the samples together, then three.
-  Matrix points(11, 3);
-  for (size_t p = 0; p < points.rows(); ++p) {
-    for (size_t j = 0; j < 3; ++j) points(p, j) = normal(random);
-  }
-  for (size_t kept : {1, 2, 6, 101}) {
-    NearestDistances nearest(points.rows());
-    nearest.SetKept(kept);
-    nearest.Add(samples.Rows(0, 7000), points.View());
-    nearest.Add(samples.Rows(7000, 20000), points.View());
+  for (size_t dims : {2, 3}) {
+    std::mt19937_64 random(5);
+    std::normal_distribution<double> normal;
+    Matrix samples(20000, dims);
+    for (size_t i = 0; i < samples.rows(); ++i) {
+      for (size_t j = 0; j < dims; ++j)
+        samples(i, j) = std::round(normal(random) * 4) / 4;  // Ties.
+    }
+    // Eleven points: a group of eight passes over the samples together, then three.
+    Matrix points(11, dims);
     for (size_t p = 0; p < points.rows(); ++p) {
-      std::vector<double> squared;
-      for (size_t i = 0; i < samples.rows(); ++i) {
-        double sum = 0;
-        for (size_t j = 0; j < 3; ++j)
-          sum += (points(p, j) - samples(i, j)) * (points(p, j) - samples(i, j));
-        squared.push_back(sum);
+      for (size_t j = 0; j < dims; ++j) points(p, j) = normal(random);
+    }
+    for (Isa isa : {Isa::kPortable, Isa::kAvx2}) {
+      if (!IsaRuns(isa)) {
+        GTEST_LOG_(INFO) << "this CPU does not run an instruction-set path: skipped";
+        continue;
       }
-      std::sort(squared.begin(), squared.end());
-      squared.resize(kept);
-      const absl::Span<const double> got = nearest.point(p);
-      EXPECT_EQ(std::vector<double>(got.begin(), got.end()), squared) << "kept " << kept;
+      for (size_t kept : {1, 2, 6, 101}) {
+        NearestDistances nearest(points.rows());
+        nearest.SetKept(kept);
+        nearest.Add(samples.Rows(0, 7001), points.View(), isa);
+        nearest.Add(samples.Rows(7001, 20000), points.View(), isa);
+        for (size_t p = 0; p < points.rows(); ++p) {
+          std::vector<double> squared;
+          for (size_t i = 0; i < samples.rows(); ++i) {
+            double sum = 0;
+            for (size_t j = 0; j < dims; ++j)
+              sum += (points(p, j) - samples(i, j)) * (points(p, j) - samples(i, j));
+            squared.push_back(sum);
+          }
+          std::sort(squared.begin(), squared.end());
+          squared.resize(kept);
+          const absl::Span<const double> got = nearest.point(p);
+          EXPECT_EQ(std::vector<double>(got.begin(), got.end()), squared)
+              << "kept " << kept << ", " << dims << "-D";
+        }
+      }
     }
   }
 }

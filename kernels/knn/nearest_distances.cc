@@ -6,6 +6,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "kernels/avx2_compress.h"
+#include "kernels/cpu_features.h"
+
+#if PARSWEEP_X86_64_TARGETS
+#include <immintrin.h>
+#endif
 
 namespace parsweep {
 namespace {
@@ -41,6 +47,99 @@ size_t SquaredDistancesOf(const double* x, const double* s, size_t count, size_t
   return below;
 }
 
+#if PARSWEEP_X86_64_TARGETS
+// BelowAvx2 writes to `out` the squared distances from the 2-D point `x` to the `count`
+// 2-D samples at `s` that are below `threshold` (the same sums as SquaredDistancesOf<2>),
+// and returns how many: four samples a step, the ones below packed to the front with a
+// compress store (up to 3 doubles past the end). Their order differs from the samples'
+// (hadd's, 0, 2, 1, 3 of each four): the kept distances are a multiset, so the order they
+// are offered in does not matter. Requires AVX2.
+__attribute__((target("avx2"))) size_t BelowAvx2(const double* x, const double* s, size_t count,
+                                                 double threshold, double* out) {
+  const __m256d point = _mm256_setr_pd(x[0], x[1], x[0], x[1]);
+  const __m256d limit = _mm256_set1_pd(threshold);
+  size_t below = 0;
+  size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const __m256d a = _mm256_sub_pd(point, _mm256_loadu_pd(s + 2 * i));
+    const __m256d b = _mm256_sub_pd(point, _mm256_loadu_pd(s + 2 * i + 4));
+    const __m256d q = _mm256_hadd_pd(_mm256_mul_pd(a, a), _mm256_mul_pd(b, b));
+    const int mask = _mm256_movemask_pd(_mm256_cmp_pd(q, limit, _CMP_LT_OQ));
+    below += Compress4x64(_mm256_castpd_si256(q), mask, out + below);
+  }
+  for (; i < count; ++i) {
+    const double dx = x[0] - s[2 * i];
+    const double dy = x[1] - s[2 * i + 1];
+    out[below] = dx * dx + dy * dy;
+    below += out[below] < threshold;
+  }
+  return below;
+}
+
+// MinimaAvx2: for G points at `x` (row-major, 2-D), the smallest squared distance to the
+// `count` 2-D samples at `s` (the same sums as SquaredDistancesOf<2>), each sample loaded
+// once for all the points. A block whose minimum is not below a point's threshold has
+// nothing for it. Requires AVX2.
+template <size_t G>
+__attribute__((target("avx2"))) void MinimaAvx2(const double* x, const double* s, size_t count,
+                                                double* minima) {
+  __m256d point_x[G];
+  __m256d point_y[G];
+  __m256d smallest[G];
+  for (size_t g = 0; g < G; ++g) {
+    point_x[g] = _mm256_set1_pd(x[2 * g]);
+    point_y[g] = _mm256_set1_pd(x[2 * g + 1]);
+    smallest[g] = _mm256_set1_pd(kInfinity);
+  }
+  size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const __m256d first = _mm256_loadu_pd(s + 2 * i);
+    const __m256d second = _mm256_loadu_pd(s + 2 * i + 4);
+    // The four samples' x and y coordinates (in the order 0, 2, 1, 3), once for every point.
+    const __m256d xs = _mm256_unpacklo_pd(first, second);
+    const __m256d ys = _mm256_unpackhi_pd(first, second);
+    for (size_t g = 0; g < G; ++g) {
+      const __m256d dx = _mm256_sub_pd(point_x[g], xs);
+      const __m256d dy = _mm256_sub_pd(point_y[g], ys);
+      // dx^2 + dy^2 as the scalar loop adds them. minpd returns its second operand where
+      // either is NaN: a NaN distance is passed over (it is below no threshold).
+      smallest[g] =
+          _mm256_min_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), smallest[g]);
+    }
+  }
+  for (size_t g = 0; g < G; ++g) {
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, smallest[g]);
+    double m = std::min(std::min(lanes[0], lanes[1]), std::min(lanes[2], lanes[3]));
+    for (size_t k = i; k < count; ++k) {
+      const double dx = x[2 * g] - s[2 * k];
+      const double dy = x[2 * g + 1] - s[2 * k + 1];
+      const double q = dx * dx + dy * dy;
+      if (q < m) m = q;
+    }
+    minima[g] = m;
+  }
+}
+
+void Minima2Avx2(const double* x, size_t group, const double* s, size_t count, double* minima) {
+  switch (group) {
+    case 1:
+      return MinimaAvx2<1>(x, s, count, minima);
+    case 2:
+      return MinimaAvx2<2>(x, s, count, minima);
+    case 3:
+      return MinimaAvx2<3>(x, s, count, minima);
+    case 4:
+      return MinimaAvx2<4>(x, s, count, minima);
+    default:
+      for (size_t g = 0; g < group; g += 4) {
+        const size_t part = std::min<size_t>(4, group - g);
+        Minima2Avx2(x + 2 * g, part, s, count, minima + g);
+      }
+  }
+}
+#endif  // PARSWEEP_X86_64_TARGETS
+
 size_t SquaredDistances(const double* x, const double* s, size_t count, size_t dims,
                         double threshold, double* out) {
   switch (dims) {
@@ -73,13 +172,13 @@ void NearestDistances::KeepSmallest(size_t p, std::vector<double>& candidates) {
   std::fill(out + candidates.size(), out + kept_, kInfinity);
 }
 
-void NearestDistances::Add(ConstMatrixView samples, ConstMatrixView points) {
+void NearestDistances::Add(ConstMatrixView samples, ConstMatrixView points, Isa isa) {
   const size_t dims = samples.cols();
   // Candidates below a point's threshold gather unsorted; when there are `limit`, the kept
   // smallest stay (nth_element) and the threshold drops to the largest of them. Each sample
   // costs a distance and a comparison; the selection work is O(kept) per compaction.
   const size_t limit = 2 * kept_ + 16;
-  std::vector<double> squared(kBlock);
+  std::vector<double> squared(kBlock + 3);  // Room for BelowAvx2's compress stores.
   std::vector<std::vector<double>> candidates(std::min(kPointGroup, points_));
   std::vector<double> thresholds(candidates.size());
   // Points in groups, so that a block of samples read from memory serves every point of a
@@ -93,13 +192,34 @@ void NearestDistances::Add(ConstMatrixView samples, ConstMatrixView points) {
     }
     for (size_t begin = 0; begin < samples.rows(); begin += kBlock) {
       const size_t count = std::min(kBlock, samples.rows() - begin);
+#if PARSWEEP_X86_64_TARGETS
+      // In 2-D with AVX2, each block's smallest distance to every point of the group comes
+      // first, each sample loaded once; a point's distances are kept only where that is
+      // below its threshold (after the first blocks, rarely).
+      const bool minima_first = dims == 2 && isa != Isa::kPortable && CpuHasAvx2();
+      double minima[kPointGroup];
+      if (minima_first) {
+        Minima2Avx2(points.row(first).data(), group, samples.data() + begin * dims, count, minima);
+      }
+#endif
       for (size_t g = 0; g < group; ++g) {
-        if (SquaredDistances(points.row(first + g).data(), samples.data() + begin * dims, count,
-                             dims, thresholds[g], squared.data()) == 0) {
+        const double* x = points.row(first + g).data();
+        const double* s = samples.data() + begin * dims;
+        // The block's distances to offer: all of them, or (AVX2, 2-D) those below the
+        // threshold, where the block's minimum says there are any.
+        size_t offered = count;
+#if PARSWEEP_X86_64_TARGETS
+        if (minima_first) {
+          if (!(minima[g] < thresholds[g])) continue;
+          offered = BelowAvx2(x, s, count, thresholds[g], squared.data());
+        } else if (SquaredDistances(x, s, count, dims, thresholds[g], squared.data()) == 0) {
           continue;
         }
+#else
+        if (SquaredDistances(x, s, count, dims, thresholds[g], squared.data()) == 0) continue;
+#endif
         std::vector<double>& kept = candidates[g];
-        for (size_t i = 0; i < count; ++i) {
+        for (size_t i = 0; i < offered; ++i) {
           if (!(squared[i] < thresholds[g])) continue;
           kept.push_back(squared[i]);
           if (kept.size() < limit) continue;

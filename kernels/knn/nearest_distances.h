@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "kernels/cpu_features.h"
 #include "runtime/data/matrix.h"
 #include "runtime/plugin/kernel.h"
 
@@ -54,7 +55,8 @@ class NearestDistances final : public Partial {
   // the same columns as the samples; requires kept() > 0). Each squared distance is summed
   // over the coordinates in order, sum_j (x_j - s_j)^2, which is how the test's numpy
   // reference sums it.
-  void Add(ConstMatrixView samples, ConstMatrixView points);
+  // `isa` picks a path for tests (cpu_features.h; 2-D has an AVX2 path): all keep the same.
+  void Add(ConstMatrixView samples, ConstMatrixView points, Isa isa = Isa::kBest);
 
   // Merge keeps the smallest of both; InvalidArgument if `other` is not a NearestDistances
   // of the same points and kept().
