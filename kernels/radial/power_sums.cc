@@ -56,22 +56,21 @@ inline uint64_t Bits(double x) {
 // Terms is the packed count and hi, and the lo (two's complement), of a sample with
 // squared distance q, for P = 1 (r = fl(sqrt(q))) or 2 (q).
 template <int P>
-inline void Terms(double q, double scale, uint64_t* term, uint64_t* low) {
+inline void Terms(double q, double scale, uint64_t* pair) {
   const double f = P == 1 ? std::sqrt(q) : q;
   const double y = f * scale;
   const double t = y + kMagic;
   const double hi = t - kMagic;
   const double t_low = (y - hi) * 0x1p49 + kMagic;
-  *term = Bits(t) - Bits(kMagic) + kCountUnit;
-  *low = Bits(t_low) - Bits(kMagic);
+  pair[0] = Bits(t) - Bits(kMagic) + kCountUnit;
+  pair[1] = Bits(t_low) - Bits(kMagic);
 }
 
 // Packed: the block's samples within the largest width.
 struct Packed {
   uint64_t* cell;
   double* q;
-  uint64_t* term;
-  uint64_t* low;
+  uint64_t* pair;  // Two a sample: its packed term and its lo.
 };
 
 // What a pack pass returns beside the packed samples.
@@ -112,7 +111,7 @@ template <int P>
 void Halves(const WidthCells& cells, size_t in, double scale, Packed out) {
   for (size_t j = 0; j < in; ++j) {
     out.cell[j] = HalfOf(cells, out.q[j]);
-    if constexpr (P > 0) Terms<P>(out.q[j], scale, out.term + j, out.low + j);
+    if constexpr (P > 0) Terms<P>(out.q[j], scale, out.pair + 2 * j);
   }
 }
 
@@ -198,15 +197,20 @@ __attribute__((target("avx2"))) void HalvesAvx2(const WidthCells& cells, size_t 
       const __m256d t = _mm256_add_pd(y, magic);
       const __m256d hi = _mm256_sub_pd(t, magic);
       const __m256d t_low = _mm256_add_pd(_mm256_mul_pd(_mm256_sub_pd(y, hi), low_scale), magic);
-      _mm256_storeu_si256(
-          reinterpret_cast<__m256i*>(out.term + j),
-          _mm256_add_epi64(_mm256_sub_epi64(_mm256_castpd_si256(t), magic_bits), count_unit));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.low + j),
-                          _mm256_sub_epi64(_mm256_castpd_si256(t_low), magic_bits));
+      const __m256i term =
+          _mm256_add_epi64(_mm256_sub_epi64(_mm256_castpd_si256(t), magic_bits), count_unit);
+      const __m256i low = _mm256_sub_epi64(_mm256_castpd_si256(t_low), magic_bits);
+      // Interleaved in pairs, {term, lo} for samples j to j + 3.
+      const __m256i even = _mm256_unpacklo_epi64(term, low);  // Samples j, j + 2.
+      const __m256i odd = _mm256_unpackhi_epi64(term, low);   // Samples j + 1, j + 3.
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.pair + 2 * j),
+                          _mm256_permute2x128_si256(even, odd, 0x20));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.pair + 2 * j + 4),
+                          _mm256_permute2x128_si256(even, odd, 0x31));
     }
   }
   if (j < in) {
-    Halves<P>(cells, in - j, scale, {out.cell + j, out.q + j, out.term + j, out.low + j});
+    Halves<P>(cells, in - j, scale, {out.cell + j, out.q + j, out.pair + 2 * j});
   }
 }
 #endif  // PARSWEEP_X86_64_TARGETS
@@ -245,17 +249,15 @@ uint64_t PowerSums::Run(const WidthCells& cells, ConstMatrixView block, const do
   const size_t m = cells.size();
   const size_t halves = 2 * static_cast<size_t>(cells.cells());
   // Zero between blocks (see the end): resized only for new cells.
-  half_term_.resize(halves, 0);
-  half_low_.resize(halves, 0);
+  half_sums_.resize(2 * halves, 0);
   packed_.assign(m + 1, 0);
   low_.assign(m + 1, 0);
   counts_.resize(m);
   sums_.resize(m);
   cell_.resize(block.rows() + kSlack);
   q_.resize(block.rows() + kSlack);
-  term_.resize(block.rows() + kSlack);
-  term_low_.resize(block.rows() + kSlack);
-  const Packed packed{cell_.data(), q_.data(), term_.data(), term_low_.data()};
+  pair_.resize(2 * (block.rows() + kSlack));
+  const Packed packed{cell_.data(), q_.data(), pair_.data()};
 #if PARSWEEP_X86_64_TARGETS
   const bool avx2 = isa != Isa::kPortable && CpuHasAvx2();
 #endif
@@ -295,19 +297,33 @@ uint64_t PowerSums::Run(const WidthCells& cells, ConstMatrixView block, const do
     // follows loads, stops: the adds ask for the next block's lines, one per two samples,
     // so that memory keeps streaming under them (as the hypercube's band search does).
     const char* next_bytes = reinterpret_cast<const char*>(next.data());
-    const size_t next_size = next.rows() * next.cols() * sizeof(double);
+    const size_t next_lines = next.rows() * next.cols() * sizeof(double) / kCacheLine;
+    // Plain pointers: the stores through them could alias a vector's own, which the
+    // compiler would then reload every step.
+    uint64_t* const half_sums = half_sums_.data();
     for (size_t j = 0; j < in; ++j) {
-      const size_t line = (j / 2) * kCacheLine;
-      if ((j & 1) == 0 && line < next_size) __builtin_prefetch(next_bytes + line);
+      if ((j & 1) == 0 && j / 2 < next_lines) __builtin_prefetch(next_bytes + (j / 2) * kCacheLine);
       const uint64_t half = packed.cell[j];
       if (ABSL_PREDICT_FALSE(half == kSearchHalf)) {  // Two thresholds in the cell: search.
         const size_t b = cells.Search(packed.q[j]);
-        packed_[b] += P == 0 ? kCountUnit : packed.term[j];
-        if constexpr (P > 0) low_[b] += packed.low[j];
+        packed_[b] += P == 0 ? kCountUnit : packed.pair[2 * j];
+        if constexpr (P > 0) low_[b] += packed.pair[2 * j + 1];
         continue;
       }
-      half_term_[half] += P == 0 ? kCountUnit : packed.term[j];
-      if constexpr (P > 0) half_low_[half] += packed.low[j];
+      uint64_t* sums = half_sums + 2 * half;
+      if constexpr (P == 0) {
+        sums[0] += kCountUnit;
+      } else {
+#if PARSWEEP_X86_64_TARGETS
+        // Both words in one 16-byte add (SSE2, every x86-64).
+        const __m128i pair = _mm_loadu_si128(reinterpret_cast<const __m128i*>(packed.pair + 2 * j));
+        __m128i* both = reinterpret_cast<__m128i*>(sums);
+        _mm_storeu_si128(both, _mm_add_epi64(_mm_loadu_si128(both), pair));
+#else
+        sums[0] += packed.pair[2 * j];
+        sums[1] += packed.pair[2 * j + 1];
+#endif
+      }
     }
   };
   if (power_ == 0) {
@@ -323,15 +339,21 @@ uint64_t PowerSums::Run(const WidthCells& cells, ConstMatrixView block, const do
   uint64_t sum_packed = 0;
   uint64_t sum_low = 0;
   size_t half = 0;
+  size_t half_low_begin = 0;  // The lo sums are read only for p > 0 (zero otherwise).
   for (size_t k = 0; k < m; ++k) {
     for (const size_t end = cells.HalfEnd(k); half < end; ++half) {
-      sum_packed += half_term_[half];
-      sum_low += half_low_[half];
-      half_term_[half] = 0;
-      half_low_[half] = 0;
+      sum_packed += half_sums_[2 * half];
+      half_sums_[2 * half] = 0;
     }
     sum_packed += packed_[k];
     sum_low += low_[k];
+    if (power_ > 0) {
+      for (size_t h = half_low_begin; h < half; ++h) {
+        sum_low += half_sums_[2 * h + 1];
+        half_sums_[2 * h + 1] = 0;
+      }
+      half_low_begin = half;
+    }
     counts_[k] = (sum_packed >> 51) - counts.zeros;
     if (power_ > 0) {
       // hi sum 2^49 + lo sum, with lo's carry moved into hi: both parts are then exact
@@ -344,8 +366,7 @@ uint64_t PowerSums::Run(const WidthCells& cells, ConstMatrixView block, const do
       sums_[k] = 0.0;
     }
   }
-  std::fill(half_term_.begin() + half, half_term_.end(), 0);
-  std::fill(half_low_.begin() + half, half_low_.end(), 0);
+  std::fill(half_sums_.begin() + 2 * half, half_sums_.end(), 0);
   return counts.zeros;
 }
 

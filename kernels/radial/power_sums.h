@@ -75,18 +75,18 @@ class PowerSums {
  private:
   int power_;
   double quantum_ = 0.0;
-  // Per half cell (WidthCells: below, or at or above, the cell's threshold), then per
-  // bucket (sorted width; bucket size() is beyond every width): the count << 51 plus the
-  // sum of hi, and the sum of lo (two's complement).
-  std::vector<uint64_t> half_term_;
-  std::vector<uint64_t> half_low_;
+  // Per half cell (WidthCells: below, or at or above, the cell's threshold), two words:
+  // the count << 51 plus the sum of hi, and the sum of lo (two's complement); then the
+  // same per bucket (sorted width; bucket size() is beyond every width), for samples in
+  // cells that are searched.
+  std::vector<uint64_t> half_sums_;
   std::vector<uint64_t> packed_;
   std::vector<uint64_t> low_;
-  // The block's samples within the largest width: cell (then half cell), q, packed term, lo.
+  // The block's samples within the largest width: cell (then half cell), q, and two words,
+  // the packed term and lo.
   std::vector<uint64_t> cell_;
   std::vector<double> q_;
-  std::vector<uint64_t> term_;
-  std::vector<uint64_t> term_low_;
+  std::vector<uint64_t> pair_;
   std::vector<uint64_t> counts_;
   std::vector<double> sums_;
 };

@@ -147,8 +147,13 @@ class RadialKernel : public Kernel {
     PowerSums power_sums(PowerOf());  // Its buffers, kept between blocks.
     std::optional<ShiftedExpPass> exp_pass;
     if (!Profile::kCompact && algorithm_ == KernelAlgorithm::kFused) exp_pass.emplace(s1, s2);
+    // A count alone (the tophat's power 0) is exact whatever the grouping: the blocks' counts
+    // are added up for the point and entered into the exact sums once.
+    const bool counts_only = power_pass && PowerOf() == 0;
+    std::vector<uint64_t> counts(counts_only ? widths.size() : 0);
     for (size_t p = 0; p < points.rows(); ++p) {
       const double* point = points.row(p).data();
+      std::fill(counts.begin(), counts.end(), 0);
       for (size_t begin = 0; begin < samples.rows(); begin += kSampleBlock) {
         const size_t end = std::min<uint64_t>(begin + kSampleBlock, samples.rows());
         const size_t count = end - begin;
@@ -163,6 +168,10 @@ class RadialKernel : public Kernel {
           const ConstMatrixView next(samples.data() + end * samples.cols(), next_rows,
                                      samples.cols());
           sums.zeros(p) += power_sums.Run(cells, block, point, next);
+          if (counts_only) {
+            for (size_t k = 0; k < sorted.size(); ++k) counts[order[k]] += power_sums.Count(k);
+            continue;
+          }
           PowerTotals(block, point, order, sorted, power_sums, distances, totals);
           for (size_t w = 0; w < widths.size(); ++w) sums.sum(p, w).Add(0.0, totals[w]);
           continue;
@@ -194,6 +203,9 @@ class RadialKernel : public Kernel {
         for (size_t w = 0; w < widths.size(); ++w) {
           sums.sum(p, w).Add(Shift(nearest, widths[w]), totals[w]);
         }
+      }
+      for (size_t w = 0; w < counts.size(); ++w) {
+        sums.sum(p, w).Add(0.0, static_cast<double>(counts[w]));  // Below 2^53: exact.
       }
     }
     return absl::OkStatus();
