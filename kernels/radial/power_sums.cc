@@ -1,10 +1,10 @@
 // Each block takes three steps.
 //   1. Pack: each sample's q; those below the largest threshold are packed to the front
-//      with their cell (AVX2: four 2-D samples a step, a compress store; portable: one at
-//      a time, the same operations, so the same q and cells). The block's largest finite
-//      q, which fixes the grid, comes out of the same pass.
-//   2. Halves: each packed sample's half cell (one comparison with its cell's threshold;
-//      AVX2: a gather for four) and its integer terms.
+//      (AVX2: four 2-D samples a step, a compress store; portable: one at a time, the same
+//      operations, so the same q). The block's largest finite q, which fixes the grid,
+//      comes out of the same pass.
+//   2. Halves: each packed sample's cell, its half cell (one comparison with the cell's
+//      threshold; AVX2: a gather for four) and its integer terms.
 //   3. The terms are added to their half cell, one sample at a time (AVX2 has no
 //      scatter); then the halves are summed in order and each width's sums read where its
 //      halves end.

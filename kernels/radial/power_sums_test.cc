@@ -22,7 +22,8 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Width lists that exercise the table: evenly spaced, log-spaced over many binades, with
-// duplicates, closer than the finest cells (search cells), one width, all equal.
+// duplicates, closer than the finest cells (search cells), one width, all equal, and one
+// beyond the square root of the largest double.
 std::vector<std::vector<double>> WidthLists() {
   std::vector<std::vector<double>> lists;
   std::vector<double> even;
@@ -38,6 +39,8 @@ std::vector<std::vector<double>> WidthLists() {
                    std::nextafter(0.9, 0.0), 0.9});
   lists.push_back({0.25});
   lists.push_back({1.5, 1.5, 1.5});
+  // A width whose square overflows: its squared threshold is +infinity.
+  lists.push_back({0.5, 2.0, 1e155});
   return lists;
 }
 
