@@ -8,8 +8,8 @@
 //   PARSWEEP_REGISTER_KERNEL(epanechnikov, "...", radial::CreateRadialKernel<Epanechnikov>,
 //                            KernelAlgorithmOption());
 //
-// The passes. Both compute each sample's distance r = |x - s| once per point and block and
-// add each width's terms in a fixed order:
+// The passes. Both compute each sample's distance r = |x - s| (or, in the power pass, only
+// its square) once per point and block and add each width's terms in a fixed order:
 //   fused (default)  one pass over each block for every width. A compact profile that is
 //                    a count and a power of r buckets each sample by the first width above
 //                    it and sums integers (PowerSums: O(1) a sample, exact in any

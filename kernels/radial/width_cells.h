@@ -6,8 +6,10 @@
 // monotone function of r computed with a shift, no table and no rounding. B is the fewest
 // bits that put no two distinct widths into one cell, so a cell holds at most one width
 // (with its duplicates), and r >= that width decides between the cell's two answers.
-// Widths closer together than 2^-kMaxBits relative, which even the finest cells cannot
-// part, fall back to a binary search for the samples in their cell.
+// Widths that even the finest cells the table may hold cannot part (closer than 2^-kMaxBits
+// relative, or than kMaxCells cells over their range allow) fall back to a binary search
+// for the samples in their cell. (The power pass, power_sums.h, gives it squared
+// distances and the widths' squared thresholds: the same order.)
 //
 // Example:
 //   WidthCells cells(sorted_widths);   // Ascending, positive.
