@@ -128,7 +128,9 @@ TEST(PowerSumsTest, SquaredThresholdIsTheLeastSquareWhoseRootReachesTheWidth) {
   for (double h : widths) {
     const double t = PowerSums::SquaredThreshold(h);
     ASSERT_GE(std::sqrt(t), h) << h;
-    if (t > 0) ASSERT_LT(std::sqrt(std::nextafter(t, 0.0)), h) << h;
+    if (t > 0) {
+      ASSERT_LT(std::sqrt(std::nextafter(t, 0.0)), h) << h;
+    }
   }
   EXPECT_EQ(PowerSums::SquaredThreshold(1e155), kInf);
   EXPECT_EQ(PowerSums::SquaredThreshold(std::numeric_limits<double>::max()), kInf);
