@@ -141,6 +141,7 @@ class Knn : public Kernel {
     KernelCost cost;
     cost.evaluation_bytes = 0;
     cost.partial_bytes_per_result = 8;
+    cost.points_per_pass = NearestDistances::kPointGroup;
     return cost;
   }
 

@@ -27,7 +27,7 @@ constexpr size_t kBlock = 256;
 constexpr uintptr_t kPrefetchAhead = 4096;
 
 // Points per pass over the samples (see Add).
-constexpr size_t kPointGroup = 8;
+constexpr size_t kPointGroup = NearestDistances::kPointGroup;
 
 // The squared distances from `x` to `count` samples of `dims` coordinates at `s`
 // (row-major), and how many are below `threshold`: once the nearest are found few blocks

@@ -34,6 +34,8 @@ class NearestDistances final : public Partial {
  public:
   // kMaxKept: the most distances a point may keep (Parse refuses a partial claiming more).
   static constexpr uint64_t kMaxKept = 10'000'001;
+  // kPointGroup: points served by one pass over the samples in Add.
+  static constexpr size_t kPointGroup = 8;
 
   // A partial for `points` points keeping nothing yet: SetKept or Parse sets what it keeps.
   explicit NearestDistances(size_t points) : points_(points) {}

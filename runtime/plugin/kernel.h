@@ -83,6 +83,10 @@ struct KernelCost {
   double evaluation_bytes = 1;
   // Bytes of a serialized partial per (point, width): 8 for a count.
   double partial_bytes_per_result = 8;
+  // How many points one read of a task's samples serves: 1 for a pass per point; more for a
+  // kernel that passes over the samples for a group of points at once (knn: 8), whose
+  // groups the planner then keeps whole, since cutting one reads the samples again.
+  uint64_t points_per_pass = 1;
 };
 
 class Kernel {

@@ -32,9 +32,12 @@ PlanCut CutSweep(const PlanShape& shape, bool by_samples, uint64_t wanted, uint6
     return cut;
   }
   // Points come first: a task over some points and every width reads each sample once per
-  // point, the least memory traffic; widths or samples are cut only where there are too
-  // few points to make `wanted` tasks, or where a chunk asks for it.
+  // point (or per group of points_per_pass), the least memory traffic; widths or samples
+  // are cut only where there are too few points (or groups) to make `wanted` tasks, or
+  // where a chunk asks for it.
   cut.point_chunk = CeilDiv(shape.points, std::min<uint64_t>(shape.points, wanted));
+  const uint64_t group = std::max<uint64_t>(shape.kernel.points_per_pass, 1);
+  cut.point_chunk = std::min(shape.points, CeilDiv(cut.point_chunk, group) * group);
   const uint64_t point_tasks = CeilDiv(shape.points, cut.point_chunk);
   cut.chunk = chunk > 0 ? std::min(chunk, items)
                         : CeilDiv(items, std::min(items, CeilDiv(wanted, point_tasks)));
@@ -55,8 +58,19 @@ PlanCost PredictCost(const PlanShape& shape, const PlanCut& cut) {
   const double samples = static_cast<double>(cut.by_samples ? cut.chunk : shape.samples);
   const double widths = static_cast<double>(cut.by_samples ? shape.widths : cut.chunk);
   const double points = static_cast<double>(cut.point_chunk);
+  const uint64_t group = std::max<uint64_t>(kernel.points_per_pass, 1);
+  // Reads of the samples, one per group of points: by the largest task, and by all of them
+  // (the last point task may hold fewer points).
+  const double reads = static_cast<double>(CeilDiv(cut.point_chunk, group));
+  double all_reads = 0;
+  if (cut.point_chunk > 0) {
+    const uint64_t point_tasks = CeilDiv(shape.points, cut.point_chunk);
+    const uint64_t last_points = shape.points - (point_tasks - 1) * cut.point_chunk;
+    all_reads = static_cast<double>((point_tasks - 1) * CeilDiv(cut.point_chunk, group) +
+                                    CeilDiv(last_points, group));
+  }
   const double passes = kernel.one_pass_for_all_widths ? 1 : widths;
-  const double streamed = samples * static_cast<double>(shape.dims) * 8 * points * passes;
+  const double streamed = samples * static_cast<double>(shape.dims) * 8 * reads * passes;
   const double evaluations = samples * widths * points;
   const double result = points * widths * kernel.partial_bytes_per_result;
   // A result's passes: half on the worker (serialize, send), half on the caller (parse, merge).
@@ -76,7 +90,7 @@ PlanCost PredictCost(const PlanShape& shape, const PlanCut& cut) {
                                 ? (cut.by_samples ? 1 : static_cast<double>(cut.item_tasks))
                                 : static_cast<double>(shape.widths);
   cost.streamed_bytes = static_cast<double>(shape.samples) * static_cast<double>(shape.dims) * 8 *
-                        static_cast<double>(shape.points) * all_passes;
+                        all_reads * all_passes;
   cost.result_bytes = static_cast<double>(shape.points) * static_cast<double>(shape.widths) *
                       kernel.partial_bytes_per_result *
                       (cut.by_samples ? static_cast<double>(cut.item_tasks) : 1);

@@ -9,7 +9,9 @@
 //  - A task reads its samples, n_t x d x 8 bytes, once per point for all of its widths when
 //    the kernel's pass is fused, once per point and width otherwise. Cutting a fused sweep by
 //    widths therefore reads all samples once per width-task; cutting by samples reads them
-//    once in all, and cutting by points costs nothing extra.
+//    once in all, and cutting by points costs nothing extra. A kernel whose pass serves a
+//    group of points (KernelCost::points_per_pass) reads them once per group: its groups
+//    are kept whole.
 //  - Each (point, sample, width) evaluation adds KernelCost::evaluation_bytes.
 //  - Each task returns a partial of M_t x W_t x KernelCost::partial_bytes_per_result bytes,
 //    which is serialized, moved, parsed and merged (kResultByteCost per byte), and costs a
@@ -104,7 +106,8 @@ uint64_t EvaluationCount(const PlanShape& shape);
 uint64_t MinimumTasks(const PlanShape& shape);
 
 // CutSweep cuts `shape` into about `wanted` tasks (at least 1), by samples or by widths:
-// points first, then the items; `chunk` > 0 fixes the widths or samples per task instead.
+// points first (in whole groups of the kernel's points_per_pass), then the items; `chunk`
+// > 0 fixes the widths or samples per task instead.
 // Samples are cut at multiples of shape.sample_block only.
 PlanCut CutSweep(const PlanShape& shape, bool by_samples, uint64_t wanted, uint64_t chunk);
 

@@ -121,6 +121,23 @@ TEST(CutSweepTest, AChunkFixesTheItemsPerTask) {
   EXPECT_EQ(cut.tasks, 3u);
 }
 
+// A kernel whose pass serves a group of points (knn: 8) keeps the group in one task, and
+// reads the samples once per group: 4 points on 2 workers are cut by samples, not by points.
+TEST(ChooseCutTest, AGroupOfPointsSharingAPassStaysWhole) {
+  KernelCost grouped = FusedCount();
+  grouped.points_per_pass = 8;
+  const PlanChoice choice = ChooseCut(Shape(1'000'000, 50, 4, 2, grouped));
+  EXPECT_EQ(choice.cut.point_chunk, 4u);
+  EXPECT_TRUE(choice.cut.by_samples);
+  EXPECT_EQ(choice.cost.streamed_bytes, 16e6);
+  // Twenty points: groups of 8, 8 and 4, each reading the samples once.
+  const PlanCut cut = CutSweep(Shape(1'000'000, 50, 20, 2, grouped), true, 8, 0);
+  EXPECT_EQ(cut.point_chunk, 8u);
+  EXPECT_EQ(PredictCost(Shape(1'000'000, 50, 20, 2, grouped), cut).streamed_bytes, 3 * 16e6);
+  // One point per pass (the default): the same 4 points are cut apart.
+  EXPECT_EQ(ChooseCut(Shape(1'000'000, 50, 4, 2)).cut.point_chunk, 1u);
+}
+
 TEST(CutSweepTest, PointsComeFirst) {
   const PlanCut cut = CutSweep(Shape(1000, 12, 3, 2), /*by_samples=*/false, 8, 0);
   EXPECT_EQ(cut.point_chunk, 1u);
