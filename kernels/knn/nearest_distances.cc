@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "kernels/avx2_compress.h"
+#include "kernels/avx2_distances.h"
 #include "kernels/cpu_features.h"
 
 #if PARSWEEP_X86_64_TARGETS
@@ -64,9 +65,7 @@ __attribute__((target("avx2"))) size_t BelowAvx2(const double* x, const double* 
   size_t below = 0;
   size_t i = 0;
   for (; i + 4 <= count; i += 4) {
-    const __m256d a = _mm256_sub_pd(point, _mm256_loadu_pd(s + 2 * i));
-    const __m256d b = _mm256_sub_pd(point, _mm256_loadu_pd(s + 2 * i + 4));
-    const __m256d q = _mm256_hadd_pd(_mm256_mul_pd(a, a), _mm256_mul_pd(b, b));
+    const __m256d q = SquaredDistances4x2D(point, s + 2 * i);
     const int mask = _mm256_movemask_pd(_mm256_cmp_pd(q, limit, _CMP_LT_OQ));
     below += Compress4x64(_mm256_castpd_si256(q), mask, out + below);
   }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "kernels/avx2_distances.h"
+
 #if PARSWEEP_X86_64_TARGETS
 #include <immintrin.h>
 #endif
@@ -25,9 +27,8 @@ uint64_t Portable(ConstMatrixView samples, const double* point, double* out) {
 }
 
 #if PARSWEEP_X86_64_TARGETS
-// Four 2-D samples a step: their eight coordinates in two vectors, differences squared,
-// each sample's two squares added by hadd (x^2 + y^2, the scalar loop's order after its
-// exact 0 + x^2), the lanes put back in sample order, and a vector square root.
+// Four 2-D samples a step: their squared distances (SquaredDistances4x2D, summed as the
+// scalar loop sums them), put back in sample order, and a vector square root.
 __attribute__((target("avx2"))) uint64_t TwoDimensionsAvx2(ConstMatrixView samples,
                                                            const double* point, double* out) {
   const __m256d x = _mm256_setr_pd(point[0], point[1], point[0], point[1]);
@@ -37,10 +38,7 @@ __attribute__((target("avx2"))) uint64_t TwoDimensionsAvx2(ConstMatrixView sampl
   uint64_t zeros = 0;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    const __m256d a = _mm256_sub_pd(x, _mm256_loadu_pd(s + 2 * i));
-    const __m256d b = _mm256_sub_pd(x, _mm256_loadu_pd(s + 2 * i + 4));
-    // hadd gives [r0, r2, r1, r3]; the permute puts them in order.
-    const __m256d sums = _mm256_hadd_pd(_mm256_mul_pd(a, a), _mm256_mul_pd(b, b));
+    const __m256d sums = SquaredDistances4x2D(x, s + 2 * i);  // Samples 0, 2, 1, 3.
     const __m256d r = _mm256_sqrt_pd(_mm256_permute4x64_pd(sums, 0xD8));
     _mm256_storeu_pd(out + i, r);
     zeros += __builtin_popcount(_mm256_movemask_pd(_mm256_cmp_pd(r, zero, _CMP_EQ_OQ)));

@@ -25,6 +25,8 @@
 
 #include "absl/base/optimization.h"
 #include "kernels/avx2_compress.h"
+#include "kernels/avx2_distances.h"
+#include "kernels/radial/radial_profile.h"
 
 #if PARSWEEP_X86_64_TARGETS
 #include <immintrin.h>
@@ -133,10 +135,7 @@ __attribute__((target("avx2"))) void PackTwoDimensionsAvx2(const WidthCells& cel
   size_t in = 0;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    const __m256d a = _mm256_sub_pd(x, _mm256_loadu_pd(s + 2 * i));
-    const __m256d b = _mm256_sub_pd(x, _mm256_loadu_pd(s + 2 * i + 4));
-    // hadd: [q0, q2, q1, q3], each dx^2 + dy^2 as the scalar loop adds them.
-    const __m256d q = _mm256_hadd_pd(_mm256_mul_pd(a, a), _mm256_mul_pd(b, b));
+    const __m256d q = SquaredDistances4x2D(x, s + 2 * i);  // Samples 0, 2, 1, 3.
     zeros = _mm256_sub_epi64(zeros, _mm256_castpd_si256(_mm256_cmp_pd(q, zero, _CMP_EQ_OQ)));
     largest_q = _mm256_max_pd(q, largest_q);
     const int mask = _mm256_movemask_pd(_mm256_cmp_pd(q, largest, _CMP_LT_OQ));
@@ -240,7 +239,7 @@ double PowerSums::SquaredThreshold(double h) {
 
 bool PowerSums::Precise(double h) const {
   if (power_ == 0) return true;
-  if (!(h >= 1e-12 && h <= 1e12)) return false;
+  if (!(h >= kMomentWidthMin && h <= kMomentWidthMax)) return false;
   return 0.5 * quantum_ <= 0x1p-60 * (power_ == 1 ? h : h * h);
 }
 

@@ -68,8 +68,8 @@ class PowerSums {
   uint64_t Count(size_t k) const { return counts_[k]; }
   double Sum(size_t k) const { return sums_[k]; }
   double Quantum() const { return quantum_; }
-  // Precise: whether half a quantum is below 2^-60 of h^p, for 1e-12 <= h <= 1e12 (true for
-  // p = 0: counts are exact).
+  // Precise: whether half a quantum is below 2^-60 of h^p, for kMomentWidthMin <= h <=
+  // kMomentWidthMax (radial_profile.h; true for p = 0: counts are exact).
   bool Precise(double h) const;
 
  private:

@@ -91,10 +91,6 @@ struct ProfilePower<Profile, std::void_t<decltype(Profile::kPower)>> {
   static constexpr bool kHas = true;
 };
 
-// The widths for which a compact profile's fused pass sums moments (see MomentTotals).
-inline constexpr double kMomentWidthMin = 1e-12;
-inline constexpr double kMomentWidthMax = 1e12;
-
 template <typename Profile>
 class RadialKernel : public Kernel {
  public:

@@ -39,6 +39,12 @@
 namespace parsweep {
 namespace radial {
 
+// The widths for which a compact profile's fused pass sums moments or powers of r
+// (radial_kernel.h's MomentTotals, power_sums.h): outside, h^(2j) or r^(2j) could leave the
+// normal doubles, and a width's terms are added one by one.
+inline constexpr double kMomentWidthMin = 1e-12;
+inline constexpr double kMomentWidthMax = 1e12;
+
 // LogUnitBallVolume is log V_d, V_d = pi^(d/2) / Gamma(d/2 + 1) the volume of the unit ball
 // in d dimensions.
 double LogUnitBallVolume(size_t dims);
